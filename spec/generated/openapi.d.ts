@@ -696,6 +696,25 @@ export interface components {
         };
     };
     responses: {
+        /** @description The request does not match the API (a missing or malformed field, a value out of range), or the token refused its data as malformed. customData.field names the offending input. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#CKR_ARGUMENTS_BAD",
+                 *       "title": "Invalid arguments",
+                 *       "status": 400,
+                 *       "detail": "hash must be base64.",
+                 *       "code": "CKR_ARGUMENTS_BAD",
+                 *       "customData": {}
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /**
          * @description The request's Host header does not name this service (127.0.0.1, localhost or [::1] with its
          *     port, or a configured name). Refused before any work, which defeats DNS rebinding.
@@ -771,25 +790,6 @@ export interface components {
                  *       "status": 503,
                  *       "detail": "The module softhsm failed to load; see /v1/service.",
                  *       "code": "CKR_LIBRARY_LOAD_FAILED",
-                 *       "customData": {}
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The request does not match the API (a missing or malformed field, a value out of range), or the token refused its data as malformed. customData.field names the offending input. */
-        BadRequest: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/docs/errors#CKR_ARGUMENTS_BAD",
-                 *       "title": "Invalid arguments",
-                 *       "status": 400,
-                 *       "detail": "hash must be base64.",
-                 *       "code": "CKR_ARGUMENTS_BAD",
                  *       "customData": {}
                  *     }
                  */
@@ -890,6 +890,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceInfo"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             421: components["responses"]["MisdirectedRequest"];
             500: components["responses"]["InternalError"];
         };
@@ -912,6 +913,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReaderList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             421: components["responses"]["MisdirectedRequest"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];

@@ -26,9 +26,7 @@ export function scwsErrorFromPkcs11(failure: Pkcs11Failure, context?: string): S
   const where = failure.method ? ` in ${failure.method}` : "";
   const prefix = context ? `${context}: ` : "";
   const message = `${prefix}${errorCatalogue[code].title} (the token answered ${name}${where}).`;
-  const pkcs11 = failure.method
-    ? { name, value: failure.code, function: failure.method }
-    : { name, value: failure.code };
+  const pkcs11 = failure.method ? { name, value: failure.code, function: failure.method } : { name, value: failure.code };
   return new ScwsError(message, code, undefined, { pkcs11 }, { cause: failure });
 }
 

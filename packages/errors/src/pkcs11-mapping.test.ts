@@ -3,9 +3,7 @@ import { errorCatalogue, isErrorCode } from "./catalogue/index.js";
 import { type CkrName, ckrValues } from "./generated/ckr-values.js";
 import { ckrName, codeForCkrValue, nearestCodeForUnlistedCkr } from "./pkcs11-mapping.js";
 
-const everyFailure = (Object.entries(ckrValues) as Array<[CkrName, number]>).filter(
-  ([name]) => name !== "CKR_OK" && name !== "CKR_VENDOR_DEFINED",
-);
+const everyFailure = (Object.entries(ckrValues) as Array<[CkrName, number]>).filter(([name]) => name !== "CKR_OK" && name !== "CKR_VENDOR_DEFINED");
 
 describe("mapping PKCS#11 return values to SCWS codes", () => {
   it("knows every CKR_* value of the header pkcs11js is built with", () => {

@@ -43,9 +43,7 @@ export const VENDOR_DEFINED_CODE: ErrorCode = "CKR_FUNCTION_FAILED";
 /** The code a value unknown to the header travels as. */
 export const UNKNOWN_CKR_CODE: ErrorCode = "CKR_GENERAL_ERROR";
 
-const nameByValue = new Map<number, CkrName>(
-  Object.entries(ckrValues).map(([name, value]) => [value, name as CkrName]),
-);
+const nameByValue = new Map<number, CkrName>(Object.entries(ckrValues).map(([name, value]) => [value, name as CkrName]));
 
 /** The PKCS#11 name of a return value: its header name, `CKR_VENDOR_DEFINED+0x...`, or `CKR_0x...`. */
 export function ckrName(value: number): string {

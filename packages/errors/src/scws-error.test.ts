@@ -9,9 +9,7 @@ describe("ScwsError", () => {
   it("takes SCWS.Error's arguments in SCWS's order", () => {
     const error = new ScwsError("wrong PIN", "CKR_PIN_INCORRECT", 403, { remainingTries: 2 });
     expect(error).toBeInstanceOf(Error);
-    expect([error.message, error.code, error.httpStatus, error.customData]).toEqual([
-      "wrong PIN", "CKR_PIN_INCORRECT", 403, { remainingTries: 2 },
-    ]);
+    expect([error.message, error.code, error.httpStatus, error.customData]).toEqual(["wrong PIN", "CKR_PIN_INCORRECT", 403, { remainingTries: 2 }]);
     expect(error.name).toBe("ScwsError");
   });
 
@@ -26,18 +24,13 @@ describe("ScwsError", () => {
     expect(problem).toMatchObject({ code, status: errorCatalogue[code].httpStatus, title: errorCatalogue[code].title });
     expect(problem.type).toBe(`/docs/errors#${code}`);
     const rebuilt = ScwsError.fromProblem(JSON.parse(JSON.stringify(problem)), problem.status);
-    expect([rebuilt.code, rebuilt.message, rebuilt.httpStatus, rebuilt.customData]).toEqual([
-      code, original.message, problem.status, { field: "/body/x" },
-    ]);
+    expect([rebuilt.code, rebuilt.message, rebuilt.httpStatus, rebuilt.customData]).toEqual([code, original.message, problem.status, { field: "/body/x" }]);
   });
 
-  it.each([[null], ["<html>oops</html>"], [{ title: "no code" }], [[1, 2]]])(
-    "turns a body that is no problem (%j) into MWR_SCWS_COMM_ERROR",
-    (body) => {
-      const error = ScwsError.fromProblem(body, 502);
-      expect([error.code, error.httpStatus]).toEqual(["MWR_SCWS_COMM_ERROR", 502]);
-    },
-  );
+  it.each([[null], ["<html>oops</html>"], [{ title: "no code" }], [[1, 2]]])("turns a body that is no problem (%j) into MWR_SCWS_COMM_ERROR", (body) => {
+    const error = ScwsError.fromProblem(body, 502);
+    expect([error.code, error.httpStatus]).toEqual(["MWR_SCWS_COMM_ERROR", 502]);
+  });
 
   it("turns a code the catalogue does not know into MWR_SCWS_UNKNOWN_ERROR, keeping what was sent", () => {
     const error = ScwsError.fromProblem({ code: "CKR_FROM_THE_FUTURE", detail: "new", customData: { a: 1 } }, 418);

@@ -4,21 +4,35 @@ import type { CatalogueEntry, ErrorCode, FamilyCatalogue } from "./types.js";
 
 type ServiceCode = Extract<ErrorCode, `SCWS_${string}`>;
 
-function fromService(
-  httpStatus: number,
-  title: string,
-  description: string,
-  remedy: string,
-  retryable = false,
-): CatalogueEntry {
+function fromService(httpStatus: number, title: string, description: string, remedy: string, retryable = false): CatalogueEntry {
   return { origin: "service", httpStatus, title, description, remedy, retryable };
 }
 
 /** Codes added by this service. */
 export const serviceCodes = {
   SCWS_ROUTE_NOT_FOUND: fromService(404, "No such endpoint", "The path is not part of this API.", "Check the path against the API reference."),
-  SCWS_METHOD_NOT_ALLOWED: fromService(405, "Method not allowed", "The path exists but not with this HTTP method; customData.allowed lists the methods it takes.", "Use one of the allowed methods."),
-  SCWS_PAYLOAD_TOO_LARGE: fromService(413, "Request body too large", "The request body is larger than the service accepts; customData.limit gives the limit in bytes.", "Send less data per request, or split it into several requests."),
-  SCWS_UNSUPPORTED_MEDIA_TYPE: fromService(415, "Unsupported media type", "The request body is not application/json.", "Send the body as JSON with Content-Type: application/json."),
-  SCWS_HOST_REFUSED: fromService(421, "Host not allowed", "The Host header does not name this service, the mark of a DNS-rebinding attack; nothing was done.", "Call the service as 127.0.0.1, localhost or [::1] with its port, or a name the operator configured."),
+  SCWS_METHOD_NOT_ALLOWED: fromService(
+    405,
+    "Method not allowed",
+    "The path exists but not with this HTTP method; customData.allowed lists the methods it takes.",
+    "Use one of the allowed methods.",
+  ),
+  SCWS_PAYLOAD_TOO_LARGE: fromService(
+    413,
+    "Request body too large",
+    "The request body is larger than the service accepts; customData.limit gives the limit in bytes.",
+    "Send less data per request, or split it into several requests.",
+  ),
+  SCWS_UNSUPPORTED_MEDIA_TYPE: fromService(
+    415,
+    "Unsupported media type",
+    "The request body is not application/json.",
+    "Send the body as JSON with Content-Type: application/json.",
+  ),
+  SCWS_HOST_REFUSED: fromService(
+    421,
+    "Host not allowed",
+    "The Host header does not name this service, the mark of a DNS-rebinding attack; nothing was done.",
+    "Call the service as 127.0.0.1, localhost or [::1] with its port, or a name the operator configured.",
+  ),
 } as const satisfies FamilyCatalogue<ServiceCode>;

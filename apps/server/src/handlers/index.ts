@@ -1,0 +1,15 @@
+// Every operation's handler, one module per spec tag; `satisfies Handlers` fails to compile if one is missing.
+import type { Handlers } from "../http/operation-types.js";
+import type { Services } from "../services.js";
+import { readerHandlers } from "./readers.js";
+import { serviceHandlers } from "./service.js";
+import { tokenHandlers } from "./tokens.js";
+
+/** The handlers of all operations. */
+export function createHandlers(services: Services): Handlers {
+  return {
+    ...serviceHandlers(services),
+    ...readerHandlers(services),
+    ...tokenHandlers(services),
+  } satisfies Handlers;
+}

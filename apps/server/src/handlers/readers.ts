@@ -1,0 +1,23 @@
+// Handlers of the "readers" tag: readers and connecting to their tokens.
+import type { Handlers } from "../http/operation-types.js";
+import type { Services } from "../services.js";
+
+/** Handlers of the readers tag. */
+export function readerHandlers(services: Services): Pick<Handlers, "listReaders" | "getReader" | "connectToken"> {
+  return {
+    async listReaders() {
+      const readers = await services.readers.list();
+      return { status: 200, body: { readers: readers.map((entry) => entry.reader) } };
+    },
+
+    async getReader({ params }) {
+      const { reader } = await services.readers.find(params.readerId);
+      return { status: 200, body: reader };
+    },
+
+    async connectToken({ params }) {
+      const { token } = await services.tokens.connect(params.readerId);
+      return { status: 201, body: token, headers: { location: `/v1/tokens/${token.id}` } };
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { ScwsError } from "@open-scws/errors";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { createApp } from "./app.js";
+import type { Handlers } from "./operation-types.js";
+
+/** Handlers that answer without any PKCS#11 module, recording each call, to test the HTTP layer alone. */
+function recordingHandlers(calls: string[]): Handlers {
+  const record = (name: string, answer: () => unknown) => async () => {
+    calls.push(name);
+    return answer() as never;
+  };
+  return {
+    getServiceInfo: record("getServiceInfo", () => ({ status: 200, body: { name: "open SCWS" } })),
+    listReaders: record("listReaders", () => ({ status: 200, body: { readers: [] } })),
+    getReader: record("getReader", () => {
+      throw new ScwsError("No reader.", "CKR_SLOT_ID_INVALID");
+    }),
+    connectToken: record("connectToken", () => {
+      throw Object.assign(new Error("CKR_DEVICE_ERROR"), { name: "Pkcs11Error", code: 0x30, method: "C_OpenSession" });
+    }),
+    getToken: record("getToken", () => {
+      throw new TypeError("secret internals at /home/user");
+    }),
+    disconnectToken: record("disconnectToken", () => ({ status: 204 })),
+  } as unknown as Handlers;
+}
+
+function appWith(calls: string[], bodyLimitBytes = 1024) {
+  return createApp({
+    handlers: recordingHandlers(calls),
+    logger: pino({ level: "silent" }),
+    port: () => 8930,
+    allowedHostNames: ["scws.example"],
+    bodyLimitBytes,
+  });
+}
+
+const LOCAL = { host: "127.0.0.1:8930" };
+
+describe("the HTTP layer", () => {
+  it.each(["127.0.0.1:8930", "localhost:8930", "[::1]:8930", "LOCALHOST:8930", "scws.example", "scws.example:8930"])("accepts Host %s", async (host) => {
+    const calls: string[] = [];
+    const response = await appWith(calls).request("/v1/service", { headers: { host } });
+    expect(response.status).toBe(200);
+    expect(calls).toEqual(["getServiceInfo"]);
+  });
+
+  it.each(["evil.example:8930", "127.0.0.1:8931", "localhost", "127.0.0.1", "127.0.0.1.evil.example:8930", "scws.example.evil:8930"])(
+    "refuses Host %s with SCWS_HOST_REFUSED before any handler runs",
+    async (host) => {
+      const calls: string[] = [];
+      const response = await appWith(calls).request("/v1/readers", { headers: { host } });
+      expect(response.status).toBe(421);
+      expect(await response.json()).toMatchObject({ code: "SCWS_HOST_REFUSED", customData: { field: "/header/host" } });
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it("renders a ScwsError as problem+json with its catalogue title and the request id", async () => {
+    const response = await appWith([]).request("/v1/readers/r-0000000000000000", { headers: LOCAL });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ type: "/docs/errors#CKR_SLOT_ID_INVALID", title: "Unknown reader", status: 404, code: "CKR_SLOT_ID_INVALID" });
+    expect(body.instance).toBe(response.headers.get("x-request-id"));
+  });
+
+  it("maps a PKCS#11 failure by its number and keeps the original in customData", async () => {
+    const response = await appWith([]).request("/v1/readers/r-0000000000000000/connect", { method: "POST", headers: LOCAL });
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({
+      code: "CKR_DEVICE_ERROR",
+      customData: { pkcs11: { name: "CKR_DEVICE_ERROR", value: 0x30, function: "C_OpenSession" } },
+    });
+  });
+
+  it("hides unexpected errors behind CKR_GENERAL_ERROR without internals", async () => {
+    const response = await appWith([]).request(`/v1/tokens/t-${"a".repeat(32)}`, { headers: LOCAL });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).toContain("CKR_GENERAL_ERROR");
+    expect(text).not.toMatch(/secret|\/home/);
+  });
+
+  it("answers a path outside the API with SCWS_ROUTE_NOT_FOUND", async () => {
+    const response = await appWith([]).request("/v2/anything", { headers: LOCAL });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: "SCWS_ROUTE_NOT_FOUND" });
+  });
+
+  it("answers a method the path does not offer with 405 and an Allow header", async () => {
+    const response = await appWith([]).request("/v1/readers", { method: "PUT", headers: LOCAL });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET");
+    expect(await response.json()).toMatchObject({ code: "SCWS_METHOD_NOT_ALLOWED", customData: { allowed: ["GET"] } });
+  });
+
+  it("refuses a body over the limit with SCWS_PAYLOAD_TOO_LARGE before the handler runs", async () => {
+    const calls: string[] = [];
+    const response = await appWith(calls, 16).request("/v1/readers/r-0000000000000000/connect", {
+      method: "POST",
+      headers: { ...LOCAL, "content-type": "application/json" },
+      body: JSON.stringify({ padding: "x".repeat(64) }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ code: "SCWS_PAYLOAD_TOO_LARGE", customData: { limit: 16 } });
+    expect(calls).toEqual([]);
+  });
+});

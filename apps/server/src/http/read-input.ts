@@ -1,0 +1,46 @@
+// Reads a request's parameters and JSON body into the shapes the generated validators check.
+import { ScwsError } from "@open-scws/errors";
+import type { Context } from "hono";
+import type { RouteDefinition } from "../generated/routes.js";
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** `{ path, query, header }` for the params validator; repeated query keys become arrays only where the spec allows. */
+export function readParams(
+  c: Context,
+  route: RouteDefinition,
+): { path: Record<string, string>; query: Record<string, unknown>; header: Record<string, string> } {
+  const query: Record<string, unknown> = {};
+  for (const [name, values] of Object.entries(c.req.queries())) {
+    if (route.queryArrays.includes(name)) query[name] = values;
+    else if (values.length === 1) query[name] = values[0];
+    else {
+      throw new ScwsError(`Invalid request: /query/${name} is given ${values.length} times.`, "CKR_ARGUMENTS_BAD", undefined, {
+        field: `/query/${name}`,
+        reason: "must be given once",
+      });
+    }
+  }
+  return { path: { ...c.req.param() }, query, header: c.req.header() };
+}
+
+/** The parsed JSON body, or `undefined` when there is none and none is required. */
+export async function readJsonBody(c: Context, required: boolean): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.length === 0) {
+    if (!required) return undefined;
+    throw new ScwsError("Invalid request: a JSON body is required.", "CKR_ARGUMENTS_BAD", undefined, { field: "/body", reason: "is required" });
+  }
+  const contentType = c.req.header("content-type") ?? "";
+  if (!JSON_MEDIA_TYPE.test(contentType)) {
+    throw new ScwsError("Send the request body as application/json.", "SCWS_UNSUPPORTED_MEDIA_TYPE", undefined, {
+      field: "/header/content-type",
+      allowed: ["application/json"],
+    });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ScwsError("Invalid request: the body is not valid JSON.", "CKR_ARGUMENTS_BAD", undefined, { field: "/body", reason: "is not valid JSON" });
+  }
+}

@@ -1,0 +1,35 @@
+// Mounts every operation of the generated route table: read and validate the input, call its handler, answer.
+import type { Context, Hono } from "hono";
+import { type OperationId, type RouteDefinition, routes } from "../generated/routes.js";
+import type { AppEnv } from "./app-env.js";
+import type { HandlerInput, Handlers } from "./operation-types.js";
+import { readJsonBody, readParams } from "./read-input.js";
+import { validationError } from "./validation-error.js";
+
+type AnyHandler = (input: HandlerInput<OperationId>) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
+
+async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHandler): Promise<Response> {
+  const params = readParams(c, route);
+  if (!route.validateParams(params)) throw validationError(route.validateParams.errors, "params");
+  let body: unknown;
+  if (route.body) {
+    body = await readJsonBody(c, route.body.required);
+    if (body !== undefined && !route.body.validate(body)) throw validationError(route.body.validate.errors, "body");
+  }
+  const result = await handler({
+    params: params.path,
+    query: params.query,
+    body,
+    context: { requestId: c.get("requestId"), signal: c.req.raw.signal },
+  } as HandlerInput<OperationId>);
+  if (result.body === undefined) return c.body(null, result.status as 204, result.headers);
+  return c.json(result.body as object, result.status as 200, result.headers);
+}
+
+/** Registers a handler for each operation of the spec on the app. */
+export function registerRoutes(app: Hono<AppEnv>, handlers: Handlers): void {
+  for (const route of routes) {
+    const handler = handlers[route.operationId] as unknown as AnyHandler;
+    app.on(route.method, route.honoPath, (c) => serve(c, route, handler));
+  }
+}

@@ -1,0 +1,62 @@
+// The PKCS#11 host: the one interface through which the service reaches a PKCS#11 module. Arguments and
+// results are plain data (strings, numbers, Uint8Array), so that a host can live in another process.
+
+/** A slot, named by the hex of its PKCS#11 slot id. Internal only: it never appears in URLs. */
+export type SlotHandle = string;
+
+/** What `C_GetInfo` says about the module. */
+export interface ModuleInfo {
+  readonly cryptokiVersion: string;
+  readonly manufacturer: string;
+  readonly description: string;
+  readonly libraryVersion: string;
+}
+
+/** What `C_GetTokenInfo` says about a token, with PKCS#11's blank padding removed. */
+export interface TokenInfo {
+  readonly label: string;
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly serialNumber: string;
+  /** `CK_TOKEN_INFO.flags`. */
+  readonly flags: number;
+  readonly minPinLength: number;
+  readonly maxPinLength: number;
+  readonly hardwareVersion: string;
+  readonly firmwareVersion: string;
+}
+
+/** What `C_GetSlotInfo` (and `C_GetTokenInfo`, when a token is present) says about a slot. */
+export interface SlotInfo {
+  readonly handle: SlotHandle;
+  readonly description: string;
+  readonly manufacturer: string;
+  /** `CK_SLOT_INFO.flags`. */
+  readonly flags: number;
+  readonly tokenPresent: boolean;
+  /** The token's information, when one is present and answered. */
+  readonly token?: TokenInfo;
+  /** The PKCS#11 value `C_GetTokenInfo` failed with, when a token is present but did not answer. */
+  readonly tokenError?: number;
+}
+
+/** A PKCS#11 module behind a host. Every method may reject with a Pkcs11Error-shaped `{ name, code, method }`. */
+export interface Pkcs11Host {
+  /** The module's id from the configuration. */
+  readonly moduleId: string;
+  /** Loads the module and initialises it for multi-threaded use (`CKF_OS_LOCKING_OK`). */
+  start(): Promise<ModuleInfo>;
+  /** Closes every session and finalises the module. */
+  stop(): Promise<void>;
+  /** Every slot, with or without a token. */
+  listSlots(): Promise<SlotInfo[]>;
+  /** The token in a slot. */
+  getTokenInfo(slot: SlotHandle): Promise<TokenInfo>;
+  /**
+   * Holds sessions open on a slot until the matching `detach`: PKCS#11 ends logins when a token's last
+   * session closes (PKCS#11 v3.1 section 5.6), so a connected token keeps at least one session.
+   */
+  attach(slot: SlotHandle): Promise<void>;
+  /** Releases one `attach`; the last one closes the slot's sessions, which logs the token out. */
+  detach(slot: SlotHandle): Promise<void>;
+}

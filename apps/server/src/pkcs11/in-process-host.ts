@@ -1,0 +1,155 @@
+// A Pkcs11Host that loads the module into this process through pkcs11js.
+
+import { SlotFlag } from "./flags.js";
+import type { ModuleInfo, Pkcs11Host, SlotHandle, SlotInfo, TokenInfo } from "./host.js";
+import type { Handle, PKCS11 } from "./pkcs11js.js";
+import pkcs11js from "./pkcs11js.js";
+import { SessionPool } from "./session-pool.js";
+import { handleToHex, hexToHandle, unpad, versionText } from "./text.js";
+
+/** How to load one module. */
+export interface ModuleOptions {
+  readonly moduleId: string;
+  /** The module's shared library. */
+  readonly library: string;
+  /** The most sessions open at once on one token. */
+  readonly maxSessionsPerToken: number;
+}
+
+/** PKCS#11 values after which a session cannot be used again. */
+const SESSION_GONE = new Set([
+  0xb0, // CKR_SESSION_CLOSED
+  0xb3, // CKR_SESSION_HANDLE_INVALID
+  0x32, // CKR_DEVICE_REMOVED
+  0xe0, // CKR_TOKEN_NOT_PRESENT
+]);
+
+/** Whether an error from pkcs11js means the session it used is gone. */
+export function isSessionGone(error: unknown): boolean {
+  return typeof (error as { code?: unknown })?.code === "number" && SESSION_GONE.has((error as { code: number }).code);
+}
+
+function tokenInfoOf(raw: ReturnType<PKCS11["C_GetTokenInfo"]>): TokenInfo {
+  return {
+    label: unpad(raw.label),
+    manufacturer: unpad(raw.manufacturerID),
+    model: unpad(raw.model),
+    serialNumber: unpad(raw.serialNumber),
+    flags: raw.flags,
+    minPinLength: raw.minPinLen,
+    maxPinLength: raw.maxPinLen,
+    hardwareVersion: versionText(raw.hardwareVersion),
+    firmwareVersion: versionText(raw.firmwareVersion),
+  };
+}
+
+interface AttachedSlot {
+  readonly pool: SessionPool<Handle>;
+  references: number;
+}
+
+/** A module loaded in this process. */
+export class InProcessHost implements Pkcs11Host {
+  readonly moduleId: string;
+  private module: PKCS11 | undefined;
+  private readonly attached = new Map<SlotHandle, AttachedSlot>();
+
+  constructor(private readonly options: ModuleOptions) {
+    this.moduleId = options.moduleId;
+  }
+
+  async start(): Promise<ModuleInfo> {
+    const module = new pkcs11js.PKCS11();
+    module.load(this.options.library);
+    // Without OS locking, parallel async calls crash SoftHSM (PKCS#11 v3.1 section 5.4, C_Initialize).
+    module.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+    this.module = module;
+    const info = module.C_GetInfo();
+    return {
+      cryptokiVersion: versionText(info.cryptokiVersion),
+      manufacturer: unpad(info.manufacturerID),
+      description: unpad(info.libraryDescription),
+      libraryVersion: versionText(info.libraryVersion),
+    };
+  }
+
+  async stop(): Promise<void> {
+    const module = this.module;
+    if (!module) return;
+    this.module = undefined;
+    for (const [slot, entry] of this.attached) {
+      entry.pool.drain();
+      this.closeAllSessions(module, slot);
+    }
+    this.attached.clear();
+    module.C_Finalize();
+    module.close();
+  }
+
+  async listSlots(): Promise<SlotInfo[]> {
+    const module = this.loaded();
+    return module.C_GetSlotList(false).map((handle) => {
+      const raw = module.C_GetSlotInfo(handle);
+      const tokenPresent = (raw.flags & SlotFlag.TOKEN_PRESENT) !== 0;
+      const slot = {
+        handle: handleToHex(handle),
+        description: unpad(raw.slotDescription),
+        manufacturer: unpad(raw.manufacturerID),
+        flags: raw.flags,
+        tokenPresent,
+      };
+      if (!tokenPresent) return slot;
+      try {
+        return { ...slot, token: tokenInfoOf(module.C_GetTokenInfo(handle)) };
+      } catch (error) {
+        return { ...slot, tokenError: (error as { code?: number }).code ?? 0x5 };
+      }
+    });
+  }
+
+  async getTokenInfo(slot: SlotHandle): Promise<TokenInfo> {
+    return tokenInfoOf(this.loaded().C_GetTokenInfo(hexToHandle(slot)));
+  }
+
+  async attach(slot: SlotHandle): Promise<void> {
+    const existing = this.attached.get(slot);
+    if (existing) {
+      existing.references += 1;
+      return;
+    }
+    const module = this.loaded();
+    const handle = hexToHandle(slot);
+    const pool = new SessionPool<Handle>(
+      {
+        open: () => module.C_OpenSession(handle, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION),
+        close: (session) => module.C_CloseSession(session),
+      },
+      this.options.maxSessionsPerToken,
+    );
+    pool.warm();
+    this.attached.set(slot, { pool, references: 1 });
+  }
+
+  async detach(slot: SlotHandle): Promise<void> {
+    const entry = this.attached.get(slot);
+    if (!entry) return;
+    entry.references -= 1;
+    if (entry.references > 0) return;
+    this.attached.delete(slot);
+    entry.pool.drain();
+    this.closeAllSessions(this.loaded(), slot);
+  }
+
+  private closeAllSessions(module: PKCS11, slot: SlotHandle): void {
+    try {
+      module.C_CloseAllSessions(hexToHandle(slot));
+    } catch {
+      // The token may be gone already; its sessions went with it.
+    }
+  }
+
+  private loaded(): PKCS11 {
+    if (!this.module) throw Object.assign(new Error("CKR_CRYPTOKI_NOT_INITIALIZED"), { name: "Pkcs11Error", code: 0x190 });
+    return this.module;
+  }
+}

@@ -1,0 +1,86 @@
+// Readers as SCWS shows them: PKCS#11 slots of every ready module, under opaque ids that never reveal a slot number.
+import { createHash } from "node:crypto";
+import { ScwsError, toScwsError } from "@open-scws/errors";
+import type { components } from "@open-scws/spec";
+import { TokenFlag } from "../pkcs11/flags.js";
+import type { SlotHandle, SlotInfo } from "../pkcs11/host.js";
+import type { ModuleRegistry, ModuleRuntime } from "./module-registry.js";
+
+type Reader = components["schemas"]["Reader"];
+
+/** A reader, with where it lives. */
+export interface LocatedReader {
+  readonly reader: Reader;
+  readonly module: ModuleRuntime;
+  readonly slot: SlotHandle;
+}
+
+/** The reader id of a module's slot: a hash, stable across restarts, that does not reveal the slot number. */
+export function readerIdFor(moduleId: string, slot: SlotHandle): string {
+  return `r-${createHash("sha256").update(`${moduleId}\0${slot}`).digest("hex").slice(0, 16)}`;
+}
+
+function readerOf(moduleId: string, slot: SlotInfo): Reader {
+  const reader: Reader = {
+    id: readerIdFor(moduleId, slot.handle),
+    name: slot.description,
+    cardPresent: slot.tokenPresent,
+    // A present token that does not answer C_GetTokenInfo is "mute", as SCWS calls a card without answer to reset.
+    status: slot.tokenPresent && slot.tokenError !== undefined ? "mute" : "ok",
+    moduleId,
+  };
+  if (slot.token) {
+    reader.token = {
+      label: slot.token.label,
+      serialNumber: slot.token.serialNumber,
+      initialized: (slot.token.flags & TokenFlag.tokenInitialized) !== 0,
+    };
+  }
+  return reader;
+}
+
+/** Lists and finds readers across modules. */
+export class ReaderDirectory {
+  /** Readers seen since start, so that a reader that went away is reported "unavailable" rather than unknown. */
+  private readonly seen = new Map<string, { module: ModuleRuntime; slot: SlotHandle; name: string }>();
+
+  constructor(private readonly modules: ModuleRegistry) {}
+
+  /** Every present reader, read afresh from the modules. One failing module does not hide the others. */
+  async list(): Promise<LocatedReader[]> {
+    const ready = this.modules.ready();
+    if (ready.length === 0) throw this.noModuleError();
+    const results = await Promise.allSettled(ready.map((module) => module.host.listSlots()));
+    const located: LocatedReader[] = [];
+    results.forEach((result, index) => {
+      const module = ready[index]!;
+      if (result.status === "rejected") return;
+      for (const slot of result.value) {
+        const reader = readerOf(module.id, slot);
+        this.seen.set(reader.id, { module, slot: slot.handle, name: reader.name });
+        located.push({ reader, module, slot: slot.handle });
+      }
+    });
+    const failure = results.find((result) => result.status === "rejected");
+    if (failure && located.length === 0) throw toScwsError(failure.reason);
+    return located;
+  }
+
+  private noModuleError(): ScwsError {
+    const failed = this.modules.all().map((module) => ({ id: module.id, reason: module.reason ?? "not started" }));
+    return new ScwsError("No PKCS#11 module could be loaded; see getServiceInfo for why.", "CKR_LIBRARY_LOAD_FAILED", undefined, { modules: failed });
+  }
+
+  /** One reader by id: present, or "unavailable" if it was seen and went away. */
+  async find(readerId: string): Promise<LocatedReader> {
+    const present = (await this.list()).find((entry) => entry.reader.id === readerId);
+    if (present) return present;
+    const gone = this.seen.get(readerId);
+    if (!gone) throw new ScwsError(`No reader has the id ${readerId}.`, "CKR_SLOT_ID_INVALID", undefined, { field: "/path/readerId" });
+    return {
+      reader: { id: readerId, name: gone.name, cardPresent: false, status: "unavailable", moduleId: gone.module.id },
+      module: gone.module,
+      slot: gone.slot,
+    };
+  }
+}

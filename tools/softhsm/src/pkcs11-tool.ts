@@ -1,0 +1,12 @@
+// Runs OpenSC's pkcs11-tool, an independent PKCS#11 client, against a sandbox's tokens.
+import { execFileSync } from "node:child_process";
+import { type SoftHsmSandbox, softHsmModule } from "./sandbox.js";
+
+/** Runs `pkcs11-tool --module <module> ...args` with the sandbox's environment and returns its output. */
+export function pkcs11Tool(sandbox: SoftHsmSandbox, args: readonly string[], module = softHsmModule): string {
+  return execFileSync("pkcs11-tool", ["--module", module, ...args], {
+    env: { ...process.env, ...sandbox.env },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
