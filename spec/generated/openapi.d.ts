@@ -117,6 +117,298 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tokens/{tokenId}/pins/{pinNumber}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a PIN's state
+         * @description The PIN's state as SCWS shows it, read afresh from the token and the service's retry counter:
+         *     whether it is blocked, how many tries remain, whether this connection is logged in.
+         */
+        get: operations["getPin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/pins/{pinNumber}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with a PIN
+         * @description `Pin.login(value, so)`. The PIN is checked against the token's length limits before it is sent.
+         *     A wrong PIN answers `CKR_PIN_INCORRECT` with `customData.remainingTries`; once the tries are spent the
+         *     PIN answers `CKR_PIN_LOCKED` until the Security Officer unblocks it. PKCS#11 allows one login per
+         *     token at a time: while another caller is logged in, this answers `CKR_USER_ANOTHER_ALREADY_LOGGED_IN`.
+         */
+        post: operations["logInWithPin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/pins/{pinNumber}/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out
+         * @description `Pin.logout()`: ends this caller's login to the token; private objects are hidden again.
+         */
+        post: operations["logOutOfPin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/pins/{pinNumber}/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a PIN
+         * @description `Pin.change(oldValue, newValue)`: sets a new user PIN (or the SO PIN while logged in as SO). A
+         *     wrong old PIN counts as a failed try.
+         */
+        post: operations["changePin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/pins/{pinNumber}/unblock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unblock the user PIN
+         * @description Sets a new user PIN and unblocks it (`C_InitPIN`, the Java API's `initPin`). Needs a login as
+         *     Security Officer on this connection (`logInWithPin` with `userType: so`).
+         */
+        post: operations["unblockPin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a token's objects
+         * @description `Token.getObjects()`: the certificates, keys and data containers on the token, optionally filtered.
+         *     Private objects (private keys, private data) appear only once the caller is logged in.
+         */
+        get: operations["listObjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/objects/{objectId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Describe an object
+         * @description One object's properties, read afresh from the token.
+         */
+        get: operations["getObject"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an object
+         * @description Destroys the object on the token (`C_DestroyObject`). Its id is not valid afterwards.
+         */
+        delete: operations["deleteObject"];
+        options?: never;
+        head?: never;
+        /**
+         * Relabel an object
+         * @description Changes an object's label or ckId. A read-only object answers `CKR_ATTRIBUTE_READ_ONLY`.
+         */
+        patch: operations["updateObject"];
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/objects/{objectId}/details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Detail an object
+         * @description `Object.getDetails()`: for keys their algorithm, size or curve and usages; for certificates their
+         *     subject, issuer, serial number, validity, key usages, fingerprint and matching keys; for data
+         *     containers their application and size.
+         */
+        get: operations["getObjectDetails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/objects/{objectId}/value": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read an object's value
+         * @description `getValue()`: a certificate as PEM (or DER), a public key as SubjectPublicKeyInfo, a data
+         *     container's contents. A private or secret key answers `CKR_ATTRIBUTE_SENSITIVE`.
+         */
+        get: operations["getObjectValue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -128,7 +420,7 @@ export interface components {
          * @example readers
          * @enum {string}
          */
-        Capability: "readers" | "tokens";
+        Capability: "readers" | "tokens" | "pins" | "objects";
         /**
          * Version
          * @description A version number as major.minor, as PKCS#11 reports hardware, firmware and library versions.
@@ -222,7 +514,7 @@ export interface components {
          * @example CKR_PIN_INCORRECT
          * @enum {string}
          */
-        ErrorCode: "CKR_CANCEL" | "CKR_HOST_MEMORY" | "CKR_SLOT_ID_INVALID" | "CKR_GENERAL_ERROR" | "CKR_FUNCTION_FAILED" | "CKR_ARGUMENTS_BAD" | "CKR_ATTRIBUTE_READ_ONLY" | "CKR_ATTRIBUTE_SENSITIVE" | "CKR_ATTRIBUTE_TYPE_INVALID" | "CKR_ATTRIBUTE_VALUE_INVALID" | "CKR_ACTION_PROHIBITED" | "CKR_DATA_INVALID" | "CKR_DATA_LEN_RANGE" | "CKR_DEVICE_ERROR" | "CKR_DEVICE_MEMORY" | "CKR_DEVICE_REMOVED" | "CKR_ENCRYPTED_DATA_INVALID" | "CKR_ENCRYPTED_DATA_LEN_RANGE" | "CKR_FUNCTION_CANCELED" | "CKR_FUNCTION_NOT_PARALLEL" | "CKR_FUNCTION_NOT_SUPPORTED" | "CKR_KEY_HANDLE_INVALID" | "CKR_KEY_SIZE_RANGE" | "CKR_KEY_TYPE_INCONSISTENT" | "CKR_KEY_NOT_NEEDED" | "CKR_KEY_CHANGED" | "CKR_KEY_INDIGESTIBLE" | "CKR_KEY_FUNCTION_NOT_PERMITTED" | "CKR_KEY_NOT_WRAPPABLE" | "CKR_KEY_UNEXTRACTABLE" | "CKR_MECHANISM_INVALID" | "CKR_MECHANISM_PARAM_INVALID" | "CKR_PIN_INCORRECT" | "CKR_PIN_INVALID" | "CKR_PIN_LEN_RANGE" | "CKR_PIN_EXPIRED" | "CKR_PIN_LOCKED" | "CKR_SIGNATURE_INVALID" | "CKR_SIGNATURE_LEN_RANGE" | "CKR_TEMPLATE_INCOMPLETE" | "CKR_TEMPLATE_INCONSISTENT" | "CKR_TOKEN_NOT_PRESENT" | "CKR_TOKEN_NOT_RECOGNIZED" | "CKR_TOKEN_WRITE_PROTECTED" | "CKR_UNWRAPPING_KEY_HANDLE_INVALID" | "CKR_UNWRAPPING_KEY_SIZE_RANGE" | "CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT" | "CKR_USER_ALREADY_LOGGED_IN" | "CKR_USER_NOT_LOGGED_IN" | "CKR_USER_PIN_NOT_INITIALIZED" | "CKR_USER_TYPE_INVALID" | "CKR_USER_ANOTHER_ALREADY_LOGGED_IN" | "CKR_USER_TOO_MANY_TYPES" | "CKR_WRAPPED_KEY_INVALID" | "CKR_WRAPPED_KEY_LEN_RANGE" | "CKR_WRAPPING_KEY_HANDLE_INVALID" | "CKR_WRAPPING_KEY_SIZE_RANGE" | "CKR_WRAPPING_KEY_TYPE_INCONSISTENT" | "CKR_CURVE_NOT_SUPPORTED" | "CKR_INFORMATION_SENSITIVE" | "CKR_LIBRARY_LOAD_FAILED" | "CKR_PIN_TOO_WEAK" | "CKR_PUBLIC_KEY_INVALID" | "CXR_NO_LICENSE_KEY" | "CXR_CONTAINER_INVALID" | "CXR_CONTAINER_EXISTS" | "CXR_PUK_ALREADY_USED" | "CXR_PIN_UNBLOCK_BLOCKED" | "CXR_NOT_PERMITTED" | "CXR_MISSING_FINGERPRINT_SCANNER" | "CXR_SIGNATURE_TIMESTAMP" | "CXR_PACE_NEEDED" | "CXR_CERT_NOT_TRUSTED" | "CXR_BROKEN_AUTHENTICATION" | "MWR_IMPORT_FILE_INVALID" | "MWR_IMPORT_PASSWORD_INVALID" | "MWR_IMPORT_KEY_TYPE_UNSUPPORTED" | "MWR_IMPORT_KEY_LENGTH_UNSUPPORTED" | "MWR_PUK_ALREADY_USED" | "MWR_SCWS_UNREACHABLE" | "MWR_SCWS_COMM_ERROR" | "MWR_SCWS_COMM_TIMEOUT" | "MWR_SCWS_BAD_PARAMS" | "MWR_SCWS_UNKNOWN_ERROR" | "CXR_BT_PERMISSIONS_NOT_GRANTED" | "CXR_BT_INITIALIZATION_FAILED" | "CXR_BT_NOT_SCANNING" | "CXR_BT_DEVICE_NOT_SUPPORTED" | "CXR_BT_DEVICE_NOT_DETECTED" | "CXR_BT_ALREADY_PAIRED" | "CXR_FUNCTION_TIMED_OUT" | "CXR_AID_NOT_IN_PLIST_FILE" | "CKR_OBJECT_HANDLE_INVALID" | "CKR_SESSION_HANDLE_INVALID" | "SCWS_ROUTE_NOT_FOUND" | "SCWS_METHOD_NOT_ALLOWED" | "SCWS_PAYLOAD_TOO_LARGE" | "SCWS_UNSUPPORTED_MEDIA_TYPE" | "SCWS_HOST_REFUSED";
+        ErrorCode: "CKR_CANCEL" | "CKR_HOST_MEMORY" | "CKR_SLOT_ID_INVALID" | "CKR_GENERAL_ERROR" | "CKR_FUNCTION_FAILED" | "CKR_ARGUMENTS_BAD" | "CKR_ATTRIBUTE_READ_ONLY" | "CKR_ATTRIBUTE_SENSITIVE" | "CKR_ATTRIBUTE_TYPE_INVALID" | "CKR_ATTRIBUTE_VALUE_INVALID" | "CKR_ACTION_PROHIBITED" | "CKR_DATA_INVALID" | "CKR_DATA_LEN_RANGE" | "CKR_DEVICE_ERROR" | "CKR_DEVICE_MEMORY" | "CKR_DEVICE_REMOVED" | "CKR_ENCRYPTED_DATA_INVALID" | "CKR_ENCRYPTED_DATA_LEN_RANGE" | "CKR_FUNCTION_CANCELED" | "CKR_FUNCTION_NOT_PARALLEL" | "CKR_FUNCTION_NOT_SUPPORTED" | "CKR_KEY_HANDLE_INVALID" | "CKR_KEY_SIZE_RANGE" | "CKR_KEY_TYPE_INCONSISTENT" | "CKR_KEY_NOT_NEEDED" | "CKR_KEY_CHANGED" | "CKR_KEY_INDIGESTIBLE" | "CKR_KEY_FUNCTION_NOT_PERMITTED" | "CKR_KEY_NOT_WRAPPABLE" | "CKR_KEY_UNEXTRACTABLE" | "CKR_MECHANISM_INVALID" | "CKR_MECHANISM_PARAM_INVALID" | "CKR_PIN_INCORRECT" | "CKR_PIN_INVALID" | "CKR_PIN_LEN_RANGE" | "CKR_PIN_EXPIRED" | "CKR_PIN_LOCKED" | "CKR_SIGNATURE_INVALID" | "CKR_SIGNATURE_LEN_RANGE" | "CKR_TEMPLATE_INCOMPLETE" | "CKR_TEMPLATE_INCONSISTENT" | "CKR_TOKEN_NOT_PRESENT" | "CKR_TOKEN_NOT_RECOGNIZED" | "CKR_TOKEN_WRITE_PROTECTED" | "CKR_UNWRAPPING_KEY_HANDLE_INVALID" | "CKR_UNWRAPPING_KEY_SIZE_RANGE" | "CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT" | "CKR_USER_ALREADY_LOGGED_IN" | "CKR_USER_NOT_LOGGED_IN" | "CKR_USER_PIN_NOT_INITIALIZED" | "CKR_USER_TYPE_INVALID" | "CKR_USER_ANOTHER_ALREADY_LOGGED_IN" | "CKR_USER_TOO_MANY_TYPES" | "CKR_WRAPPED_KEY_INVALID" | "CKR_WRAPPED_KEY_LEN_RANGE" | "CKR_WRAPPING_KEY_HANDLE_INVALID" | "CKR_WRAPPING_KEY_SIZE_RANGE" | "CKR_WRAPPING_KEY_TYPE_INCONSISTENT" | "CKR_CURVE_NOT_SUPPORTED" | "CKR_INFORMATION_SENSITIVE" | "CKR_LIBRARY_LOAD_FAILED" | "CKR_PIN_TOO_WEAK" | "CKR_PUBLIC_KEY_INVALID" | "CXR_NO_LICENSE_KEY" | "CXR_CONTAINER_INVALID" | "CXR_CONTAINER_EXISTS" | "CXR_PUK_ALREADY_USED" | "CXR_PIN_UNBLOCK_BLOCKED" | "CXR_NOT_PERMITTED" | "CXR_MISSING_FINGERPRINT_SCANNER" | "CXR_SIGNATURE_TIMESTAMP" | "CXR_PACE_NEEDED" | "CXR_CERT_NOT_TRUSTED" | "CXR_BROKEN_AUTHENTICATION" | "MWR_IMPORT_FILE_INVALID" | "MWR_IMPORT_PASSWORD_INVALID" | "MWR_IMPORT_KEY_TYPE_UNSUPPORTED" | "MWR_IMPORT_KEY_LENGTH_UNSUPPORTED" | "MWR_PUK_ALREADY_USED" | "MWR_SCWS_UNREACHABLE" | "MWR_SCWS_COMM_ERROR" | "MWR_SCWS_COMM_TIMEOUT" | "MWR_SCWS_BAD_PARAMS" | "MWR_SCWS_UNKNOWN_ERROR" | "CXR_BT_PERMISSIONS_NOT_GRANTED" | "CXR_BT_INITIALIZATION_FAILED" | "CXR_BT_NOT_SCANNING" | "CXR_BT_DEVICE_NOT_SUPPORTED" | "CXR_BT_DEVICE_NOT_DETECTED" | "CXR_BT_ALREADY_PAIRED" | "CXR_FUNCTION_TIMED_OUT" | "CXR_AID_NOT_IN_PLIST_FILE" | "CKR_OBJECT_HANDLE_INVALID" | "CKR_SESSION_HANDLE_INVALID" | "SCWS_ROUTE_NOT_FOUND" | "SCWS_METHOD_NOT_ALLOWED" | "SCWS_PAYLOAD_TOO_LARGE" | "SCWS_UNSUPPORTED_MEDIA_TYPE" | "SCWS_HOST_REFUSED" | "SCWS_FINAL_TRY_UNCONFIRMED";
         /**
          * Pkcs11Failure
          * @description The PKCS#11 return value behind an error, kept as the token reported it. It matters most when
@@ -632,6 +924,16 @@ export interface components {
              * @example false
              */
             soValidated: boolean;
+            /**
+             * @description The shortest PIN the token accepts.
+             * @example 4
+             */
+            minLength: number;
+            /**
+             * @description The longest PIN the token accepts.
+             * @example 255
+             */
+            maxLength: number;
         };
         /**
          * Token
@@ -688,11 +990,550 @@ export interface components {
              *         "soRemainingTries": 3,
              *         "soMaxTries": 3,
              *         "validated": false,
-             *         "soValidated": false
+             *         "soValidated": false,
+             *         "minLength": 4,
+             *         "maxLength": 255
              *       }
              *     ]
              */
             pins: components["schemas"]["Pin"][];
+        };
+        /**
+         * PinValue
+         * @description A PIN, as the user typed it. It is checked against the token's length limits and format before it
+         *     reaches the token, never logged, never echoed, and kept no longer than the call.
+         * @example 123456
+         */
+        PinValue: string;
+        /**
+         * UserType
+         * @description Who logs in: `user` (the PKCS#11 user, SCWS's default) or `so` (the Security Officer, SCWS's
+         *     `login(value, true)`), who can unblock the user PIN.
+         * @example user
+         * @enum {string}
+         */
+        UserType: "user" | "so";
+        /**
+         * LoginRequest
+         * @description `Pin.login(value, so)`. Send `pin: null` only when the token has a protected authentication path (a
+         *     PIN pad), so that the PIN is entered there.
+         * @example {
+         *       "pin": "123456",
+         *       "userType": "user"
+         *     }
+         */
+        LoginRequest: {
+            /**
+             * @description The PIN, or null to use the token's PIN pad.
+             * @example 123456
+             */
+            pin: components["schemas"]["PinValue"] | null;
+            userType?: components["schemas"]["UserType"];
+            /**
+             * @description Must be true when the PIN has one try left (`lastTry`): a wrong PIN then locks it, so the caller
+             *     confirms that the user knows it. Without it such a login is refused with
+             *     `SCWS_FINAL_TRY_UNCONFIRMED` and the try is not spent.
+             * @default false
+             * @example false
+             */
+            confirmFinalTry?: boolean;
+        };
+        /**
+         * ChangePinRequest
+         * @description `Pin.change(oldValue, newValue)`: changes the user PIN, or the SO PIN while logged in as SO.
+         * @example {
+         *       "oldPin": "123456",
+         *       "newPin": "654321"
+         *     }
+         */
+        ChangePinRequest: {
+            oldPin: components["schemas"]["PinValue"];
+            newPin: components["schemas"]["PinValue"];
+            userType?: components["schemas"]["UserType"];
+            /**
+             * @description Must be true when the PIN has one try left, as for a login; a wrong old PIN spends a try.
+             * @default false
+             * @example false
+             */
+            confirmFinalTry?: boolean;
+        };
+        /**
+         * UnblockPinRequest
+         * @description Sets a new user PIN and unblocks it (`C_InitPIN`), which only the Security Officer may do: log in
+         *     with `userType: so` first. The service's retry counter for the user PIN starts afresh.
+         * @example {
+         *       "newPin": "123456"
+         *     }
+         */
+        UnblockPinRequest: {
+            newPin: components["schemas"]["PinValue"];
+        };
+        /**
+         * ObjectType
+         * @description The kind of object, as SCWS names it: PKCS#11 classes CKO_CERTIFICATE, CKO_PUBLIC_KEY,
+         *     CKO_PRIVATE_KEY, CKO_SECRET_KEY and CKO_DATA.
+         * @example certificate
+         * @enum {string}
+         */
+        ObjectType: "certificate" | "publicKey" | "privateKey" | "secretKey" | "dataContainer";
+        /**
+         * CkId
+         * @description The object's `CKA_ID` in hex, which links a certificate to its key pair. Lower-case in answers; either
+         *     case is accepted in requests.
+         * @example 4a1f09c2
+         */
+        CkId: string;
+        /**
+         * ObjectId
+         * @description An opaque id of an object on a token, in place of its PKCS#11 handle. Stable for the life of the
+         *     token connection that listed it; meaningless in any other connection.
+         * @example o-3f2a9c1b7d4e5f60718293a4
+         */
+        ObjectId: string;
+        /**
+         * KeyAlgorithm
+         * @description A key's algorithm (from `CKA_KEY_TYPE`), named as SCWS names them where it does: `RSA`, `ECDSA` for EC
+         *     keys, then `EdDSA`, `AES`, `DES3`, `GENERIC_SECRET`, and `OTHER` for the rest.
+         * @example ECDSA
+         * @enum {string}
+         */
+        KeyAlgorithm: "RSA" | "ECDSA" | "EdDSA" | "AES" | "DES3" | "GENERIC_SECRET" | "OTHER";
+        /**
+         * TokenObject
+         * @description An object on a token with the properties SCWS shows (`SCWS.Object` and, by type, `Key`, `Certificate`
+         *     and `DataContainer`). Private objects are listed only to the caller who is logged in.
+         * @example {
+         *       "id": "o-3f2a9c1b7d4e5f60718293a4",
+         *       "type": "certificate",
+         *       "ckId": "4a1f09c2",
+         *       "ckLabel": "Signature certificate",
+         *       "private": false,
+         *       "modifiable": true,
+         *       "pinNumber": 0,
+         *       "root": false,
+         *       "notBefore": "2026-01-01T00:00:00Z",
+         *       "notAfter": "2028-01-01T00:00:00Z"
+         *     }
+         */
+        TokenObject: {
+            id: components["schemas"]["ObjectId"];
+            type: components["schemas"]["ObjectType"];
+            ckId?: components["schemas"]["CkId"];
+            /**
+             * @description The object's `CKA_LABEL`.
+             * @example Signature key
+             */
+            ckLabel: string;
+            /**
+             * @description Whether the object is protected by the PIN (`CKA_PRIVATE`).
+             * @example false
+             */
+            private: boolean;
+            /**
+             * @description Whether the object can be changed or deleted (`CKA_MODIFIABLE`).
+             * @example true
+             */
+            modifiable: boolean;
+            /**
+             * @description The PIN that guards the object (or, for a public object, its matching private key).
+             * @example 0
+             */
+            pinNumber: number;
+            algorithmName?: components["schemas"]["KeyAlgorithm"];
+            /**
+             * @description For private keys, whether each use needs a fresh PIN (`CKA_ALWAYS_AUTHENTICATE`).
+             * @example false
+             */
+            alwaysAuthenticate?: boolean;
+            /**
+             * @description For keys, SCWS's qualified-signature flag for partial hashing; always false over PKCS#11.
+             * @example false
+             */
+            partialHash?: boolean;
+            /**
+             * @description For certificates, whether the certificate is self-issued (subject equals issuer).
+             * @example false
+             */
+            root?: boolean;
+            /**
+             * Format: date-time
+             * @description For certificates, the start of validity.
+             * @example 2026-01-01T00:00:00Z
+             */
+            notBefore?: string;
+            /**
+             * Format: date-time
+             * @description For certificates, the end of validity.
+             * @example 2028-01-01T00:00:00Z
+             */
+            notAfter?: string;
+            /**
+             * @description For data containers, the application that manages it (`CKA_APPLICATION`).
+             * @example open-scws-demo
+             */
+            application?: string;
+        };
+        /**
+         * ObjectList
+         * @description The objects of a token that the caller may see, as `Token.getObjects()` returns them.
+         */
+        ObjectList: {
+            /**
+             * @description The objects, in the token's order.
+             * @example [
+             *       {
+             *         "id": "o-3f2a9c1b7d4e5f60718293a4",
+             *         "type": "certificate",
+             *         "ckId": "4a1f09c2",
+             *         "ckLabel": "Signature certificate",
+             *         "private": false,
+             *         "modifiable": true,
+             *         "pinNumber": 0,
+             *         "root": false,
+             *         "notBefore": "2026-01-01T00:00:00Z",
+             *         "notAfter": "2028-01-01T00:00:00Z"
+             *       }
+             *     ]
+             */
+            objects: components["schemas"]["TokenObject"][];
+        };
+        /**
+         * UpdateObjectRequest
+         * @description New values for an object's label or id (`C_SetAttributeValue`); at least one.
+         * @example {
+         *       "ckLabel": "Signature key 2026"
+         *     }
+         */
+        UpdateObjectRequest: {
+            /**
+             * @description The new `CKA_LABEL`.
+             * @example Signature key 2026
+             */
+            ckLabel?: string;
+            ckId?: components["schemas"]["CkId"];
+        };
+        /**
+         * KeyUsage
+         * @description What a key may be used for, from its PKCS#11 attributes (`CKA_SIGN`, `CKA_VERIFY`, ...).
+         * @example {
+         *       "sign": true,
+         *       "verify": false,
+         *       "encrypt": false,
+         *       "decrypt": true,
+         *       "wrap": false,
+         *       "unwrap": false,
+         *       "derive": false
+         *     }
+         */
+        KeyUsage: {
+            /**
+             * @description `CKA_SIGN`
+             * @example true
+             */
+            sign: boolean;
+            /**
+             * @description `CKA_VERIFY`
+             * @example false
+             */
+            verify: boolean;
+            /**
+             * @description `CKA_ENCRYPT`
+             * @example false
+             */
+            encrypt: boolean;
+            /**
+             * @description `CKA_DECRYPT`
+             * @example true
+             */
+            decrypt: boolean;
+            /**
+             * @description `CKA_WRAP`
+             * @example false
+             */
+            wrap: boolean;
+            /**
+             * @description `CKA_UNWRAP`
+             * @example false
+             */
+            unwrap: boolean;
+            /**
+             * @description `CKA_DERIVE`
+             * @example false
+             */
+            derive: boolean;
+        };
+        /**
+         * KeyDetails
+         * @description The details of a key.
+         * @example {
+         *       "algorithm": "RSA",
+         *       "sizeBits": 2048,
+         *       "usage": {
+         *         "sign": true,
+         *         "verify": false,
+         *         "encrypt": false,
+         *         "decrypt": true,
+         *         "wrap": false,
+         *         "unwrap": false,
+         *         "derive": false
+         *       },
+         *       "sensitive": true,
+         *       "extractable": false,
+         *       "alwaysAuthenticate": false,
+         *       "local": true
+         *     }
+         */
+        KeyDetails: {
+            algorithm: components["schemas"]["KeyAlgorithm"];
+            /**
+             * @description The key's size in bits (RSA modulus, secret key length, or the curve's size).
+             * @example 2048
+             */
+            sizeBits?: number;
+            /**
+             * @description For EC keys, the curve's name (P-256, P-384, P-521, secp256k1) or its OID when unnamed.
+             * @example P-256
+             */
+            curve?: string;
+            usage: components["schemas"]["KeyUsage"];
+            /**
+             * @description For private and secret keys, whether the key's value is secret to the token (`CKA_SENSITIVE`).
+             * @example true
+             */
+            sensitive?: boolean;
+            /**
+             * @description For private and secret keys, whether the key may leave the token wrapped (`CKA_EXTRACTABLE`).
+             * @example false
+             */
+            extractable?: boolean;
+            /**
+             * @description For private keys, whether each use needs a fresh PIN.
+             * @example false
+             */
+            alwaysAuthenticate?: boolean;
+            /**
+             * @description Whether the key was generated on the token (`CKA_LOCAL`).
+             * @example true
+             */
+            local: boolean;
+            certificateId?: components["schemas"]["ObjectId"];
+        };
+        /**
+         * ExtendedKeyUsage
+         * @description One extended key usage of a certificate, with SCWS's `{oid, shortName, longName}` shape.
+         * @example {
+         *       "oid": "1.3.6.1.5.5.7.3.2",
+         *       "shortName": "clientAuth",
+         *       "longName": "TLS Web Client Authentication"
+         *     }
+         */
+        ExtendedKeyUsage: {
+            /**
+             * @description The usage's object identifier.
+             * @example 1.3.6.1.5.5.7.3.2
+             */
+            oid: string;
+            /**
+             * @description Its short name, or the OID when unnamed.
+             * @example clientAuth
+             */
+            shortName: string;
+            /**
+             * @description Its long name, or the OID when unnamed.
+             * @example TLS Web Client Authentication
+             */
+            longName: string;
+        };
+        /**
+         * CertificateDetails
+         * @description The details of an X.509 certificate, parsed from its value.
+         * @example {
+         *       "subject": "CN=Alice Martin,O=Example,C=FR",
+         *       "issuer": "CN=Example CA,O=Example,C=FR",
+         *       "serialNumber": "01a2b3c4",
+         *       "notBefore": "2026-01-01T00:00:00Z",
+         *       "notAfter": "2028-01-01T00:00:00Z",
+         *       "validity": "valid",
+         *       "keyUsage": [
+         *         "digitalSignature"
+         *       ],
+         *       "extendedKeyUsage": [],
+         *       "root": false,
+         *       "ca": false,
+         *       "sha256Fingerprint": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *       "publicKeyAlgorithm": "RSA",
+         *       "publicKeySizeBits": 2048
+         *     }
+         */
+        CertificateDetails: {
+            /**
+             * @description The subject's distinguished name (RFC 4514).
+             * @example CN=Alice Martin,O=Example,C=FR
+             */
+            subject: string;
+            /**
+             * @description The issuer's distinguished name (RFC 4514).
+             * @example CN=Example CA,O=Example,C=FR
+             */
+            issuer: string;
+            /**
+             * @description The serial number in hex.
+             * @example 01a2b3c4
+             */
+            serialNumber: string;
+            /**
+             * Format: date-time
+             * @description The start of validity.
+             * @example 2026-01-01T00:00:00Z
+             */
+            notBefore: string;
+            /**
+             * Format: date-time
+             * @description The end of validity.
+             * @example 2028-01-01T00:00:00Z
+             */
+            notAfter: string;
+            /**
+             * @description Whether the certificate is within its validity period now.
+             * @example valid
+             * @enum {string}
+             */
+            validity: "valid" | "expired" | "notYetValid";
+            /**
+             * @description The key usage extension's bits that are set (RFC 5280 section 4.2.1.3).
+             * @example [
+             *       "digitalSignature",
+             *       "nonRepudiation"
+             *     ]
+             */
+            keyUsage: ("digitalSignature" | "nonRepudiation" | "keyEncipherment" | "dataEncipherment" | "keyAgreement" | "keyCertSign" | "cRLSign" | "encipherOnly" | "decipherOnly")[];
+            /**
+             * @description The extended key usages.
+             * @example [
+             *       {
+             *         "oid": "1.3.6.1.5.5.7.3.2",
+             *         "shortName": "clientAuth",
+             *         "longName": "TLS Web Client Authentication"
+             *       }
+             *     ]
+             */
+            extendedKeyUsage: components["schemas"]["ExtendedKeyUsage"][];
+            /**
+             * @description Whether the certificate is self-issued.
+             * @example false
+             */
+            root: boolean;
+            /**
+             * @description Whether basic constraints mark it as a certification authority.
+             * @example false
+             */
+            ca: boolean;
+            /**
+             * @description The SHA-256 hash of the DER certificate, in hex.
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256Fingerprint: string;
+            publicKeyAlgorithm: components["schemas"]["KeyAlgorithm"];
+            /**
+             * @description The public key's size in bits.
+             * @example 2048
+             */
+            publicKeySizeBits?: number;
+            /**
+             * @description The subject alternative names, as `type:value` strings.
+             * @example [
+             *       "email:alice@example.com"
+             *     ]
+             */
+            subjectAlternativeNames?: string[];
+            privateKeyId?: components["schemas"]["ObjectId"];
+            publicKeyId?: components["schemas"]["ObjectId"];
+        };
+        /**
+         * DataContainerDetails
+         * @description The details of a data container (CKO_DATA object).
+         * @example {
+         *       "application": "open-scws-demo",
+         *       "size": 42
+         *     }
+         */
+        DataContainerDetails: {
+            /**
+             * @description The application that manages it (`CKA_APPLICATION`).
+             * @example open-scws-demo
+             */
+            application?: string;
+            /**
+             * @description The length of its value in bytes.
+             * @example 42
+             */
+            size: number;
+            /**
+             * @description Its `CKA_OBJECT_ID` (DER) in hex, when set.
+             * @example 06032a0304
+             */
+            objectIdentifier?: string;
+        };
+        /**
+         * ObjectDetails
+         * @description `Object.getDetails()`: what depends on the object's type, in the member named after it.
+         * @example {
+         *       "id": "o-3f2a9c1b7d4e5f60718293a4",
+         *       "type": "publicKey",
+         *       "key": {
+         *         "algorithm": "ECDSA",
+         *         "sizeBits": 256,
+         *         "curve": "P-256",
+         *         "usage": {
+         *           "sign": false,
+         *           "verify": true,
+         *           "encrypt": false,
+         *           "decrypt": false,
+         *           "wrap": false,
+         *           "unwrap": false,
+         *           "derive": false
+         *         },
+         *         "local": true
+         *       }
+         *     }
+         */
+        ObjectDetails: {
+            id: components["schemas"]["ObjectId"];
+            type: components["schemas"]["ObjectType"];
+            key?: components["schemas"]["KeyDetails"];
+            certificate?: components["schemas"]["CertificateDetails"];
+            dataContainer?: components["schemas"]["DataContainerDetails"];
+        };
+        /**
+         * ValueEncoding
+         * @description How an object's value is encoded: `pem` (text, for certificates and public keys), `der` (base64 of the
+         *     DER: a certificate, or a public key's SubjectPublicKeyInfo), or `raw` (base64 of a data container's bytes).
+         * @example pem
+         * @enum {string}
+         */
+        ValueEncoding: "pem" | "der" | "raw";
+        /**
+         * ObjectValue
+         * @description `getValue()`: a certificate (PEM by default), a public key as SubjectPublicKeyInfo, or a data
+         *     container's contents. Private and secret key values are never given out.
+         * @example {
+         *       "id": "o-3f2a9c1b7d4e5f60718293a4",
+         *       "type": "certificate",
+         *       "encoding": "pem",
+         *       "value": "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n"
+         *     }
+         */
+        ObjectValue: {
+            id: components["schemas"]["ObjectId"];
+            type: components["schemas"]["ObjectType"];
+            encoding: components["schemas"]["ValueEncoding"];
+            /**
+             * @description The value, as PEM text or base64 according to `encoding`.
+             * @example -----BEGIN CERTIFICATE-----
+             *     MIIB...
+             *     -----END CERTIFICATE-----
+             */
+            value: string;
         };
     };
     responses: {
@@ -853,6 +1694,78 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The PIN's state after the operation. */
+        PinState: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Pin"];
+            };
+        };
+        /** @description The token refused the operation in its current state: wrong or locked PIN, no login, a sensitive value, a key not allowed for this use. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#CKR_PIN_INCORRECT",
+                 *       "title": "Wrong PIN",
+                 *       "status": 403,
+                 *       "detail": "The PIN was refused; 2 tries remain before it locks.",
+                 *       "code": "CKR_PIN_INCORRECT",
+                 *       "customData": {
+                 *         "remainingTries": 2
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body is larger than the service accepts; customData.limit gives the limit in bytes. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#SCWS_PAYLOAD_TOO_LARGE",
+                 *       "title": "Request body too large",
+                 *       "status": 413,
+                 *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                 *       "code": "SCWS_PAYLOAD_TOO_LARGE",
+                 *       "customData": {
+                 *         "limit": 1048576
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body is not application/json. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#SCWS_UNSUPPORTED_MEDIA_TYPE",
+                 *       "title": "Unsupported media type",
+                 *       "status": 415,
+                 *       "detail": "Send the request body as application/json.",
+                 *       "code": "SCWS_UNSUPPORTED_MEDIA_TYPE",
+                 *       "customData": {
+                 *         "field": "/header/content-type"
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -865,6 +1778,36 @@ export interface components {
          * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
          */
         TokenIdPath: components["schemas"]["TokenId"];
+        /**
+         * @description The PIN's index in `Token.pins` (0 is the user PIN).
+         * @example 0
+         */
+        PinNumberPath: number;
+        /**
+         * @description Only objects of this type.
+         * @example certificate
+         */
+        ObjectTypeQuery: components["schemas"]["ObjectType"];
+        /**
+         * @description Only objects with this CKA_ID (hex).
+         * @example 4a1f09c2
+         */
+        ObjectCkIdQuery: components["schemas"]["CkId"];
+        /**
+         * @description Only objects with exactly this CKA_LABEL.
+         * @example Signature key
+         */
+        ObjectLabelQuery: string;
+        /**
+         * @description The object's id, from `listObjects` on the same token connection.
+         * @example o-3f2a9c1b7d4e5f60718293a4
+         */
+        ObjectIdPath: components["schemas"]["ObjectId"];
+        /**
+         * @description How to encode the value; pem by default for certificates and public keys, raw for data containers.
+         * @example pem
+         */
+        ObjectEncodingQuery: components["schemas"]["ValueEncoding"];
     };
     requestBodies: never;
     headers: never;
@@ -1047,6 +1990,439 @@ export interface operations {
             404: components["responses"]["NotFound"];
             421: components["responses"]["MisdirectedRequest"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    getPin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PinState"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    logInWithPin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["PinState"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    logOutOfPin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PinState"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    changePin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePinRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["PinState"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    unblockPin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnblockPinRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["PinState"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listObjects: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only objects of this type.
+                 * @example certificate
+                 */
+                type?: components["parameters"]["ObjectTypeQuery"];
+                /**
+                 * @description Only objects with this CKA_ID (hex).
+                 * @example 4a1f09c2
+                 */
+                ckId?: components["parameters"]["ObjectCkIdQuery"];
+                /**
+                 * @description Only objects with exactly this CKA_LABEL.
+                 * @example Signature key
+                 */
+                label?: components["parameters"]["ObjectLabelQuery"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The objects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getObject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteObject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The object is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateObject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateObjectRequest"];
+            };
+        };
+        responses: {
+            /** @description The object after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getObjectDetails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The details. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectDetails"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getObjectValue: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How to encode the value; pem by default for certificates and public keys, raw for data containers.
+                 * @example pem
+                 */
+                encoding?: components["parameters"]["ObjectEncodingQuery"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The value. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectValue"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

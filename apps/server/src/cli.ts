@@ -28,7 +28,7 @@ function prepareDemoToken(): void {
 
 async function start(): Promise<void> {
   if (values.demo) prepareDemoToken();
-  const service = await startService(configFromEnvironment());
+  const service = await startService({ ...configFromEnvironment(), dataDir });
   console.log(`\nopen SCWS is ready at ${service.url}/v1/service`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {

@@ -2,11 +2,16 @@
 
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { type Logger, pino } from "pino";
 import type { ServiceConfig } from "./config/service-config.js";
 import { createHandlers } from "./handlers/index.js";
 import { createApp } from "./http/app.js";
+import { ObjectService } from "./objects/object-service.js";
+import { LoginRegistry } from "./pins/login-registry.js";
+import { PinCounterStore } from "./pins/pin-counters.js";
+import { PinService } from "./pins/pin-service.js";
 import type { Pkcs11Host } from "./pkcs11/host.js";
 import { InProcessHost } from "./pkcs11/in-process-host.js";
 import type { Services } from "./services.js";
@@ -29,6 +34,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Replaces the hosts made from `config.modules`. */
   readonly hosts?: readonly Pkcs11Host[];
+  /** Wraps every host, to observe or measure the calls it receives. */
+  readonly decorateHost?: (host: Pkcs11Host) => Pkcs11Host;
 }
 
 const packageVersion = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
@@ -40,12 +47,24 @@ function hostsFor(config: ServiceConfig): Pkcs11Host[] {
 /** Starts the service and resolves once it listens. */
 export async function startService(config: ServiceConfig, options: StartOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const modules = await ModuleRegistry.start(options.hosts ?? hostsFor(config));
+  const hosts = options.hosts ?? hostsFor(config);
+  const modules = await ModuleRegistry.start(options.decorateHost ? hosts.map(options.decorateHost) : hosts);
   for (const module of modules.all()) {
     if (module.status === "failed") logger.warn({ module: module.id, reason: module.reason }, "PKCS#11 module failed to start");
   }
   const readers = new ReaderDirectory(modules);
-  const services: Services = { config, version: packageVersion, modules, readers, tokens: new TokenConnections(readers) };
+  const logins = new LoginRegistry();
+  const tokens = new TokenConnections(readers, logins);
+  const counters = PinCounterStore.load(join(config.dataDir, "pin-counters.json"));
+  const services: Services = {
+    config,
+    version: packageVersion,
+    modules,
+    readers,
+    tokens,
+    pins: new PinService(tokens, logins, counters, config.pinPolicy),
+    objects: new ObjectService(logins),
+  };
 
   let port = config.listen.port;
   const app = createApp({

@@ -1,5 +1,7 @@
 // What handlers work with: the configuration and the service's domain objects.
 import type { ServiceConfig } from "./config/service-config.js";
+import type { ObjectService } from "./objects/object-service.js";
+import type { PinService } from "./pins/pin-service.js";
 import type { ModuleRegistry } from "./tokens/module-registry.js";
 import type { ReaderDirectory } from "./tokens/reader-directory.js";
 import type { TokenConnections } from "./tokens/token-connections.js";
@@ -12,4 +14,6 @@ export interface Services {
   readonly modules: ModuleRegistry;
   readonly readers: ReaderDirectory;
   readonly tokens: TokenConnections;
+  readonly pins: PinService;
+  readonly objects: ObjectService;
 }

@@ -75,7 +75,14 @@ function standaloneModule(ajv: InstanceType<typeof Ajv2020>, exports: Record<str
     .replace('"use strict";', '"use strict";\nimport { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n');
 }
 
-function generateValidators(document: Json, operations: OperationInfo[]): { source: string; names: string[] } {
+interface ValidatorModules {
+  readonly params: string;
+  readonly bodies: string;
+  readonly paramsNames: string[];
+  readonly bodyNames: string[];
+}
+
+function generateValidators(document: Json, operations: OperationInfo[]): ValidatorModules {
   const components = (document.components as Json | undefined)?.schemas ?? {};
   const keywords = collectExtensionKeywords(document, new Set());
   const componentsSchema = { $id: COMPONENTS_ID, $defs: retarget(components) };
@@ -97,17 +104,16 @@ function generateValidators(document: Json, operations: OperationInfo[]): { sour
       bodyExports[`${operation.operationId}Body`] = id;
     }
   }
-  const source = [
-    banner(GENERATOR).replace("//", "/*").replace(/\n$/, " */\n"),
-    "/* Validators of path, query and header parameters (types coerced from strings). */\n",
-    standaloneModule(paramsAjv, paramsExports),
-    "\n/* Validators of JSON bodies (no coercion). */\n",
-    standaloneModule(bodyAjv, bodyExports).replace(/import \{ createRequire \}.*\nconst require = .*\n/, ""),
-  ].join("");
-  return { source, names: [...Object.keys(paramsExports), ...Object.keys(bodyExports)] };
+  const header = banner(GENERATOR).replace("//", "/*").replace(/\n$/, " */\n");
+  return {
+    params: `${header}/* Validators of path, query and header parameters (types coerced from strings). */\n${standaloneModule(paramsAjv, paramsExports)}\n`,
+    bodies: `${header}/* Validators of JSON bodies (no coercion). */\n${standaloneModule(bodyAjv, bodyExports)}\n`,
+    paramsNames: Object.keys(paramsExports),
+    bodyNames: Object.keys(bodyExports),
+  };
 }
 
-function validatorDeclarations(names: string[]): string {
+function validationTypes(): string {
   return `${banner(GENERATOR)}
 /** One failure reported by a generated validator (Ajv's error object, without the offending value). */
 export interface ValidationFailure {
@@ -123,39 +129,49 @@ export interface Validator {
   (data: unknown): boolean;
   errors?: ValidationFailure[] | null;
 }
+`;
+}
+
+function validatorDeclarations(names: string[]): string {
+  return `${banner(GENERATOR)}import type { Validator } from "./validation-types.js";
 
 ${names.map((name) => `export declare const ${name}: Validator;`).join("\n")}
 `;
 }
 
-/** Schemas that carry `x-scws-error`: a failure inside one is answered with that code instead of CKR_ARGUMENTS_BAD. */
+/**
+ * Component schemas whose `x-scws-error` maps a failing keyword to a closer code than CKR_ARGUMENTS_BAD
+ * (a PIN too short is CKR_PIN_LEN_RANGE), keyed by the failure's schemaPath.
+ */
 function schemaErrorCodes(document: Json): Record<string, string> {
   const schemas = ((document.components as Json | undefined)?.schemas ?? {}) as Record<string, Json>;
-  return Object.fromEntries(
-    Object.entries(schemas)
-      .filter(([, schema]) => typeof schema["x-scws-error"] === "string")
-      .map(([name, schema]) => [`${COMPONENTS_ID}#/$defs/${name}`, schema["x-scws-error"] as string]),
-  );
+  const codes: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(schemas)) {
+    const byKeyword = schema["x-scws-error"] as Record<string, string> | undefined;
+    for (const [keyword, code] of Object.entries(byKeyword ?? {})) codes[`${COMPONENTS_ID}#/$defs/${name}/${keyword}`] = code;
+  }
+  return codes;
 }
 
 function routeTable(document: Json, operations: OperationInfo[]): string {
   const rows = operations.map((operation) => {
     const honoPath = operation.path.replace(/\{([^}]+)\}/g, ":$1");
     const queryArrays = operation.parameters.filter((p) => p.in === "query" && (p.schema as Json).type === "array").map((p) => p.name);
-    const body = operation.body ? `\n    body: { validate: validators.${operation.operationId}Body, required: ${operation.body.required} },` : "";
+    const body = operation.body ? `\n    body: { validate: bodyValidators.${operation.operationId}Body, required: ${operation.body.required} },` : "";
     return `  {
     operationId: "${operation.operationId}",
     method: "${operation.method.toUpperCase()}",
     path: "${operation.path}",
     honoPath: "${honoPath}",
     queryArrays: ${JSON.stringify(queryArrays)},
-    validateParams: validators.${operation.operationId}Params,${body}
+    validateParams: paramsValidators.${operation.operationId}Params,${body}
     successStatuses: ${JSON.stringify(operation.successStatuses)},
   },`;
   });
   return `${banner(GENERATOR)}import type { ErrorCode } from "@open-scws/errors";
-import type { Validator } from "./validators.js";
-import * as validators from "./validators.js";
+import * as bodyValidators from "./body-validators.js";
+import * as paramsValidators from "./params-validators.js";
+import type { Validator } from "./validation-types.js";
 
 /** The version of the API document (\`info.version\`). */
 export const apiVersion = ${JSON.stringify((document.info as Json).version)};
@@ -189,14 +205,17 @@ export const routes: readonly RouteDefinition[] = [
 ${rows.join("\n")}
 ];
 
-/** Codes to answer with when a value fails inside these schemas, from their \`x-scws-error\`. */
+/** Codes to answer with when a value fails these schema keywords (by schemaPath), from the spec's \`x-scws-error\`. */
 export const schemaErrorCodes: Readonly<Record<string, ErrorCode>> = ${JSON.stringify(schemaErrorCodes(document), null, 2)};
 `;
 }
 
 const document = JSON.parse(readFileSync(bundledSpecPath, "utf8")) as Json;
 const operations = readOperations(document);
-const { source, names } = generateValidators(document, operations);
-writeGenerated(join(serverGeneratedDir, "validators.js"), source);
-writeGenerated(join(serverGeneratedDir, "validators.d.ts"), validatorDeclarations(names));
+const validators = generateValidators(document, operations);
+writeGenerated(join(serverGeneratedDir, "params-validators.js"), validators.params);
+writeGenerated(join(serverGeneratedDir, "params-validators.d.ts"), validatorDeclarations(validators.paramsNames));
+writeGenerated(join(serverGeneratedDir, "body-validators.js"), validators.bodies);
+writeGenerated(join(serverGeneratedDir, "body-validators.d.ts"), validatorDeclarations(validators.bodyNames));
+writeGenerated(join(serverGeneratedDir, "validation-types.d.ts"), validationTypes());
 writeGenerated(join(serverGeneratedDir, "routes.ts"), routeTable(document, operations));

@@ -33,5 +33,7 @@ const ast = await openapiTS(new URL(`file://${bundledSpecPath}`), {
   alphabetize: false,
   immutable: false,
   rootTypes: false,
+  // A property with a default may be omitted by the client; it is not required.
+  defaultNonNullable: false,
 });
 writeGenerated(specTypesPath, banner(GENERATOR) + astToString(ast));

@@ -22,12 +22,24 @@ export interface ServiceConfig {
   readonly modules: readonly ModuleConfig[];
   /** The log level: fatal, error, warn, info, debug or trace. */
   readonly logLevel: string;
+  /** Where the service keeps its state (the PIN retry counters, the demo token). */
+  readonly dataDir: string;
+  /** Wrong PINs in a row that lock a PIN, counted by the service for tokens that never lock (SoftHSM). */
+  readonly pinPolicy: { readonly maxTries: number; readonly soMaxTries: number };
 }
 
 /** The port the service listens on by default. */
 export const DEFAULT_PORT = 8930;
 /** SoftHSM2's module as Debian installs it: the module used when no other is configured. */
 export const SOFTHSM_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  return value;
+}
 
 /** The configuration from defaults and environment variables (`SCWS_PORT`, `SCWS_PKCS11_MODULE`, ...). */
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -43,5 +55,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Ser
     bodyLimitBytes: 1024 * 1024,
     modules: [{ id: env.SCWS_PKCS11_MODULE_ID ?? "softhsm", library: env.SCWS_PKCS11_MODULE ?? SOFTHSM_LIBRARY, maxSessionsPerToken: 4 }],
     logLevel: env.SCWS_LOG_LEVEL ?? "info",
+    dataDir: env.SCWS_DATA_DIR ?? "data",
+    pinPolicy: { maxTries: positiveInteger(env, "SCWS_PIN_MAX_TRIES", 3), soMaxTries: positiveInteger(env, "SCWS_SO_PIN_MAX_TRIES", 3) },
   };
 }

@@ -1,6 +1,8 @@
 // Every operation's handler, one module per spec tag; `satisfies Handlers` fails to compile if one is missing.
 import type { Handlers } from "../http/operation-types.js";
 import type { Services } from "../services.js";
+import { objectHandlers } from "./objects.js";
+import { pinHandlers } from "./pins.js";
 import { readerHandlers } from "./readers.js";
 import { serviceHandlers } from "./service.js";
 import { tokenHandlers } from "./tokens.js";
@@ -11,5 +13,7 @@ export function createHandlers(services: Services): Handlers {
     ...serviceHandlers(services),
     ...readerHandlers(services),
     ...tokenHandlers(services),
+    ...pinHandlers(services),
+    ...objectHandlers(services),
   } satisfies Handlers;
 }

@@ -1,6 +1,7 @@
 // Handlers of the "readers" tag: readers and connecting to their tokens.
 import type { Handlers } from "../http/operation-types.js";
 import type { Services } from "../services.js";
+import { tokenBody } from "../tokens/token-view.js";
 
 /** Handlers of the readers tag. */
 export function readerHandlers(services: Services): Pick<Handlers, "listReaders" | "getReader" | "connectToken"> {
@@ -15,8 +16,9 @@ export function readerHandlers(services: Services): Pick<Handlers, "listReaders"
       return { status: 200, body: reader };
     },
 
-    async connectToken({ params }) {
-      const { token } = await services.tokens.connect(params.readerId);
+    async connectToken({ params, context }) {
+      const { connection, info } = await services.tokens.connect(params.readerId, context.caller);
+      const token = tokenBody(connection.id, connection.readerId, info, services.pins.pinsOf(connection, info));
       return { status: 201, body: token, headers: { location: `/v1/tokens/${token.id}` } };
     },
   };

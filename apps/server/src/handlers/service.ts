@@ -14,7 +14,7 @@ export function serviceHandlers(services: Services): Pick<Handlers, "getServiceI
           version: services.version,
           apiVersion,
           mode: services.config.mode,
-          capabilities: ["readers", "tokens"],
+          capabilities: ["readers", "tokens", "pins", "objects"],
           modules: services.modules.statuses(),
         },
       };

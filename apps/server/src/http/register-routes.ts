@@ -4,6 +4,7 @@ import { type OperationId, type RouteDefinition, routes } from "../generated/rou
 import type { AppEnv } from "./app-env.js";
 import type { HandlerInput, Handlers } from "./operation-types.js";
 import { readJsonBody, readParams } from "./read-input.js";
+import { LOCAL_CALLER } from "./request-context.js";
 import { validationError } from "./validation-error.js";
 
 type AnyHandler = (input: HandlerInput<OperationId>) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
@@ -20,7 +21,7 @@ async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHan
     params: params.path,
     query: params.query,
     body,
-    context: { requestId: c.get("requestId"), signal: c.req.raw.signal },
+    context: { requestId: c.get("requestId"), caller: LOCAL_CALLER, signal: c.req.raw.signal },
   } as HandlerInput<OperationId>);
   if (result.body === undefined) return c.body(null, result.status as 204, result.headers);
   return c.json(result.body as object, result.status as 200, result.headers);

@@ -2,7 +2,7 @@
 // Only the failure's location, keyword and message are used: the offending value never leaves here.
 import { ScwsError } from "@open-scws/errors";
 import { schemaErrorCodes } from "../generated/routes.js";
-import type { ValidationFailure } from "../generated/validators.js";
+import type { ValidationFailure } from "../generated/validation-types.js";
 
 /** Where a validated value came from; the body validator reports paths relative to the body. */
 export type InputLocation = "params" | "body";
@@ -20,10 +20,7 @@ function reasonOf(failure: ValidationFailure): string {
 }
 
 function codeOf(failure: ValidationFailure) {
-  for (const [schema, code] of Object.entries(schemaErrorCodes)) {
-    if (failure.schemaPath.startsWith(`${schema}/`)) return code;
-  }
-  return "CKR_ARGUMENTS_BAD" as const;
+  return schemaErrorCodes[failure.schemaPath] ?? "CKR_ARGUMENTS_BAD";
 }
 
 /** The error for a request that a generated validator refused. */

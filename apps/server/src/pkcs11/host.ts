@@ -4,6 +4,18 @@
 /** A slot, named by the hex of its PKCS#11 slot id. Internal only: it never appears in URLs. */
 export type SlotHandle = string;
 
+/** An object on a token, named by the hex of its PKCS#11 handle. Internal only: it never appears in URLs. */
+export type ObjectHandle = string;
+
+/** An attribute to match or write. Numbers travel as CK_ULONG, booleans as CK_BBOOL, strings as UTF-8. */
+export interface AttributeInput {
+  readonly type: number;
+  readonly value: number | boolean | string | Uint8Array;
+}
+
+/** Who logs in: the PKCS#11 user (CKU_USER) or the Security Officer (CKU_SO). */
+export type LoginUser = "user" | "so";
+
 /** What `C_GetInfo` says about the module. */
 export interface ModuleInfo {
   readonly cryptokiVersion: string;
@@ -59,4 +71,22 @@ export interface Pkcs11Host {
   attach(slot: SlotHandle): Promise<void>;
   /** Releases one `attach`; the last one closes the slot's sessions, which logs the token out. */
   detach(slot: SlotHandle): Promise<void>;
+
+  /** `C_Login`; a null PIN lets a protected authentication path (PIN pad) ask for it. */
+  login(slot: SlotHandle, user: LoginUser, pin: string | null): Promise<void>;
+  /** `C_Logout`: ends the token's login, for every session of this process. */
+  logout(slot: SlotHandle): Promise<void>;
+  /** `C_SetPIN`: changes the PIN of whoever is logged in, or the user PIN when nobody is. */
+  setPin(slot: SlotHandle, oldPin: string, newPin: string): Promise<void>;
+  /** `C_InitPIN`: sets the user PIN; needs the Security Officer logged in. */
+  initPin(slot: SlotHandle, newPin: string): Promise<void>;
+
+  /** The objects matching a template (all objects for an empty one), as far as the token shows them. */
+  findObjects(slot: SlotHandle, template: readonly AttributeInput[]): Promise<ObjectHandle[]>;
+  /** Attribute values in raw bytes, in the order asked; null for one the object lacks or keeps secret. */
+  getAttributes(slot: SlotHandle, object: ObjectHandle, types: readonly number[]): Promise<Array<Uint8Array | null>>;
+  /** `C_SetAttributeValue`. */
+  setAttributes(slot: SlotHandle, object: ObjectHandle, attributes: readonly AttributeInput[]): Promise<void>;
+  /** `C_DestroyObject`. */
+  destroyObject(slot: SlotHandle, object: ObjectHandle): Promise<void>;
 }

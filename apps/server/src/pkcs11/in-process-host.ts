@@ -1,7 +1,8 @@
 // A Pkcs11Host that loads the module into this process through pkcs11js.
 
+import { findObjects, getAttributes, toTemplate } from "./calls/objects.js";
 import { SlotFlag } from "./flags.js";
-import type { ModuleInfo, Pkcs11Host, SlotHandle, SlotInfo, TokenInfo } from "./host.js";
+import type { AttributeInput, LoginUser, ModuleInfo, ObjectHandle, Pkcs11Host, SlotHandle, SlotInfo, TokenInfo } from "./host.js";
 import type { Handle, PKCS11 } from "./pkcs11js.js";
 import pkcs11js from "./pkcs11js.js";
 import { SessionPool } from "./session-pool.js";
@@ -138,6 +139,47 @@ export class InProcessHost implements Pkcs11Host {
     this.attached.delete(slot);
     entry.pool.drain();
     this.closeAllSessions(this.loaded(), slot);
+  }
+
+  async login(slot: SlotHandle, user: LoginUser, pin: string | null): Promise<void> {
+    const userType = user === "so" ? pkcs11js.CKU_SO : pkcs11js.CKU_USER;
+    await this.withSession(slot, (module, session) => module.C_Login(session, userType, pin ?? undefined));
+  }
+
+  async logout(slot: SlotHandle): Promise<void> {
+    await this.withSession(slot, (module, session) => module.C_Logout(session));
+  }
+
+  async setPin(slot: SlotHandle, oldPin: string, newPin: string): Promise<void> {
+    await this.withSession(slot, (module, session) => module.C_SetPIN(session, oldPin, newPin));
+  }
+
+  async initPin(slot: SlotHandle, newPin: string): Promise<void> {
+    await this.withSession(slot, (module, session) => module.C_InitPIN(session, newPin));
+  }
+
+  async findObjects(slot: SlotHandle, template: readonly AttributeInput[]): Promise<ObjectHandle[]> {
+    return this.withSession(slot, (module, session) => findObjects(module, session, template).map(handleToHex));
+  }
+
+  async getAttributes(slot: SlotHandle, object: ObjectHandle, types: readonly number[]): Promise<Array<Uint8Array | null>> {
+    return this.withSession(slot, (module, session) => getAttributes(module, session, hexToHandle(object), types));
+  }
+
+  async setAttributes(slot: SlotHandle, object: ObjectHandle, attributes: readonly AttributeInput[]): Promise<void> {
+    await this.withSession(slot, (module, session) => module.C_SetAttributeValue(session, hexToHandle(object), toTemplate(attributes)));
+  }
+
+  async destroyObject(slot: SlotHandle, object: ObjectHandle): Promise<void> {
+    await this.withSession(slot, (module, session) => module.C_DestroyObject(session, hexToHandle(object)));
+  }
+
+  /** Runs work on a session of an attached slot; a session the token has dropped is replaced. */
+  private withSession<T>(slot: SlotHandle, work: (module: PKCS11, session: Handle) => T | Promise<T>): Promise<T> {
+    const module = this.loaded();
+    const entry = this.attached.get(slot);
+    if (!entry) return Promise.reject(Object.assign(new Error("CKR_SESSION_HANDLE_INVALID"), { name: "Pkcs11Error", code: 0xb3 }));
+    return entry.pool.use((session) => work(module, session), isSessionGone);
   }
 
   private closeAllSessions(module: PKCS11, slot: SlotHandle): void {

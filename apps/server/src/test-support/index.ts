@@ -1,5 +1,9 @@
 // Test support of @open-scws/server, for its own tests and the client's: a real service over SoftHSM.
 
+export { countingHost } from "./call-counter.js";
+export { findLeak, leakedForms } from "./canaries.js";
+export { makeOpensslIdentity, type OpensslIdentity, openssl, writeFixture } from "./fixtures.js";
 export { type RawAnswer, rawRequest } from "./raw-http.js";
 export { assertConforms, pathTemplateOf, specViolations } from "./spec-conformance.js";
 export { startTestService, type TestService, type TestServiceOptions } from "./test-service.js";
+export { connectByLabel, login, logout, pinState } from "./token-session.js";

@@ -1,12 +1,15 @@
 // Starts the real service on a loopback port over a fresh SoftHSM sandbox, with a typed client that checks
 // every answer against the spec.
 
+import { join } from "node:path";
 import { SoftHsmSandbox, type SoftHsmToken, softHsmModule } from "@open-scws/softhsm";
 import type { paths } from "@open-scws/spec";
 import createClient, { type Client } from "openapi-fetch";
 import { pino } from "pino";
 import { configFromEnvironment, type ServiceConfig } from "../config/service-config.js";
+import type { Pkcs11Host } from "../pkcs11/host.js";
 import { type RunningService, startService } from "../server.js";
+import { findLeak } from "./canaries.js";
 import { assertConforms } from "./spec-conformance.js";
 
 /** A service under test and what it runs on. */
@@ -17,6 +20,10 @@ export interface TestService {
   readonly tokens: Readonly<Record<string, SoftHsmToken>>;
   /** The typed client; every answer it receives is checked against the spec, and a violation fails the call. */
   readonly client: Client<paths>;
+  /** Every log line the service wrote, as JSON text. */
+  readonly logs: readonly string[];
+  /** Adds secrets that no answer or log line may contain from now on. */
+  addCanary(secret: string): void;
   /** `fetch` against the service, for requests the typed client cannot express; answers are checked too. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -24,6 +31,14 @@ export interface TestService {
 
 /** What to start. */
 export interface TestServiceOptions {
+  /** An existing sandbox to run on (kept when the service closes), to restart over the same tokens. */
+  readonly sandbox?: SoftHsmSandbox;
+  /** The data folder; by default one inside the sandbox. */
+  readonly dataDir?: string;
+  /** Wraps the PKCS#11 host, to observe the calls it receives. */
+  readonly decorateHost?: (host: Pkcs11Host) => Pkcs11Host;
+  /** More secrets the answers and logs must never contain. */
+  readonly canaries?: readonly string[];
   /** Labels of tokens to create; each gets unique canary PINs. */
   readonly tokenLabels?: readonly string[];
   /** Runs after the tokens are made and before the service starts, to prepare the sandbox. */
@@ -34,19 +49,24 @@ export interface TestServiceOptions {
 
 /** Starts a service on 127.0.0.1 and an ephemeral port over a new SoftHSM sandbox. */
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
-  const sandbox = SoftHsmSandbox.temporary();
+  const sandbox = options.sandbox ?? SoftHsmSandbox.temporary();
   const tokens: Record<string, SoftHsmToken> = {};
   for (const label of options.tokenLabels ?? []) tokens[label] = sandbox.initToken(label);
   options.beforeStart?.(sandbox);
+  const canaries = new Set([...(options.canaries ?? []), ...Object.values(tokens).flatMap((token) => [token.pin, token.soPin])]);
+  const logs: string[] = [];
+  const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(line) });
   // SoftHSM reads SOFTHSM2_CONF when the module initialises, in this process: each test file runs in its own.
   process.env.SOFTHSM2_CONF = sandbox.confPath;
-  const base = configFromEnvironment({ SCWS_PORT: "0", SCWS_PKCS11_MODULE: softHsmModule });
+  const base = { ...configFromEnvironment({ SCWS_PORT: "0", SCWS_PKCS11_MODULE: softHsmModule }), dataDir: options.dataDir ?? join(sandbox.dir, "data") };
   const config = options.configure ? options.configure(base) : base;
-  const service = await startService(config, { logger: pino({ level: "silent" }) });
+  const service = await startService(config, { logger, ...(options.decorateHost ? { decorateHost: options.decorateHost } : {}) });
 
   const checkedFetch = async (input: Request): Promise<Response> => {
     const response = await fetch(input);
     await assertConforms(input.method, response);
+    const leak = findLeak(await response.clone().text(), canaries);
+    if (leak) throw new Error(`An answer to ${input.method} ${new URL(input.url).pathname} contains a secret (canary ${leak.slice(0, 4)}...).`);
     return response;
   };
   const client = createClient<paths>({ baseUrl: service.url, fetch: checkedFetch });
@@ -55,10 +75,14 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     sandbox,
     tokens,
     client,
+    logs,
+    addCanary: (secret) => void canaries.add(secret),
     fetch: (path, init) => checkedFetch(new Request(`${service.url}${path}`, init)),
     async close() {
       await service.close();
-      sandbox.remove();
+      if (!options.sandbox) sandbox.remove();
+      const leak = findLeak(logs.join("\n"), canaries);
+      if (leak) throw new Error(`The service's log contains a secret (canary ${leak.slice(0, 4)}...).`);
     },
   };
 }

@@ -1,24 +1,29 @@
-// Connections to tokens: unguessable ids bound to one token (by serial number), holding its sessions open.
+// Connections to tokens: unguessable ids owned by one caller and bound to one token (by serial number),
+// holding its sessions open. Another caller's connection answers as if it did not exist.
 import { randomBytes } from "node:crypto";
 import { ScwsError } from "@open-scws/errors";
-import type { components } from "@open-scws/spec";
+import type { LoginRegistry } from "../pins/login-registry.js";
 import { TokenFlag } from "../pkcs11/flags.js";
-import type { SlotHandle, TokenInfo } from "../pkcs11/host.js";
+import type { ObjectHandle, SlotHandle, TokenInfo } from "../pkcs11/host.js";
 import type { ModuleRuntime } from "./module-registry.js";
 import type { ReaderDirectory } from "./reader-directory.js";
-import { type LoginState, tokenBody } from "./token-view.js";
-
-type Token = components["schemas"]["Token"];
 
 /** One connection to a token. */
 export interface TokenConnection {
   readonly id: string;
+  /** The caller (environment) that made it. */
+  readonly owner: string;
   readonly readerId: string;
   readonly module: ModuleRuntime;
   readonly slot: SlotHandle;
   /** The token this connection is bound to: a different token in the same slot is not it. */
   readonly serialNumber: string;
-  readonly login: LoginState;
+  /** The token across connections and restarts: module and serial number. */
+  readonly tokenKey: string;
+  /** The secret this connection's object ids are derived with. */
+  readonly idSecret: Buffer;
+  /** Object ids handed out in this connection, and the handles they stand for. */
+  readonly objects: Map<string, ObjectHandle>;
 }
 
 function notConnected(tokenId: string): ScwsError {
@@ -31,15 +36,18 @@ function notConnected(tokenId: string): ScwsError {
 export class TokenConnections {
   private readonly connections = new Map<string, TokenConnection>();
 
-  constructor(private readonly readers: ReaderDirectory) {}
+  constructor(
+    private readonly readers: ReaderDirectory,
+    private readonly logins: LoginRegistry,
+  ) {}
 
   /** How many connections are open. */
   get size(): number {
     return this.connections.size;
   }
 
-  /** Connects to the token in a reader (`Reader.connect()`). */
-  async connect(readerId: string): Promise<{ connection: TokenConnection; token: Token }> {
+  /** Connects to the token in a reader (`Reader.connect()`), and returns the connection with the token's information. */
+  async connect(readerId: string, owner: string): Promise<{ connection: TokenConnection; info: TokenInfo }> {
     const { reader, module, slot } = await this.readers.find(readerId);
     if (reader.status === "unavailable") {
       throw new ScwsError(`The reader ${readerId} is no longer available.`, "CKR_SLOT_ID_INVALID", undefined, { field: "/path/readerId" });
@@ -52,47 +60,55 @@ export class TokenConnections {
     await module.host.attach(slot);
     const connection: TokenConnection = {
       id: `t-${randomBytes(16).toString("hex")}`,
+      owner,
       readerId,
       module,
       slot,
       serialNumber: info.serialNumber,
-      login: { user: false, so: false },
+      tokenKey: `${module.id}/${info.serialNumber}`,
+      idSecret: randomBytes(32),
+      objects: new Map(),
     };
     this.connections.set(connection.id, connection);
-    return { connection, token: tokenBody(connection.id, readerId, info, connection.login) };
+    return { connection, info };
   }
 
-  /** A connection by id, or CKR_SESSION_HANDLE_INVALID. */
-  get(tokenId: string): TokenConnection {
+  /** The caller's connection by id; anyone else's, or none, is CKR_SESSION_HANDLE_INVALID. */
+  get(tokenId: string, owner: string): TokenConnection {
     const connection = this.connections.get(tokenId);
-    if (!connection) throw notConnected(tokenId);
+    if (!connection || connection.owner !== owner) throw notConnected(tokenId);
     return connection;
   }
 
   /** The connection's token, read afresh; CKR_TOKEN_NOT_PRESENT when its token left the reader. */
-  async describe(tokenId: string): Promise<Token> {
-    const connection = this.get(tokenId);
-    const info = await this.currentTokenInfo(connection);
-    return tokenBody(connection.id, connection.readerId, info, connection.login);
-  }
-
-  /** Ends a connection (`Token.disconnect()`), releasing its sessions and logins. */
-  async disconnect(tokenId: string): Promise<void> {
-    const connection = this.get(tokenId);
-    this.connections.delete(tokenId);
-    await connection.module.host.detach(connection.slot);
-  }
-
-  /** Ends every connection. */
-  async disconnectAll(): Promise<void> {
-    await Promise.allSettled([...this.connections.keys()].map((id) => this.disconnect(id)));
-  }
-
-  private async currentTokenInfo(connection: TokenConnection): Promise<TokenInfo> {
+  async tokenInfo(connection: TokenConnection): Promise<TokenInfo> {
     const info = await connection.module.host.getTokenInfo(connection.slot);
     if (info.serialNumber !== connection.serialNumber) {
       throw new ScwsError("The connected token was removed from its reader.", "CKR_TOKEN_NOT_PRESENT");
     }
     return info;
+  }
+
+  /**
+   * Ends a connection (`Token.disconnect()`). When it was the owner's last connection to the token, the
+   * owner's login ends with it.
+   */
+  async disconnect(tokenId: string, owner: string): Promise<void> {
+    const connection = this.get(tokenId, owner);
+    this.connections.delete(tokenId);
+    const ownerStillConnected = [...this.connections.values()].some((other) => other.owner === owner && other.tokenKey === connection.tokenKey);
+    try {
+      if (!ownerStillConnected && this.logins.get(connection.tokenKey)?.owner === owner) {
+        this.logins.clear(connection.tokenKey);
+        await connection.module.host.logout(connection.slot).catch(() => undefined);
+      }
+    } finally {
+      await connection.module.host.detach(connection.slot);
+    }
+  }
+
+  /** Ends every connection. */
+  async disconnectAll(): Promise<void> {
+    await Promise.allSettled([...this.connections.values()].map((connection) => this.disconnect(connection.id, connection.owner)));
   }
 }

@@ -1,4 +1,4 @@
-// The spec's Token and Pin bodies for a token connection, from what C_GetTokenInfo reports.
+// The spec's Token body for a token connection, from what C_GetTokenInfo reports and the PINs' state.
 import type { components } from "@open-scws/spec";
 import { TokenFlag, tokenFlagsOf } from "../pkcs11/flags.js";
 import type { TokenInfo } from "../pkcs11/host.js";
@@ -6,29 +6,8 @@ import type { TokenInfo } from "../pkcs11/host.js";
 type Token = components["schemas"]["Token"];
 type Pin = components["schemas"]["Pin"];
 
-/** What this connection has logged in as. */
-export interface LoginState {
-  readonly user: boolean;
-  readonly so: boolean;
-}
-
-/** PIN 0, the PKCS#11 user PIN, with the SO PIN's state alongside. */
-export function userPinOf(info: TokenInfo, login: LoginState): Pin {
-  const has = (bit: number) => (info.flags & bit) !== 0;
-  return {
-    number: 0,
-    initialized: has(TokenFlag.userPinInitialized),
-    toBeChanged: has(TokenFlag.userPinToBeChanged),
-    blocked: has(TokenFlag.userPinLocked),
-    tryCountLow: has(TokenFlag.userPinCountLow),
-    lastTry: has(TokenFlag.userPinFinalTry),
-    validated: login.user,
-    soValidated: login.so,
-  };
-}
-
 /** The Token body of a connection. */
-export function tokenBody(id: string, readerId: string, info: TokenInfo, login: LoginState): Token {
+export function tokenBody(id: string, readerId: string, info: TokenInfo, pins: Pin[]): Token {
   return {
     id,
     readerId,
@@ -41,6 +20,6 @@ export function tokenBody(id: string, readerId: string, info: TokenInfo, login: 
     pinLength: { min: info.minPinLength, max: info.maxPinLength },
     hardwareVersion: info.hardwareVersion,
     firmwareVersion: info.firmwareVersion,
-    pins: [userPinOf(info, login)],
+    pins,
   };
 }

@@ -35,4 +35,10 @@ export const serviceCodes = {
     "The Host header does not name this service, the mark of a DNS-rebinding attack; nothing was done.",
     "Call the service as 127.0.0.1, localhost or [::1] with its port, or a name the operator configured.",
   ),
+  SCWS_FINAL_TRY_UNCONFIRMED: fromService(
+    409,
+    "Last PIN try not confirmed",
+    "The PIN has one try left, so a wrong PIN would lock it; the service did not try without the caller's confirmation.",
+    "Warn the user, then log in again with confirmFinalTry: true.",
+  ),
 } as const satisfies FamilyCatalogue<ServiceCode>;

@@ -14,10 +14,3 @@ export interface Validator {
   (data: unknown): boolean;
   errors?: ValidationFailure[] | null;
 }
-
-export declare const getServiceInfoParams: Validator;
-export declare const listReadersParams: Validator;
-export declare const getReaderParams: Validator;
-export declare const connectTokenParams: Validator;
-export declare const getTokenParams: Validator;
-export declare const disconnectTokenParams: Validator;

@@ -1,0 +1,95 @@
+// Reads what the service shows of an object, in two calls: the attributes every object has, then its class's own.
+import type { components } from "@open-scws/spec";
+import { CKA, CKC, CKK, CKO } from "../pkcs11/constants.js";
+import type { ObjectHandle, Pkcs11Host, SlotHandle } from "../pkcs11/host.js";
+import { readBool, readText, readUlong } from "./attribute-codec.js";
+
+type ObjectType = components["schemas"]["ObjectType"];
+type KeyAlgorithm = components["schemas"]["KeyAlgorithm"];
+
+/** What the service knows of one object after reading it. */
+export interface ObjectRecord {
+  readonly handle: ObjectHandle;
+  readonly type: ObjectType;
+  readonly ckId?: Uint8Array;
+  readonly label: string;
+  readonly private: boolean;
+  readonly modifiable: boolean;
+  /** Keys: the algorithm. */
+  readonly algorithm?: KeyAlgorithm;
+  /** Private keys: CKA_ALWAYS_AUTHENTICATE. */
+  readonly alwaysAuthenticate?: boolean;
+  /** X.509 certificates: the DER value. */
+  readonly certificate?: Uint8Array;
+  /** Data containers: CKA_APPLICATION. */
+  readonly application?: string;
+}
+
+/** SCWS's type for each PKCS#11 class the service shows; other classes (hardware features, mechanisms) are left out. */
+export const TYPE_OF_CLASS: ReadonlyMap<number, ObjectType> = new Map([
+  [CKO.CERTIFICATE, "certificate"],
+  [CKO.PUBLIC_KEY, "publicKey"],
+  [CKO.PRIVATE_KEY, "privateKey"],
+  [CKO.SECRET_KEY, "secretKey"],
+  [CKO.DATA, "dataContainer"],
+]);
+
+/** The PKCS#11 class of each SCWS type. */
+export const CLASS_OF_TYPE: Readonly<Record<ObjectType, number>> = {
+  certificate: CKO.CERTIFICATE,
+  publicKey: CKO.PUBLIC_KEY,
+  privateKey: CKO.PRIVATE_KEY,
+  secretKey: CKO.SECRET_KEY,
+  dataContainer: CKO.DATA,
+};
+
+const ALGORITHM_OF_KEY_TYPE: ReadonlyMap<number, KeyAlgorithm> = new Map([
+  [CKK.RSA, "RSA"],
+  [CKK.EC, "ECDSA"],
+  [CKK.EC_EDWARDS, "EdDSA"],
+  [CKK.AES, "AES"],
+  [CKK.DES3, "DES3"],
+  [CKK.GENERIC_SECRET, "GENERIC_SECRET"],
+]);
+
+/** The spec's algorithm name for a CKK_* key type. */
+export function algorithmOfKeyType(keyType: number | undefined): KeyAlgorithm {
+  return (keyType !== undefined && ALGORITHM_OF_KEY_TYPE.get(keyType)) || "OTHER";
+}
+
+const COMMON = [CKA.CLASS, CKA.ID, CKA.LABEL, CKA.PRIVATE, CKA.MODIFIABLE];
+
+/** Reads an object; undefined for a class the service does not show. */
+export async function readObjectRecord(host: Pkcs11Host, slot: SlotHandle, handle: ObjectHandle): Promise<ObjectRecord | undefined> {
+  const [klass, id, label, isPrivate, modifiable] = await host.getAttributes(slot, handle, COMMON);
+  const type = TYPE_OF_CLASS.get(readUlong(klass) ?? -1);
+  if (!type) return undefined;
+  const base = {
+    handle,
+    type,
+    label: readText(label) ?? "",
+    private: readBool(isPrivate) ?? false,
+    modifiable: readBool(modifiable) ?? true,
+    ...(id && type !== "dataContainer" ? { ckId: id } : {}),
+  };
+  switch (type) {
+    case "certificate": {
+      const [certificateType, value] = await host.getAttributes(slot, handle, [CKA.CERTIFICATE_TYPE, CKA.VALUE]);
+      return readUlong(certificateType) === CKC.X_509 && value ? { ...base, certificate: value } : base;
+    }
+    case "privateKey": {
+      const [keyType, alwaysAuthenticate] = await host.getAttributes(slot, handle, [CKA.KEY_TYPE, CKA.ALWAYS_AUTHENTICATE]);
+      return { ...base, algorithm: algorithmOfKeyType(readUlong(keyType)), alwaysAuthenticate: readBool(alwaysAuthenticate) ?? false };
+    }
+    case "publicKey":
+    case "secretKey": {
+      const [keyType] = await host.getAttributes(slot, handle, [CKA.KEY_TYPE]);
+      return { ...base, algorithm: algorithmOfKeyType(readUlong(keyType)) };
+    }
+    case "dataContainer": {
+      const [application] = await host.getAttributes(slot, handle, [CKA.APPLICATION]);
+      const name = readText(application);
+      return name ? { ...base, application: name } : base;
+    }
+  }
+}
