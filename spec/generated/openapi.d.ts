@@ -409,6 +409,248 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tokens/{tokenId}/mechanisms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the token's mechanisms
+         * @description Every mechanism the token supports, with its key sizes and what it can do.
+         */
+        get: operations["listMechanisms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/keys/{objectId}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a hash
+         * @description `Key.sign(hash, algorithm)`: signs a hash the caller computed, with a private key (SCWS's algorithm
+         *     names: PKCS#1 v1.5 with or without DigestInfo, PSS, ECDSA). A hash whose length does not match the
+         *     algorithm answers `CKR_DATA_LEN_RANGE`; a key of the wrong type `CKR_KEY_TYPE_INCONSISTENT`; a key not
+         *     allowed to sign `CKR_KEY_FUNCTION_NOT_PERMITTED`; a key the caller may not use yet `CKR_USER_NOT_LOGGED_IN`.
+         *     A key with `alwaysAuthenticate` needs `pin` for each signature (a context-specific login).
+         */
+        post: operations["signWithKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/keys/{objectId}/hash-and-sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hash and sign data
+         * @description `Key.hashAndSign(data, algorithm)`: hashes the data with the algorithm's hash (SHA-256 by default),
+         *     then signs it as `signWithKey` does.
+         */
+        post: operations["hashAndSignWithKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/keys/{objectId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a signature
+         * @description Checks a signature with a public key on the token. A signature that does not verify answers
+         *     `valid: false`; one whose length the key cannot produce answers `CKR_SIGNATURE_LEN_RANGE`.
+         */
+        post: operations["verifyWithKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/keys/{objectId}/encrypt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Encrypt data
+         * @description Encrypts with an RSA public key (PKCS#1 v1.5, or OAEP where the token offers it) or an AES secret key
+         *     (GCM or CBC).
+         */
+        post: operations["encryptWithKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/keys/{objectId}/decrypt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decrypt data
+         * @description `Key.decrypt(data)`: decrypts with an RSA private key (PKCS#1 v1.5 by default, as SCWS does, or OAEP)
+         *     or an AES secret key. Damaged ciphertext answers `CKR_ENCRYPTED_DATA_INVALID`.
+         */
+        post: operations["decryptWithKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/digest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hash data on the token
+         * @description Hashes data with the token's own digest mechanisms. A hash the token lacks answers
+         *     `CKR_MECHANISM_INVALID`.
+         */
+        post: operations["digestData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/random": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get random bytes
+         * @description Random bytes from the token's generator (`C_GenerateRandom`).
+         */
+        post: operations["generateRandom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -420,7 +662,7 @@ export interface components {
          * @example readers
          * @enum {string}
          */
-        Capability: "readers" | "tokens" | "pins" | "objects";
+        Capability: "readers" | "tokens" | "pins" | "objects" | "cryptography";
         /**
          * Version
          * @description A version number as major.minor, as PKCS#11 reports hardware, firmware and library versions.
@@ -1535,6 +1777,415 @@ export interface components {
              */
             value: string;
         };
+        /**
+         * MechanismFlags
+         * @description What a mechanism can do on this token (`CK_MECHANISM_INFO.flags`).
+         * @example {
+         *       "hardware": false,
+         *       "encrypt": false,
+         *       "decrypt": false,
+         *       "digest": false,
+         *       "sign": true,
+         *       "verify": true,
+         *       "generate": false,
+         *       "generateKeyPair": false,
+         *       "wrap": false,
+         *       "unwrap": false,
+         *       "derive": false
+         *     }
+         */
+        MechanismFlags: {
+            /**
+             * @description `CKF_HW`: performed by the device itself.
+             * @example false
+             */
+            hardware: boolean;
+            /**
+             * @description `CKF_ENCRYPT`
+             * @example false
+             */
+            encrypt: boolean;
+            /**
+             * @description `CKF_DECRYPT`
+             * @example false
+             */
+            decrypt: boolean;
+            /**
+             * @description `CKF_DIGEST`
+             * @example false
+             */
+            digest: boolean;
+            /**
+             * @description `CKF_SIGN`
+             * @example true
+             */
+            sign: boolean;
+            /**
+             * @description `CKF_VERIFY`
+             * @example true
+             */
+            verify: boolean;
+            /**
+             * @description `CKF_GENERATE`
+             * @example false
+             */
+            generate: boolean;
+            /**
+             * @description `CKF_GENERATE_KEY_PAIR`
+             * @example false
+             */
+            generateKeyPair: boolean;
+            /**
+             * @description `CKF_WRAP`
+             * @example false
+             */
+            wrap: boolean;
+            /**
+             * @description `CKF_UNWRAP`
+             * @example false
+             */
+            unwrap: boolean;
+            /**
+             * @description `CKF_DERIVE`
+             * @example false
+             */
+            derive: boolean;
+        };
+        /**
+         * Mechanism
+         * @description A mechanism the token supports, with its key sizes (`C_GetMechanismInfo`).
+         * @example {
+         *       "name": "CKM_ECDSA",
+         *       "value": 4161,
+         *       "minKeySize": 256,
+         *       "maxKeySize": 521,
+         *       "flags": {
+         *         "hardware": false,
+         *         "encrypt": false,
+         *         "decrypt": false,
+         *         "digest": false,
+         *         "sign": true,
+         *         "verify": true,
+         *         "generate": false,
+         *         "generateKeyPair": false,
+         *         "wrap": false,
+         *         "unwrap": false,
+         *         "derive": false
+         *       }
+         *     }
+         */
+        Mechanism: {
+            /**
+             * @description The mechanism's `CKM_*` name, or its hex value when vendor-defined or unknown.
+             * @example CKM_ECDSA
+             */
+            name: string;
+            /**
+             * @description The mechanism's numeric value.
+             * @example 4161
+             */
+            value: number;
+            /**
+             * @description The smallest key size, in the unit PKCS#11 uses for this mechanism (bits or bytes).
+             * @example 256
+             */
+            minKeySize: number;
+            /**
+             * @description The largest key size, in the same unit.
+             * @example 521
+             */
+            maxKeySize: number;
+            flags: components["schemas"]["MechanismFlags"];
+        };
+        /**
+         * MechanismList
+         * @description The mechanisms of a token.
+         */
+        MechanismList: {
+            /**
+             * @description Every mechanism the token reports, by value.
+             * @example [
+             *       {
+             *         "name": "CKM_SHA256",
+             *         "value": 592,
+             *         "minKeySize": 0,
+             *         "maxKeySize": 0,
+             *         "flags": {
+             *           "hardware": false,
+             *           "encrypt": false,
+             *           "decrypt": false,
+             *           "digest": true,
+             *           "sign": false,
+             *           "verify": false,
+             *           "generate": false,
+             *           "generateKeyPair": false,
+             *           "wrap": false,
+             *           "unwrap": false,
+             *           "derive": false
+             *         }
+             *       }
+             *     ]
+             */
+            mechanisms: components["schemas"]["Mechanism"][];
+        };
+        /**
+         * Base64
+         * Format: byte
+         * @description Binary data in standard base64 (RFC 4648 section 4), with padding.
+         * @example 3q2+7w==
+         */
+        Base64: string;
+        /**
+         * HashAlgorithm
+         * @description A hash function of the SHA-1 and SHA-2 families, as SCWS names them.
+         * @example sha256
+         * @enum {string}
+         */
+        HashAlgorithm: "sha1" | "sha224" | "sha256" | "sha384" | "sha512";
+        /**
+         * PssParameters
+         * @description RSA-PSS (RFC 8017 section 8.1), SCWS's `{mgf, saltLen}` algorithm object. The message hash is `hash`,
+         *     or the MGF1 hash when `hash` is absent.
+         * @example {
+         *       "mgf": "sha256",
+         *       "saltLen": 32
+         *     }
+         */
+        PssParameters: {
+            mgf: components["schemas"]["HashAlgorithm"];
+            /**
+             * @description The salt's length in bytes, usually the hash's length.
+             * @example 32
+             */
+            saltLen: number;
+            hash?: components["schemas"]["HashAlgorithm"];
+        };
+        /**
+         * SignAlgorithm
+         * @description SCWS's `algorithm` argument of `Key.sign`. For RSA keys: absent signs the bytes as given with PKCS#1
+         *     v1.5 padding and no DigestInfo; a hash name prepends that hash's DigestInfo (RFC 8017 section 9.2); an
+         *     object selects RSA-PSS. For EC keys: absent or a hash name signs with ECDSA (a hash name also checks
+         *     the hash's length).
+         * @example sha256
+         */
+        SignAlgorithm: components["schemas"]["HashAlgorithm"] | components["schemas"]["PssParameters"];
+        /**
+         * SignatureFormat
+         * @description How an ECDSA signature is encoded: `raw` is r‖s with both halves of the curve's size (SCWS's form,
+         *     and PKCS#11's); `der` is the ASN.1 SEQUENCE of two INTEGERs used by X.509 and most libraries. RSA
+         *     signatures have a single form.
+         * @default raw
+         * @example raw
+         * @enum {string}
+         */
+        SignatureFormat: "raw" | "der";
+        /**
+         * SignRequest
+         * @description `Key.sign(hash, algorithm)`: signs a hash computed by the caller, with a private key.
+         * @example {
+         *       "hash": "LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564=",
+         *       "algorithm": "sha256"
+         *     }
+         */
+        SignRequest: {
+            hash: components["schemas"]["Base64"];
+            algorithm?: components["schemas"]["SignAlgorithm"];
+            signatureFormat?: components["schemas"]["SignatureFormat"];
+            pin?: components["schemas"]["PinValue"];
+        };
+        /**
+         * Signature
+         * @description A signature made on the token.
+         * @example {
+         *       "signature": "O7Eu2jwpjbXeJVl/VNkk8uF+eKJq2JU+2CGO5oLwu76QIeLzAJ0VLJEb8fJexoOpAnFBZnZ6+9jlvQ+wEk7Lig==",
+         *       "mechanism": "CKM_ECDSA"
+         *     }
+         */
+        Signature: {
+            signature: components["schemas"]["Base64"];
+            /**
+             * @description The PKCS#11 mechanism the token used.
+             * @example CKM_RSA_PKCS
+             */
+            mechanism: string;
+        };
+        /**
+         * HashAndSignRequest
+         * @description `Key.hashAndSign(data, algorithm)`: hashes the data, then signs the hash as `sign` does.
+         * @example {
+         *       "data": "aGVsbG8gd29ybGQ=",
+         *       "algorithm": "sha256"
+         *     }
+         */
+        HashAndSignRequest: {
+            data: components["schemas"]["Base64"];
+            algorithm?: components["schemas"]["SignAlgorithm"];
+            signatureFormat?: components["schemas"]["SignatureFormat"];
+            pin?: components["schemas"]["PinValue"];
+        };
+        /**
+         * VerifyRequest
+         * @description Checks a signature with a public key on the token (`C_Verify`), over a hash (as `sign` made it) or
+         *     over data (as `hashAndSign` made it): exactly one of `hash` and `data`.
+         * @example {
+         *       "data": "aGVsbG8gd29ybGQ=",
+         *       "signature": "O7Eu2jwpjbXeJVl/VNkk8uF+eKJq2JU+2CGO5oLwu76QIeLzAJ0VLJEb8fJexoOpAnFBZnZ6+9jlvQ+wEk7Lig==",
+         *       "algorithm": "sha256"
+         *     }
+         */
+        VerifyRequest: {
+            hash?: components["schemas"]["Base64"];
+            data?: components["schemas"]["Base64"];
+            signature: components["schemas"]["Base64"];
+            algorithm?: components["schemas"]["SignAlgorithm"];
+            signatureFormat?: components["schemas"]["SignatureFormat"];
+        } & (unknown | unknown);
+        /**
+         * VerifyResult
+         * @description Whether the signature verifies.
+         * @example {
+         *       "valid": true
+         *     }
+         */
+        VerifyResult: {
+            /**
+             * @description True when the signature is valid for this key and input.
+             * @example true
+             */
+            valid: boolean;
+        };
+        /**
+         * EncryptionAlgorithm
+         * @description How to encrypt or decrypt. `RSA-PKCS1`: RSA with PKCS#1 v1.5 padding (SCWS's `decrypt`). `RSA-OAEP`:
+         *     RSA-OAEP with `hash` (SHA-1 by default) for both the label and MGF1, where the token offers it.
+         *     `AES-GCM`: authenticated encryption; the tag is appended to the ciphertext. `AES-CBC`: with PKCS#7
+         *     padding. An AES initialisation vector is made by the token's random generator when absent on encryption.
+         * @example {
+         *       "name": "AES-GCM",
+         *       "aad": "aGVhZGVy"
+         *     }
+         */
+        EncryptionAlgorithm: {
+            /**
+             * @description The algorithm.
+             * @example AES-GCM
+             * @enum {string}
+             */
+            name: "RSA-PKCS1" | "RSA-OAEP" | "AES-GCM" | "AES-CBC";
+            hash?: components["schemas"]["HashAlgorithm"];
+            label?: components["schemas"]["Base64"];
+            iv?: components["schemas"]["Base64"];
+            aad?: components["schemas"]["Base64"];
+            /**
+             * @description For AES-GCM, the tag's length in bits.
+             * @default 128
+             * @example 128
+             * @enum {integer}
+             */
+            tagLength?: 96 | 104 | 112 | 120 | 128;
+        };
+        /**
+         * EncryptRequest
+         * @description Encrypts data with a public key or a secret key on the token.
+         * @example {
+         *       "data": "aGVsbG8gd29ybGQ=",
+         *       "algorithm": {
+         *         "name": "RSA-OAEP",
+         *         "hash": "sha1"
+         *       }
+         *     }
+         */
+        EncryptRequest: {
+            data: components["schemas"]["Base64"];
+            algorithm: components["schemas"]["EncryptionAlgorithm"];
+        };
+        /**
+         * EncryptResult
+         * @description The ciphertext, and the IV used when the algorithm takes one.
+         * @example {
+         *       "ciphertext": "9mWQyTQ4n0Y=",
+         *       "iv": "AAECAwQFBgcICQoL"
+         *     }
+         */
+        EncryptResult: {
+            ciphertext: components["schemas"]["Base64"];
+            iv?: components["schemas"]["Base64"];
+        };
+        /**
+         * DecryptRequest
+         * @description `Key.decrypt(data)`: decrypts with a private key (RSA-PKCS1 by default, as SCWS does) or a secret key.
+         * @example {
+         *       "ciphertext": "9mWQyTQ4n0Y="
+         *     }
+         */
+        DecryptRequest: {
+            ciphertext: components["schemas"]["Base64"];
+            algorithm?: components["schemas"]["EncryptionAlgorithm"];
+            pin?: components["schemas"]["PinValue"];
+        };
+        /**
+         * DecryptResult
+         * @description The plaintext.
+         * @example {
+         *       "plaintext": "aGVsbG8gd29ybGQ="
+         *     }
+         */
+        DecryptResult: {
+            plaintext: components["schemas"]["Base64"];
+        };
+        /**
+         * DigestAlgorithm
+         * @description A hash function the token computes (`C_Digest`); SHA-3 only where the token offers it.
+         * @example sha256
+         * @enum {string}
+         */
+        DigestAlgorithm: "sha1" | "sha224" | "sha256" | "sha384" | "sha512" | "sha3-256" | "sha3-384" | "sha3-512";
+        /**
+         * DigestRequest
+         * @description Hashes data on the token.
+         * @example {
+         *       "data": "aGVsbG8gd29ybGQ=",
+         *       "algorithm": "sha256"
+         *     }
+         */
+        DigestRequest: {
+            data: components["schemas"]["Base64"];
+            algorithm: components["schemas"]["DigestAlgorithm"];
+        };
+        /**
+         * DigestResult
+         * @description The hash.
+         * @example {
+         *       "digest": "uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek="
+         *     }
+         */
+        DigestResult: {
+            digest: components["schemas"]["Base64"];
+        };
+        /**
+         * RandomRequest
+         * @description Asks the token's random generator for bytes (`C_GenerateRandom`).
+         * @example {
+         *       "length": 32
+         *     }
+         */
+        RandomRequest: {
+            /**
+             * @description How many bytes.
+             * @example 32
+             */
+            length: number;
+        };
+        /**
+         * RandomResult
+         * @description Random bytes from the token.
+         * @example {
+         *       "random": "q83vASNFZ4k="
+         *     }
+         */
+        RandomResult: {
+            random: components["schemas"]["Base64"];
+        };
     };
     responses: {
         /** @description The request does not match the API (a missing or malformed field, a value out of range), or the token refused its data as malformed. customData.field names the offending input. */
@@ -2420,6 +3071,353 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listMechanisms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mechanisms. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MechanismList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    signWithKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignRequest"];
+            };
+        };
+        responses: {
+            /** @description The signature. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Signature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    hashAndSignWithKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HashAndSignRequest"];
+            };
+        };
+        responses: {
+            /** @description The signature. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Signature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    verifyWithKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description Whether the signature verifies. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    encryptWithKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EncryptRequest"];
+            };
+        };
+        responses: {
+            /** @description The ciphertext. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EncryptResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    decryptWithKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecryptRequest"];
+            };
+        };
+        responses: {
+            /** @description The plaintext. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecryptResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    digestData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DigestRequest"];
+            };
+        };
+        responses: {
+            /** @description The hash. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    generateRandom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RandomRequest"];
+            };
+        };
+        responses: {
+            /** @description The random bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RandomResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];

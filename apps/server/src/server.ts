@@ -8,6 +8,10 @@ import { type Logger, pino } from "pino";
 import type { ServiceConfig } from "./config/service-config.js";
 import { createHandlers } from "./handlers/index.js";
 import { createApp } from "./http/app.js";
+import { CipherService } from "./keys/cipher-service.js";
+import { MechanismCatalog } from "./keys/mechanism-catalog.js";
+import { SigningService } from "./keys/signing-service.js";
+import { TokenCrypto } from "./keys/token-crypto.js";
 import { ObjectService } from "./objects/object-service.js";
 import { LoginRegistry } from "./pins/login-registry.js";
 import { PinCounterStore } from "./pins/pin-counters.js";
@@ -56,14 +60,20 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   const logins = new LoginRegistry();
   const tokens = new TokenConnections(readers, logins);
   const counters = PinCounterStore.load(join(config.dataDir, "pin-counters.json"));
+  const pins = new PinService(tokens, logins, counters, config.pinPolicy);
+  const objects = new ObjectService(logins);
+  const mechanisms = new MechanismCatalog();
   const services: Services = {
     config,
     version: packageVersion,
     modules,
     readers,
     tokens,
-    pins: new PinService(tokens, logins, counters, config.pinPolicy),
-    objects: new ObjectService(logins),
+    pins,
+    objects,
+    signing: new SigningService(objects, pins, mechanisms),
+    ciphers: new CipherService(objects, pins, mechanisms),
+    tokenCrypto: new TokenCrypto(mechanisms),
   };
 
   let port = config.listen.port;

@@ -1,5 +1,8 @@
 // What handlers work with: the configuration and the service's domain objects.
 import type { ServiceConfig } from "./config/service-config.js";
+import type { CipherService } from "./keys/cipher-service.js";
+import type { SigningService } from "./keys/signing-service.js";
+import type { TokenCrypto } from "./keys/token-crypto.js";
 import type { ObjectService } from "./objects/object-service.js";
 import type { PinService } from "./pins/pin-service.js";
 import type { ModuleRegistry } from "./tokens/module-registry.js";
@@ -16,4 +19,7 @@ export interface Services {
   readonly tokens: TokenConnections;
   readonly pins: PinService;
   readonly objects: ObjectService;
+  readonly signing: SigningService;
+  readonly ciphers: CipherService;
+  readonly tokenCrypto: TokenCrypto;
 }

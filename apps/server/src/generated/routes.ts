@@ -8,7 +8,7 @@ import type { Validator } from "./validation-types.js";
 export const apiVersion = "1.0.0";
 
 /** Every operationId of the spec. */
-export const operationIds = ["getServiceInfo","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue"] as const;
+export const operationIds = ["getServiceInfo","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom"] as const;
 
 /** An operationId of the spec. */
 export type OperationId = (typeof operationIds)[number];
@@ -188,6 +188,85 @@ export const routes: readonly RouteDefinition[] = [
     honoPath: "/v1/tokens/:tokenId/objects/:objectId/value",
     queryArrays: [],
     validateParams: paramsValidators.getObjectValueParams,
+    successStatuses: [200],
+  },
+  {
+    operationId: "listMechanisms",
+    method: "GET",
+    path: "/v1/tokens/{tokenId}/mechanisms",
+    honoPath: "/v1/tokens/:tokenId/mechanisms",
+    queryArrays: [],
+    validateParams: paramsValidators.listMechanismsParams,
+    successStatuses: [200],
+  },
+  {
+    operationId: "signWithKey",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/keys/{objectId}/sign",
+    honoPath: "/v1/tokens/:tokenId/keys/:objectId/sign",
+    queryArrays: [],
+    validateParams: paramsValidators.signWithKeyParams,
+    body: { validate: bodyValidators.signWithKeyBody, required: true },
+    successStatuses: [200],
+  },
+  {
+    operationId: "hashAndSignWithKey",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/keys/{objectId}/hash-and-sign",
+    honoPath: "/v1/tokens/:tokenId/keys/:objectId/hash-and-sign",
+    queryArrays: [],
+    validateParams: paramsValidators.hashAndSignWithKeyParams,
+    body: { validate: bodyValidators.hashAndSignWithKeyBody, required: true },
+    successStatuses: [200],
+  },
+  {
+    operationId: "verifyWithKey",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/keys/{objectId}/verify",
+    honoPath: "/v1/tokens/:tokenId/keys/:objectId/verify",
+    queryArrays: [],
+    validateParams: paramsValidators.verifyWithKeyParams,
+    body: { validate: bodyValidators.verifyWithKeyBody, required: true },
+    successStatuses: [200],
+  },
+  {
+    operationId: "encryptWithKey",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/keys/{objectId}/encrypt",
+    honoPath: "/v1/tokens/:tokenId/keys/:objectId/encrypt",
+    queryArrays: [],
+    validateParams: paramsValidators.encryptWithKeyParams,
+    body: { validate: bodyValidators.encryptWithKeyBody, required: true },
+    successStatuses: [200],
+  },
+  {
+    operationId: "decryptWithKey",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/keys/{objectId}/decrypt",
+    honoPath: "/v1/tokens/:tokenId/keys/:objectId/decrypt",
+    queryArrays: [],
+    validateParams: paramsValidators.decryptWithKeyParams,
+    body: { validate: bodyValidators.decryptWithKeyBody, required: true },
+    successStatuses: [200],
+  },
+  {
+    operationId: "digestData",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/digest",
+    honoPath: "/v1/tokens/:tokenId/digest",
+    queryArrays: [],
+    validateParams: paramsValidators.digestDataParams,
+    body: { validate: bodyValidators.digestDataBody, required: true },
+    successStatuses: [200],
+  },
+  {
+    operationId: "generateRandom",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/random",
+    honoPath: "/v1/tokens/:tokenId/random",
+    queryArrays: [],
+    validateParams: paramsValidators.generateRandomParams,
+    body: { validate: bodyValidators.generateRandomBody, required: true },
     successStatuses: [200],
   },
 ];

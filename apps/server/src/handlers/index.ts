@@ -1,6 +1,7 @@
 // Every operation's handler, one module per spec tag; `satisfies Handlers` fails to compile if one is missing.
 import type { Handlers } from "../http/operation-types.js";
 import type { Services } from "../services.js";
+import { cryptographyHandlers } from "./cryptography.js";
 import { objectHandlers } from "./objects.js";
 import { pinHandlers } from "./pins.js";
 import { readerHandlers } from "./readers.js";
@@ -15,5 +16,6 @@ export function createHandlers(services: Services): Handlers {
     ...tokenHandlers(services),
     ...pinHandlers(services),
     ...objectHandlers(services),
+    ...cryptographyHandlers(services),
   } satisfies Handlers;
 }

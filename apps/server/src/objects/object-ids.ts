@@ -5,25 +5,27 @@ import { ScwsError } from "@open-scws/errors";
 import type { ObjectHandle } from "../pkcs11/host.js";
 import type { TokenConnection } from "../tokens/token-connections.js";
 
-/** The id of a handle in a connection, remembered so that later calls can name it. */
-export function idForHandle(connection: TokenConnection, handle: ObjectHandle): string {
+type UnknownCode = "CKR_OBJECT_HANDLE_INVALID" | "CKR_KEY_HANDLE_INVALID";
+
+/** The id of a handle in a connection, remembered (with whether the object is private) so that later calls can name it. */
+export function idForHandle(connection: TokenConnection, handle: ObjectHandle, isPrivate: boolean): string {
   const id = `o-${createHmac("sha256", connection.idSecret).update(handle).digest("hex").slice(0, 24)}`;
-  connection.objects.set(id, handle);
+  connection.objects.set(id, { handle, private: isPrivate });
   return id;
 }
 
-/** The handle an id stands for in this connection, or CKR_OBJECT_HANDLE_INVALID. */
-export function handleForId(
+/** What an id stands for in this connection, or CKR_OBJECT_HANDLE_INVALID (CKR_KEY_HANDLE_INVALID for keys). */
+export function objectForId(
   connection: TokenConnection,
   id: string,
-  code: "CKR_OBJECT_HANDLE_INVALID" | "CKR_KEY_HANDLE_INVALID" = "CKR_OBJECT_HANDLE_INVALID",
-): ObjectHandle {
-  const handle = connection.objects.get(id);
-  if (handle === undefined) throw unknownObject(id, code);
-  return handle;
+  code: UnknownCode = "CKR_OBJECT_HANDLE_INVALID",
+): { readonly handle: ObjectHandle; readonly private: boolean } {
+  const known = connection.objects.get(id);
+  if (known === undefined) throw unknownObject(id, code);
+  return known;
 }
 
 /** The error for an object id this caller may not use, whether it never existed or is hidden. */
-export function unknownObject(id: string, code: "CKR_OBJECT_HANDLE_INVALID" | "CKR_KEY_HANDLE_INVALID" = "CKR_OBJECT_HANDLE_INVALID"): ScwsError {
+export function unknownObject(id: string, code: UnknownCode = "CKR_OBJECT_HANDLE_INVALID"): ScwsError {
   return new ScwsError(`No object has the id ${id} in this token connection; list the objects again.`, code, undefined, { field: "/path/objectId" });
 }

@@ -7,7 +7,7 @@ import { CKA } from "../pkcs11/constants.js";
 import type { AttributeInput } from "../pkcs11/host.js";
 import type { TokenConnection } from "../tokens/token-connections.js";
 import { objectDetailsOf } from "./object-details.js";
-import { handleForId, idForHandle, unknownObject } from "./object-ids.js";
+import { idForHandle, objectForId, unknownObject } from "./object-ids.js";
 import { CLASS_OF_TYPE, type ObjectRecord, readObjectRecord } from "./object-record.js";
 import { objectValueOf } from "./object-value.js";
 import { tokenObjectOf } from "./object-view.js";
@@ -41,13 +41,20 @@ export class ObjectService {
   /** `Token.getObjects()`, filtered by the token itself. */
   async list(connection: TokenConnection, filter: ObjectFilter = {}): Promise<TokenObject[]> {
     const records = await this.find(connection, filter);
-    return records.map((record) => tokenObjectOf(record, idForHandle(connection, record.handle)));
+    return records.map((record) => tokenObjectOf(record, idForHandle(connection, record.handle, record.private)));
   }
 
-  /** One visible object's record; an unknown or hidden id answers as not existing. */
+  /**
+   * One object's record. An id this connection never handed out answers as not existing; a private object
+   * it handed out while logged in answers CKR_USER_NOT_LOGGED_IN once the caller no longer holds the login.
+   */
   async record(connection: TokenConnection, id: string, kind: IdKind = "object"): Promise<ObjectRecord> {
     const code = kind === "key" ? "CKR_KEY_HANDLE_INVALID" : "CKR_OBJECT_HANDLE_INVALID";
-    const handle = handleForId(connection, id, code);
+    const known = objectForId(connection, id, code);
+    if (known.private && !this.holdsUserLogin(connection)) {
+      throw new ScwsError("This object is private: log in with the user PIN to use it.", "CKR_USER_NOT_LOGGED_IN");
+    }
+    const handle = known.handle;
     let record: ObjectRecord | undefined;
     try {
       record = await readObjectRecord(connection.module.host, connection.slot, handle);
@@ -70,7 +77,7 @@ export class ObjectService {
     const record = await this.record(connection, id);
     return objectDetailsOf(connection, record, id, async (type, ckId) => {
       const [linked] = await this.find(connection, { type, ckId: Buffer.from(ckId).toString("hex") });
-      return linked ? idForHandle(connection, linked.handle) : undefined;
+      return linked ? idForHandle(connection, linked.handle, linked.private) : undefined;
     });
   }
 

@@ -75,7 +75,7 @@ describe("objects against SoftHSM, made by pkcs11-tool and openssl", () => {
     expect(note?.ckId).toBeUndefined();
   });
 
-  it("shows private keys once logged in, and hides them again after logout", async () => {
+  it("shows private keys once logged in, and hides them again after logout, asking for a login to use them", async () => {
     await login(t, tokenId, t.tokens[LABEL]!.pin);
     const privateKeys = (await list({ type: "privateKey" })).data!.objects;
     expect(privateKeys.map((key) => key.ckLabel).sort()).toEqual(["alice-key", "ec-key", "rsa-key"]);
@@ -84,8 +84,8 @@ describe("objects against SoftHSM, made by pkcs11-tool and openssl", () => {
     await logout(t, tokenId);
     expect((await list({ type: "privateKey" })).data!.objects).toEqual([]);
     const gone = await t.client.GET("/v1/tokens/{tokenId}/objects/{objectId}", objectPath(hiddenLater));
-    expect(gone.response.status).toBe(404);
-    expect(gone.error?.code).toBe("CKR_OBJECT_HANDLE_INVALID");
+    expect(gone.response.status).toBe(403);
+    expect(gone.error?.code).toBe("CKR_USER_NOT_LOGGED_IN");
   });
 
   it("filters by type, ckId and label on the token", async () => {

@@ -123,6 +123,23 @@ export class PinService {
     });
   }
 
+  /**
+   * Runs a key operation that needs a context-specific login (CKA_ALWAYS_AUTHENTICATE): the PIN is checked
+   * like any user PIN, a wrong one counts against the limit, and a locked PIN is not tried.
+   */
+  async withContextPin<T>(connection: TokenConnection, pin: string, operation: (pin: string) => Promise<T>): Promise<T> {
+    return this.locks.run(connection.tokenKey, async () => {
+      const info = await this.tokens.tokenInfo(connection);
+      checkPinFormat(pin, "/body/pin", { minLength: info.minPinLength, maxLength: info.maxPinLength });
+      this.checkTries(connection, info, "user", true);
+      let result: T | undefined;
+      await this.spendTry(connection, "user", async () => {
+        result = await operation(pin);
+      });
+      return result as T;
+    });
+  }
+
   private count(connection: TokenConnection, user: LoginUser): TryCount {
     return { failures: this.counters.failures(connection.tokenKey, user), maxTries: user === "so" ? this.policy.soMaxTries : this.policy.maxTries };
   }

@@ -16,6 +16,27 @@ export interface AttributeInput {
 /** Who logs in: the PKCS#11 user (CKU_USER) or the Security Officer (CKU_SO). */
 export type LoginUser = "user" | "so";
 
+/** Parameters of a mechanism, in plain data; the host turns them into its binding's structures. */
+export type MechanismParameter =
+  | { readonly kind: "rsa-pss"; readonly hashAlg: number; readonly mgf: number; readonly saltLength: number }
+  | { readonly kind: "rsa-oaep"; readonly hashAlg: number; readonly mgf: number; readonly label?: Uint8Array }
+  | { readonly kind: "aes-gcm"; readonly iv: Uint8Array; readonly aad?: Uint8Array; readonly tagBits: number }
+  | { readonly kind: "iv"; readonly iv: Uint8Array };
+
+/** A mechanism (CKM_*) with its parameters. */
+export interface MechanismInput {
+  readonly mechanism: number;
+  readonly parameter?: MechanismParameter;
+}
+
+/** What `C_GetMechanismInfo` says about one mechanism of a token. */
+export interface MechanismInfo {
+  readonly type: number;
+  readonly minKeySize: number;
+  readonly maxKeySize: number;
+  readonly flags: number;
+}
+
 /** What `C_GetInfo` says about the module. */
 export interface ModuleInfo {
   readonly cryptokiVersion: string;
@@ -89,4 +110,22 @@ export interface Pkcs11Host {
   setAttributes(slot: SlotHandle, object: ObjectHandle, attributes: readonly AttributeInput[]): Promise<void>;
   /** `C_DestroyObject`. */
   destroyObject(slot: SlotHandle, object: ObjectHandle): Promise<void>;
+
+  /** The token's mechanisms (`C_GetMechanismList` and `C_GetMechanismInfo`). */
+  getMechanisms(slot: SlotHandle): Promise<MechanismInfo[]>;
+  /**
+   * `C_SignInit` and `C_Sign` on one session. With `contextPin`, a context-specific login comes between
+   * them, as keys with CKA_ALWAYS_AUTHENTICATE require (PKCS#11 v3.1 section 5.9).
+   */
+  sign(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, contextPin?: string): Promise<Uint8Array>;
+  /** `C_VerifyInit` and `C_Verify`: false when the signature does not verify (CKR_SIGNATURE_INVALID). */
+  verify(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  /** `C_EncryptInit` and `C_Encrypt`. */
+  encrypt(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array): Promise<Uint8Array>;
+  /** `C_DecryptInit` and `C_Decrypt`, with a context-specific login when `contextPin` is given. */
+  decrypt(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, contextPin?: string): Promise<Uint8Array>;
+  /** `C_DigestInit` and `C_Digest`. */
+  digest(slot: SlotHandle, mechanism: MechanismInput, data: Uint8Array): Promise<Uint8Array>;
+  /** `C_GenerateRandom`. */
+  generateRandom(slot: SlotHandle, length: number): Promise<Uint8Array>;
 }

@@ -1,8 +1,20 @@
 // A Pkcs11Host that loads the module into this process through pkcs11js.
 
+import * as calls from "./calls/crypto.js";
 import { findObjects, getAttributes, toTemplate } from "./calls/objects.js";
 import { SlotFlag } from "./flags.js";
-import type { AttributeInput, LoginUser, ModuleInfo, ObjectHandle, Pkcs11Host, SlotHandle, SlotInfo, TokenInfo } from "./host.js";
+import type {
+  AttributeInput,
+  LoginUser,
+  MechanismInfo,
+  MechanismInput,
+  ModuleInfo,
+  ObjectHandle,
+  Pkcs11Host,
+  SlotHandle,
+  SlotInfo,
+  TokenInfo,
+} from "./host.js";
 import type { Handle, PKCS11 } from "./pkcs11js.js";
 import pkcs11js from "./pkcs11js.js";
 import { SessionPool } from "./session-pool.js";
@@ -25,8 +37,9 @@ const SESSION_GONE = new Set([
   0xe0, // CKR_TOKEN_NOT_PRESENT
 ]);
 
-/** Whether an error from pkcs11js means the session it used is gone. */
+/** Whether an error from pkcs11js means the session it used is gone, or cannot serve another call. */
 export function isSessionGone(error: unknown): boolean {
+  if (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[calls.OPERATION_LEFT_ACTIVE]) return true;
   return typeof (error as { code?: unknown })?.code === "number" && SESSION_GONE.has((error as { code: number }).code);
 }
 
@@ -172,6 +185,34 @@ export class InProcessHost implements Pkcs11Host {
 
   async destroyObject(slot: SlotHandle, object: ObjectHandle): Promise<void> {
     await this.withSession(slot, (module, session) => module.C_DestroyObject(session, hexToHandle(object)));
+  }
+
+  async getMechanisms(slot: SlotHandle): Promise<MechanismInfo[]> {
+    return calls.getMechanisms(this.loaded(), hexToHandle(slot));
+  }
+
+  async sign(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, contextPin?: string): Promise<Uint8Array> {
+    return this.withSession(slot, (module, session) => calls.sign(module, session, mechanism, hexToHandle(key), data, contextPin));
+  }
+
+  async verify(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    return this.withSession(slot, (module, session) => calls.verify(module, session, mechanism, hexToHandle(key), data, signature));
+  }
+
+  async encrypt(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array): Promise<Uint8Array> {
+    return this.withSession(slot, (module, session) => calls.encrypt(module, session, mechanism, hexToHandle(key), data));
+  }
+
+  async decrypt(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, contextPin?: string): Promise<Uint8Array> {
+    return this.withSession(slot, (module, session) => calls.decrypt(module, session, mechanism, hexToHandle(key), data, contextPin));
+  }
+
+  async digest(slot: SlotHandle, mechanism: MechanismInput, data: Uint8Array): Promise<Uint8Array> {
+    return this.withSession(slot, (module, session) => calls.digest(module, session, mechanism, data));
+  }
+
+  async generateRandom(slot: SlotHandle, length: number): Promise<Uint8Array> {
+    return this.withSession(slot, (module, session) => module.C_GenerateRandom(session, Buffer.alloc(length)));
   }
 
   /** Runs work on a session of an attached slot; a session the token has dropped is replaced. */

@@ -49,20 +49,31 @@ export class SessionPool<Session> {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** Returns a session; a broken one (`discard`) is closed, and a waiter gets a fresh one instead. */
+  /**
+   * Returns a session. A broken one (`discard`) is replaced: a fresh session is opened before the broken one
+   * is closed, because closing a token's last session ends its login (PKCS#11 v3.1 section 5.6).
+   */
   release(session: Session, discard = false): void {
-    const waiter = this.waiters.shift();
     if (!discard) {
+      const waiter = this.waiters.shift();
       if (waiter) waiter.resolve(session);
       else this.idle.push(session);
       return;
     }
-    this.closeSession(session);
-    if (!waiter) return;
+    let replacement: Session | undefined;
+    let failure: unknown;
     try {
-      waiter.resolve(this.openSession());
+      replacement = this.openSession();
     } catch (error) {
-      waiter.reject(error);
+      failure = error;
+    }
+    this.closeSession(session);
+    const waiter = this.waiters.shift();
+    if (replacement !== undefined) {
+      if (waiter) waiter.resolve(replacement);
+      else this.idle.push(replacement);
+    } else if (waiter) {
+      waiter.reject(failure);
     }
   }
 

@@ -22,8 +22,8 @@ export interface TokenConnection {
   readonly tokenKey: string;
   /** The secret this connection's object ids are derived with. */
   readonly idSecret: Buffer;
-  /** Object ids handed out in this connection, and the handles they stand for. */
-  readonly objects: Map<string, ObjectHandle>;
+  /** Object ids handed out in this connection: the handles they stand for, and whether the object is private. */
+  readonly objects: Map<string, { readonly handle: ObjectHandle; readonly private: boolean }>;
 }
 
 function notConnected(tokenId: string): ScwsError {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseCkrDefines } from "./ckr-values.js";
+import { parseDefines } from "./c-defines.js";
 
-describe("parseCkrDefines", () => {
+describe("parseDefines", () => {
   it("reads CKR_ names and hex values in header order, ignoring other defines", () => {
     const header = [
       "#define CKR_OK                                0x00000000UL",
@@ -10,7 +10,7 @@ describe("parseCkrDefines", () => {
       "#define CKR_VENDOR_DEFINED                    0x80000000UL",
       "/* #define CKR_COMMENTED 0x5 */",
     ].join("\n");
-    expect(parseCkrDefines(header)).toEqual([
+    expect(parseDefines(header, "CKR_")).toEqual([
       ["CKR_OK", 0],
       ["CKR_CANCEL", 1],
       ["CKR_VENDOR_DEFINED", 0x80000000],

@@ -1,0 +1,117 @@
+import { createHash, publicEncrypt, constants as rsaConstants } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CryptoToken, startCryptoToken } from "../test-support/index.js";
+
+const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64");
+const SECRET = "a message only the token's key may read";
+
+describe("encryption, decryption, hashing and random bytes on SoftHSM", () => {
+  let k: CryptoToken;
+  beforeAll(async () => {
+    k = await startCryptoToken("cipher-token");
+  });
+  afterAll(() => k.t.close());
+
+  async function call(operation: "encrypt" | "decrypt", type: "publicKey" | "privateKey" | "secretKey", label: string, body: Record<string, unknown>) {
+    const objectId = await k.idOf(type, label);
+    const path = { params: { path: { tokenId: k.tokenId, objectId } }, body: body as never };
+    return operation === "encrypt"
+      ? k.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/encrypt", path)
+      : k.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/decrypt", path);
+  }
+  const plaintextOf = (result: { data?: { plaintext?: string } }) => Buffer.from(result.data?.plaintext ?? "", "base64").toString("utf8");
+
+  it("decrypts what openssl encrypted with the RSA public key, PKCS#1 v1.5 by default as SCWS does", async () => {
+    const encryptedFile = k.file("cipher.bin", "");
+    k.openssl(["pkeyutl", "-encrypt", "-pubin", "-inkey", await k.publicKeyFile("rsa"), "-in", k.file("plain.txt", SECRET), "-out", encryptedFile]);
+    const decrypted = await call("decrypt", "privateKey", "rsa", { ciphertext: b64(readFileSync(encryptedFile)) });
+    expect(plaintextOf(decrypted)).toBe(SECRET);
+  });
+
+  it("round-trips RSA-PKCS1 and RSA-OAEP (SHA-1) through the token, and decrypts OAEP from Node's OpenSSL", async () => {
+    for (const algorithm of [{ name: "RSA-PKCS1" }, { name: "RSA-OAEP", hash: "sha1" }]) {
+      const encrypted = await call("encrypt", "publicKey", "rsa", { data: b64(SECRET), algorithm });
+      const decrypted = await call("decrypt", "privateKey", "rsa", { ciphertext: encrypted.data!.ciphertext, algorithm });
+      expect(plaintextOf(decrypted)).toBe(SECRET);
+    }
+    const publicPem = (
+      await k.t.client.GET("/v1/tokens/{tokenId}/objects/{objectId}/value", {
+        params: { path: { tokenId: k.tokenId, objectId: await k.idOf("publicKey", "rsa") } },
+      })
+    ).data!.value;
+    const oaep = publicEncrypt({ key: publicPem, padding: rsaConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, Buffer.from(SECRET));
+    expect(plaintextOf(await call("decrypt", "privateKey", "rsa", { ciphertext: b64(oaep), algorithm: { name: "RSA-OAEP" } }))).toBe(SECRET);
+  });
+
+  it("passes on SoftHSM's refusal of OAEP with SHA-256 (it offers SHA-1 only) as a 4xx, never a 500", async () => {
+    const { error, response } = await call("encrypt", "publicKey", "rsa", { data: b64(SECRET), algorithm: { name: "RSA-OAEP", hash: "sha256" } });
+    expect(response.status).toBe(400);
+    expect(error).toMatchObject({ code: "CKR_ARGUMENTS_BAD", customData: { pkcs11: { name: "CKR_ARGUMENTS_BAD" } } });
+  });
+
+  it("round-trips AES-GCM with associated data, drawing a fresh IV each time, and refuses tampered ciphertext", async () => {
+    const algorithm = { name: "AES-GCM", aad: b64("header") };
+    const first = await call("encrypt", "secretKey", "aes", { data: b64(SECRET), algorithm });
+    const second = await call("encrypt", "secretKey", "aes", { data: b64(SECRET), algorithm });
+    expect(Buffer.from(first.data!.iv!, "base64")).toHaveLength(12);
+    expect(first.data!.iv).not.toBe(second.data!.iv);
+    expect(Buffer.from(first.data!.ciphertext, "base64")).toHaveLength(SECRET.length + 16);
+    const back = await call("decrypt", "secretKey", "aes", { ciphertext: first.data!.ciphertext, algorithm: { ...algorithm, iv: first.data!.iv } });
+    expect(plaintextOf(back)).toBe(SECRET);
+    const tampered = Buffer.from(first.data!.ciphertext, "base64");
+    tampered[0]! ^= 0x01;
+    const refused = await call("decrypt", "secretKey", "aes", { ciphertext: b64(tampered), algorithm: { ...algorithm, iv: first.data!.iv } });
+    expect(refused.response.status).toBe(400);
+    expect(refused.error).toMatchObject({
+      code: "CKR_ENCRYPTED_DATA_INVALID",
+      customData: { field: "/body/ciphertext", pkcs11: { name: "CKR_GENERAL_ERROR" } },
+    });
+  });
+
+  it("round-trips AES-CBC with PKCS#7 padding", async () => {
+    const encrypted = await call("encrypt", "secretKey", "aes", { data: b64(SECRET), algorithm: { name: "AES-CBC" } });
+    expect(Buffer.from(encrypted.data!.ciphertext, "base64").length % 16).toBe(0);
+    const back = await call("decrypt", "secretKey", "aes", { ciphertext: encrypted.data!.ciphertext, algorithm: { name: "AES-CBC", iv: encrypted.data!.iv } });
+    expect(plaintextOf(back)).toBe(SECRET);
+  });
+
+  it.each([
+    ["an AES algorithm with an RSA key", "encrypt", "publicKey", "rsa", { data: b64("x"), algorithm: { name: "AES-GCM" } }, "CKR_KEY_FUNCTION_NOT_PERMITTED"],
+    ["RSA with an EC key", "encrypt", "publicKey", "ec", { data: b64("x"), algorithm: { name: "RSA-PKCS1" } }, "CKR_KEY_TYPE_INCONSISTENT"],
+    ["an IV for RSA", "encrypt", "publicKey", "rsa", { data: b64("x"), algorithm: { name: "RSA-PKCS1", iv: b64("0123456789abcdef") } }, "CKR_ARGUMENTS_BAD"],
+    [
+      "AES decryption without the IV",
+      "decrypt",
+      "secretKey",
+      "aes",
+      { ciphertext: b64("0123456789abcdef"), algorithm: { name: "AES-CBC" } },
+      "CKR_ARGUMENTS_BAD",
+    ],
+    ["decryption with a public key", "decrypt", "publicKey", "rsa", { ciphertext: b64("x") }, "CKR_KEY_FUNCTION_NOT_PERMITTED"],
+  ] as const)("refuses %s with the right code", async (_case, operation, type, label, body, code) => {
+    const { error } = await call(operation, type, label, body);
+    expect(error?.code).toBe(code);
+  });
+
+  it("hashes on the token as Node does, and answers a hash SoftHSM lacks with CKR_MECHANISM_INVALID", async () => {
+    const path = { params: { path: { tokenId: k.tokenId } } };
+    const digest = await k.t.client.POST("/v1/tokens/{tokenId}/digest", { ...path, body: { data: b64(SECRET), algorithm: "sha384" } });
+    expect(digest.data?.digest).toBe(createHash("sha384").update(SECRET).digest("base64"));
+    const sha3 = await k.t.client.POST("/v1/tokens/{tokenId}/digest", { ...path, body: { data: b64(SECRET), algorithm: "sha3-256" } });
+    expect(sha3.response.status).toBe(422);
+    expect(sha3.error?.code).toBe("CKR_MECHANISM_INVALID");
+  });
+
+  it("gives random bytes of the length asked, different each time, within bounds", async () => {
+    const path = { params: { path: { tokenId: k.tokenId } } };
+    const first = await k.t.client.POST("/v1/tokens/{tokenId}/random", { ...path, body: { length: 48 } });
+    const second = await k.t.client.POST("/v1/tokens/{tokenId}/random", { ...path, body: { length: 48 } });
+    expect(Buffer.from(first.data!.random, "base64")).toHaveLength(48);
+    expect(first.data!.random).not.toBe(second.data!.random);
+    for (const length of [0, 4097]) {
+      const refused = await k.t.client.POST("/v1/tokens/{tokenId}/random", { ...path, body: { length } });
+      expect(refused.error).toMatchObject({ code: "CKR_ARGUMENTS_BAD", customData: { field: "/body/length" } });
+    }
+  });
+});

@@ -1,0 +1,66 @@
+// Turns SCWS's `Key.sign(hash, algorithm)` arguments into a PKCS#11 mechanism and the bytes to sign, checking
+// the hash's length and the key's type before anything reaches the token.
+import { ScwsError } from "@open-scws/errors";
+import type { components } from "@open-scws/spec";
+import * as rsa from "@peculiar/asn1-rsa";
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
+import type { MechanismInput } from "../pkcs11/host.js";
+import { CKM, HASHES } from "./algorithms.js";
+
+type SignAlgorithm = components["schemas"]["SignAlgorithm"];
+type HashAlgorithm = components["schemas"]["HashAlgorithm"];
+type KeyAlgorithm = components["schemas"]["KeyAlgorithm"];
+
+/** What to ask the token for. */
+export interface SignaturePlan {
+  readonly mechanism: MechanismInput;
+  /** The bytes the token signs: the hash, or for PKCS#1 v1.5 with a hash name, its DigestInfo. */
+  readonly input: Uint8Array;
+}
+
+/** The hash function an algorithm names, if it names one. */
+export function hashOf(algorithm: SignAlgorithm | undefined): HashAlgorithm | undefined {
+  if (algorithm === undefined) return undefined;
+  return typeof algorithm === "string" ? algorithm : (algorithm.hash ?? algorithm.mgf);
+}
+
+function checkHashLength(hash: Uint8Array, algorithm: HashAlgorithm, field: string): void {
+  const expected = HASHES[algorithm].length;
+  if (hash.length !== expected) {
+    throw new ScwsError(`A ${algorithm} hash is ${expected} bytes long, not ${hash.length}.`, "CKR_DATA_LEN_RANGE", undefined, {
+      field,
+      reason: `must be ${expected} bytes for ${algorithm}`,
+    });
+  }
+}
+
+/** The DER DigestInfo of a hash (RFC 8017 section 9.2, step 2). */
+export function digestInfoOf(algorithm: HashAlgorithm, hash: Uint8Array): Uint8Array {
+  const info = new rsa.DigestInfo({ digestAlgorithm: HASHES[algorithm].digestInfoAlgorithm, digest: new OctetString(hash) });
+  return new Uint8Array(AsnConvert.serialize(info));
+}
+
+/** Plans a signature (or its verification) of a hash by a key of the given algorithm. */
+export function planSignature(keyAlgorithm: KeyAlgorithm, hash: Uint8Array, algorithm: SignAlgorithm | undefined, field = "/body/hash"): SignaturePlan {
+  const hashName = hashOf(algorithm);
+  if (hashName) checkHashLength(hash, hashName, field);
+  if (keyAlgorithm === "ECDSA") {
+    if (typeof algorithm === "object") {
+      throw new ScwsError("RSA-PSS needs an RSA key; this is an EC key.", "CKR_KEY_TYPE_INCONSISTENT", undefined, { field: "/body/algorithm" });
+    }
+    return { mechanism: { mechanism: CKM.ECDSA }, input: hash };
+  }
+  if (keyAlgorithm !== "RSA") {
+    throw new ScwsError(`A ${keyAlgorithm} key cannot sign with SCWS's algorithms.`, "CKR_KEY_TYPE_INCONSISTENT");
+  }
+  if (algorithm === undefined) return { mechanism: { mechanism: CKM.RSA_PKCS }, input: hash };
+  if (typeof algorithm === "string") return { mechanism: { mechanism: CKM.RSA_PKCS }, input: digestInfoOf(algorithm, hash) };
+  const hashFunction = HASHES[hashName!];
+  return {
+    mechanism: {
+      mechanism: CKM.RSA_PKCS_PSS,
+      parameter: { kind: "rsa-pss", hashAlg: hashFunction.digestMechanism, mgf: HASHES[algorithm.mgf].mgf, saltLength: algorithm.saltLen },
+    },
+    input: hash,
+  };
+}

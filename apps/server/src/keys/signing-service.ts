@@ -1,0 +1,93 @@
+// Key.sign, Key.hashAndSign and verification, over PKCS#11 (PKCS#11 v3.1 sections 5.12 and 5.13).
+import { createHash } from "node:crypto";
+import type { components } from "@open-scws/spec";
+import { curveOfEcParams } from "../crypto/ec-curves.js";
+import type { ObjectRecord } from "../objects/object-record.js";
+import type { ObjectService } from "../objects/object-service.js";
+import type { PinService } from "../pins/pin-service.js";
+import { CKA } from "../pkcs11/constants.js";
+import type { TokenConnection } from "../tokens/token-connections.js";
+import { HASHES } from "./algorithms.js";
+import { derToRaw, rawToDer } from "./ecdsa-signature.js";
+import { usableKey, withKeyPin } from "./key-guard.js";
+import type { MechanismCatalog } from "./mechanism-catalog.js";
+import { mechanismName } from "./mechanism-catalog.js";
+import { hashOf, planSignature } from "./signature-plan.js";
+
+type SignRequest = components["schemas"]["SignRequest"];
+type HashAndSignRequest = components["schemas"]["HashAndSignRequest"];
+type VerifyRequest = components["schemas"]["VerifyRequest"];
+type Signature = components["schemas"]["Signature"];
+type SignAlgorithm = components["schemas"]["SignAlgorithm"];
+type SignatureFormat = components["schemas"]["SignatureFormat"];
+
+const fromBase64 = (value: string) => new Uint8Array(Buffer.from(value, "base64"));
+const toBase64 = (value: Uint8Array) => Buffer.from(value).toString("base64");
+
+/** The hash of data for an algorithm, SHA-256 when it names none. */
+function hashData(data: Uint8Array, algorithm: SignAlgorithm | undefined): Uint8Array {
+  return new Uint8Array(
+    createHash(HASHES[hashOf(algorithm) ?? "sha256"].node)
+      .update(data)
+      .digest(),
+  );
+}
+
+/** Signs and verifies with keys on tokens. */
+export class SigningService {
+  constructor(
+    private readonly objects: ObjectService,
+    private readonly pins: PinService,
+    private readonly mechanisms: MechanismCatalog,
+  ) {}
+
+  /** `Key.sign(hash, algorithm)`. */
+  async sign(connection: TokenConnection, keyId: string, request: SignRequest): Promise<Signature> {
+    return this.signHash(connection, keyId, fromBase64(request.hash), request.algorithm, request.signatureFormat, request.pin);
+  }
+
+  /** `Key.hashAndSign(data, algorithm)`: SHA-256 with PKCS#1 v1.5 DigestInfo (RSA) or ECDSA when no algorithm is named. */
+  async hashAndSign(connection: TokenConnection, keyId: string, request: HashAndSignRequest): Promise<Signature> {
+    const algorithm = request.algorithm ?? "sha256";
+    return this.signHash(connection, keyId, hashData(fromBase64(request.data), algorithm), algorithm, request.signatureFormat, request.pin);
+  }
+
+  /** Verifies a signature over a hash, or over data hashed as `hashAndSign` does. */
+  async verify(connection: TokenConnection, keyId: string, request: VerifyRequest): Promise<{ valid: boolean }> {
+    const key = await usableKey(this.objects, connection, keyId, ["publicKey"], "verify");
+    const fromData = request.data !== undefined;
+    const algorithm = fromData ? (request.algorithm ?? "sha256") : request.algorithm;
+    const hash = fromData ? hashData(fromBase64(request.data!), algorithm) : fromBase64(request.hash!);
+    const plan = planSignature(key.algorithm ?? "OTHER", hash, algorithm);
+    await this.mechanisms.require(connection, plan.mechanism.mechanism, "verify");
+    let signature: Uint8Array = fromBase64(request.signature);
+    if (key.algorithm === "ECDSA" && request.signatureFormat === "der") signature = derToRaw(signature, await this.coordinateSize(connection, key));
+    const valid = await connection.module.host.verify(connection.slot, plan.mechanism, key.handle, plan.input, signature);
+    return { valid };
+  }
+
+  private async signHash(
+    connection: TokenConnection,
+    keyId: string,
+    hash: Uint8Array,
+    algorithm: SignAlgorithm | undefined,
+    format: SignatureFormat | undefined,
+    pin: string | undefined,
+  ): Promise<Signature> {
+    const key = await usableKey(this.objects, connection, keyId, ["privateKey"], "sign");
+    const plan = planSignature(key.algorithm ?? "OTHER", hash, algorithm);
+    await this.mechanisms.require(connection, plan.mechanism.mechanism, "sign");
+    const raw = await withKeyPin(this.pins, connection, key, pin, (contextPin) =>
+      connection.module.host.sign(connection.slot, plan.mechanism, key.handle, plan.input, contextPin),
+    );
+    const signature = key.algorithm === "ECDSA" && format === "der" ? rawToDer(raw) : raw;
+    return { signature: toBase64(signature), mechanism: mechanismName(plan.mechanism.mechanism) };
+  }
+
+  /** The byte length of r and s for an EC key: its curve's size. */
+  private async coordinateSize(connection: TokenConnection, key: ObjectRecord): Promise<number> {
+    const [ecParams] = await connection.module.host.getAttributes(connection.slot, key.handle, [CKA.EC_PARAMS]);
+    const bits = ecParams ? curveOfEcParams(ecParams)?.curve?.sizeBits : undefined;
+    return Math.ceil((bits ?? 256) / 8);
+  }
+}
