@@ -13,26 +13,30 @@ describe("encryption, decryption, hashing and random bytes on SoftHSM", () => {
   });
   afterAll(() => k.t.close());
 
-  async function call(operation: "encrypt" | "decrypt", type: "publicKey" | "privateKey" | "secretKey", label: string, body: Record<string, unknown>) {
+  type KeyType = "publicKey" | "privateKey" | "secretKey";
+  async function encrypt(type: KeyType, label: string, body: Record<string, unknown>) {
     const objectId = await k.idOf(type, label);
-    const path = { params: { path: { tokenId: k.tokenId, objectId } }, body: body as never };
-    return operation === "encrypt"
-      ? k.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/encrypt", path)
-      : k.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/decrypt", path);
+    return k.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/encrypt", { params: { path: { tokenId: k.tokenId, objectId } }, body: body as never });
   }
+  async function decrypt(type: KeyType, label: string, body: Record<string, unknown>) {
+    const objectId = await k.idOf(type, label);
+    return k.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/decrypt", { params: { path: { tokenId: k.tokenId, objectId } }, body: body as never });
+  }
+  const call = (operation: "encrypt" | "decrypt", type: KeyType, label: string, body: Record<string, unknown>) =>
+    operation === "encrypt" ? encrypt(type, label, body) : decrypt(type, label, body);
   const plaintextOf = (result: { data?: { plaintext?: string } }) => Buffer.from(result.data?.plaintext ?? "", "base64").toString("utf8");
 
   it("decrypts what openssl encrypted with the RSA public key, PKCS#1 v1.5 by default as SCWS does", async () => {
     const encryptedFile = k.file("cipher.bin", "");
     k.openssl(["pkeyutl", "-encrypt", "-pubin", "-inkey", await k.publicKeyFile("rsa"), "-in", k.file("plain.txt", SECRET), "-out", encryptedFile]);
-    const decrypted = await call("decrypt", "privateKey", "rsa", { ciphertext: b64(readFileSync(encryptedFile)) });
+    const decrypted = await decrypt("privateKey", "rsa", { ciphertext: b64(readFileSync(encryptedFile)) });
     expect(plaintextOf(decrypted)).toBe(SECRET);
   });
 
   it("round-trips RSA-PKCS1 and RSA-OAEP (SHA-1) through the token, and decrypts OAEP from Node's OpenSSL", async () => {
     for (const algorithm of [{ name: "RSA-PKCS1" }, { name: "RSA-OAEP", hash: "sha1" }]) {
-      const encrypted = await call("encrypt", "publicKey", "rsa", { data: b64(SECRET), algorithm });
-      const decrypted = await call("decrypt", "privateKey", "rsa", { ciphertext: encrypted.data!.ciphertext, algorithm });
+      const encrypted = await encrypt("publicKey", "rsa", { data: b64(SECRET), algorithm });
+      const decrypted = await decrypt("privateKey", "rsa", { ciphertext: encrypted.data!.ciphertext, algorithm });
       expect(plaintextOf(decrypted)).toBe(SECRET);
     }
     const publicPem = (
@@ -41,27 +45,27 @@ describe("encryption, decryption, hashing and random bytes on SoftHSM", () => {
       })
     ).data!.value;
     const oaep = publicEncrypt({ key: publicPem, padding: rsaConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, Buffer.from(SECRET));
-    expect(plaintextOf(await call("decrypt", "privateKey", "rsa", { ciphertext: b64(oaep), algorithm: { name: "RSA-OAEP" } }))).toBe(SECRET);
+    expect(plaintextOf(await decrypt("privateKey", "rsa", { ciphertext: b64(oaep), algorithm: { name: "RSA-OAEP" } }))).toBe(SECRET);
   });
 
   it("passes on SoftHSM's refusal of OAEP with SHA-256 (it offers SHA-1 only) as a 4xx, never a 500", async () => {
-    const { error, response } = await call("encrypt", "publicKey", "rsa", { data: b64(SECRET), algorithm: { name: "RSA-OAEP", hash: "sha256" } });
+    const { error, response } = await encrypt("publicKey", "rsa", { data: b64(SECRET), algorithm: { name: "RSA-OAEP", hash: "sha256" } });
     expect(response.status).toBe(400);
     expect(error).toMatchObject({ code: "CKR_ARGUMENTS_BAD", customData: { pkcs11: { name: "CKR_ARGUMENTS_BAD" } } });
   });
 
   it("round-trips AES-GCM with associated data, drawing a fresh IV each time, and refuses tampered ciphertext", async () => {
     const algorithm = { name: "AES-GCM", aad: b64("header") };
-    const first = await call("encrypt", "secretKey", "aes", { data: b64(SECRET), algorithm });
-    const second = await call("encrypt", "secretKey", "aes", { data: b64(SECRET), algorithm });
+    const first = await encrypt("secretKey", "aes", { data: b64(SECRET), algorithm });
+    const second = await encrypt("secretKey", "aes", { data: b64(SECRET), algorithm });
     expect(Buffer.from(first.data!.iv!, "base64")).toHaveLength(12);
     expect(first.data!.iv).not.toBe(second.data!.iv);
     expect(Buffer.from(first.data!.ciphertext, "base64")).toHaveLength(SECRET.length + 16);
-    const back = await call("decrypt", "secretKey", "aes", { ciphertext: first.data!.ciphertext, algorithm: { ...algorithm, iv: first.data!.iv } });
+    const back = await decrypt("secretKey", "aes", { ciphertext: first.data!.ciphertext, algorithm: { ...algorithm, iv: first.data!.iv } });
     expect(plaintextOf(back)).toBe(SECRET);
     const tampered = Buffer.from(first.data!.ciphertext, "base64");
     tampered[0]! ^= 0x01;
-    const refused = await call("decrypt", "secretKey", "aes", { ciphertext: b64(tampered), algorithm: { ...algorithm, iv: first.data!.iv } });
+    const refused = await decrypt("secretKey", "aes", { ciphertext: b64(tampered), algorithm: { ...algorithm, iv: first.data!.iv } });
     expect(refused.response.status).toBe(400);
     expect(refused.error).toMatchObject({
       code: "CKR_ENCRYPTED_DATA_INVALID",
@@ -70,9 +74,9 @@ describe("encryption, decryption, hashing and random bytes on SoftHSM", () => {
   });
 
   it("round-trips AES-CBC with PKCS#7 padding", async () => {
-    const encrypted = await call("encrypt", "secretKey", "aes", { data: b64(SECRET), algorithm: { name: "AES-CBC" } });
+    const encrypted = await encrypt("secretKey", "aes", { data: b64(SECRET), algorithm: { name: "AES-CBC" } });
     expect(Buffer.from(encrypted.data!.ciphertext, "base64").length % 16).toBe(0);
-    const back = await call("decrypt", "secretKey", "aes", { ciphertext: encrypted.data!.ciphertext, algorithm: { name: "AES-CBC", iv: encrypted.data!.iv } });
+    const back = await decrypt("secretKey", "aes", { ciphertext: encrypted.data!.ciphertext, algorithm: { name: "AES-CBC", iv: encrypted.data!.iv } });
     expect(plaintextOf(back)).toBe(SECRET);
   });
 
