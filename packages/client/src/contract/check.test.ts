@@ -57,7 +57,12 @@ describe("checkRequest", () => {
     ["a valid reader id", { readerId: "r-0123456789abcdef" }, undefined, undefined],
     ["a missing reader id", {}, undefined, { field: "/path/readerId", reason: "is required" }],
     ["a malformed reader id", { readerId: "../x" }, undefined, { field: "/path/readerId", reason: "must match ^r-[0-9a-f]{16}$" }],
-    ["a body the operation does not take", { readerId: "r-0123456789abcdef" }, { a: 1 }, { field: "/body", reason: "must be absent: the operation takes no body" }],
+    [
+      "a body the operation does not take",
+      { readerId: "r-0123456789abcdef" },
+      { a: 1 },
+      { field: "/body", reason: "must be absent: the operation takes no body" },
+    ],
   ])("judges %s", (_name, path, body, expected) => {
     expect(checkRequest(getReader, path, body)).toEqual(expected);
   });
