@@ -48,7 +48,10 @@ const COMPONENT_PREFIX = "#/components/schemas/";
 /** The tables, as plain JSON. */
 export interface ContractTables {
   /** `"METHOD /path"` → what it takes and may answer. */
-  readonly operations: Record<string, { answers: Record<string, Record<string, Json | null>>; path?: Record<string, Json>; body?: { required: boolean; schema: Json } }>;
+  readonly operations: Record<
+    string,
+    { answers: Record<string, Record<string, Json | null>>; path?: Record<string, Json>; body?: { required: boolean; schema: Json } }
+  >;
   /** Component schemas by name, reduced. */
   readonly schemas: Record<string, Json>;
 }
@@ -131,6 +134,10 @@ export function contractTables(document: Json): ContractTables {
     schemas[name] = reduceSchema(components[name], `#/components/schemas/${name}`, used);
     for (const found of used) if (!before.has(found)) pending.push(found);
   }
-  const sorted = Object.fromEntries(Object.keys(schemas).sort().map((name) => [name, schemas[name]!]));
+  const sorted = Object.fromEntries(
+    Object.keys(schemas)
+      .sort()
+      .map((name) => [name, schemas[name]!]),
+  );
   return { operations, schemas: sorted };
 }
