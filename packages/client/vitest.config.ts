@@ -4,5 +4,9 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
     typecheck: { enabled: true, include: ["src/**/*.test.ts"] },
+    // Each test file is its own process: SoftHSM reads its configuration once per process.
+    pool: "forks",
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
   },
 });

@@ -1,3 +1,14 @@
-// Public entry of @open-scws/client.
-export { type CatalogueEntry, type ErrorCode, errorCatalogue, ScwsError } from "@open-scws/errors";
-export { createScwsClient, type ScwsClient } from "./typed-client.js";
+// Public entry of @open-scws/client: the typed client, and the SCWS-compatible facade.
+export { type CatalogueEntry, type CustomData, type ErrorCode, errorCatalogue, isErrorCode, type Problem, ScwsError } from "@open-scws/errors";
+export type { CallOptions } from "./facade/call-options.js";
+export { Certificate, DataContainer, Key, ScwsObject } from "./facade/objects.js";
+export { Pin, type PinState } from "./facade/pin.js";
+export { Reader, type ReaderState, type TokenSummary } from "./facade/reader.js";
+export type { ReaderChange, ReaderEventSink, ReaderEventSource } from "./facade/reader-registry.js";
+export { createScws, DEFAULT_DISCOVERY_TIMEOUT_MS, DEFAULT_PORTS, type ReaderCallback, SCWS, Scws, type ScwsOptions } from "./facade/scws.js";
+export type { ServiceConnection, ServiceInfo } from "./facade/service-connection.js";
+export { Token, type TokenState } from "./facade/token.js";
+export { ENVIRONMENT_HEADER, environmentCredential } from "./transport/environment.js";
+export { type DataOf, unwrap } from "./transport/unwrap.js";
+export { createScwsClient, DEFAULT_TIMEOUT_MS, type ScwsClient, type ScwsClientOptions } from "./typed-client.js";
+export { version } from "./version.js";

@@ -8,3 +8,4 @@ export const bundledSpecPath = resolve(specDir, "generated/openapi.json");
 export const specTypesPath = resolve(specDir, "generated/openapi.d.ts");
 export const serverGeneratedDir = resolve(repoRoot, "apps/server/src/generated");
 export const errorsGeneratedDir = resolve(repoRoot, "packages/errors/src/generated");
+export const clientGeneratedDir = resolve(repoRoot, "packages/client/src/generated");

@@ -1,0 +1,40 @@
+// Builds the browser bundles with esbuild: an ES module, and a classic script that defines the `SCWS` global as
+// scwsapi.js did. A Node-only import anywhere in their path fails the build.
+import { builtinModules } from "node:module";
+import { build } from "esbuild";
+
+const nodeOnly = new RegExp(`^(node:.*|${builtinModules.map((name) => name.replace(/[/]/g, "\\/")).join("|")})$`);
+
+/** Fails the build on any import of a Node built-in, naming the file that imports it. */
+const browserOnly = {
+  name: "browser-only",
+  setup(builder) {
+    builder.onResolve({ filter: nodeOnly }, (args) => ({
+      errors: [{ text: `Node-only import "${args.path}" in the browser bundle, from ${args.importer}` }],
+    }));
+  },
+};
+
+const common = {
+  entryPoints: ["src/index.ts"],
+  bundle: true,
+  minify: true,
+  sourcemap: true,
+  platform: "browser",
+  target: ["es2022"],
+  legalComments: "none",
+  metafile: true,
+  logLevel: "warning",
+  plugins: [browserOnly],
+};
+
+const esm = await build({ ...common, format: "esm", outfile: "dist/browser/open-scws.js" });
+await build({
+  ...common,
+  format: "iife",
+  globalName: "OpenScws",
+  // A classic script's top-level var is a global: pages written for scwsapi.js find SCWS where they expect it.
+  footer: { js: "var SCWS=OpenScws.SCWS;" },
+  outfile: "dist/browser/open-scws.global.js",
+});
+await import("node:fs").then(({ writeFileSync }) => writeFileSync("dist/browser/meta.json", JSON.stringify(esm.metafile)));

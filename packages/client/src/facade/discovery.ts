@@ -1,0 +1,61 @@
+// Service discovery, as SCWS's findService does it: ask every candidate address at once, keep the first (in the
+// order given) whose GET /v1/service answer matches the spec, which also requires the name "open SCWS".
+import { ScwsError } from "@open-scws/errors";
+import { unreachable } from "../transport/client-errors.js";
+import { unwrap } from "../transport/unwrap.js";
+import { createScwsClient } from "../typed-client.js";
+import type { ServiceConnection } from "./service-connection.js";
+
+/** How to look for the service. */
+export interface DiscoveryOptions {
+  /** Base URLs in order of preference. */
+  readonly candidates: readonly string[];
+  /** Milliseconds each candidate has to answer. */
+  readonly probeTimeoutMs: number;
+  /** Milliseconds each later call has, for the client made for the found service. */
+  readonly timeoutMs: number;
+  readonly fetch?: (request: Request) => Promise<Response>;
+  readonly signal?: AbortSignal;
+}
+
+type Probe = { readonly found: ServiceConnection } | { readonly url: string; readonly code: string };
+
+async function probe(url: string, options: DiscoveryOptions, signal: AbortSignal): Promise<Probe> {
+  const common = options.fetch ? { fetch: options.fetch } : {};
+  try {
+    const prober = createScwsClient(url, { ...common, timeoutMs: options.probeTimeoutMs });
+    const info = unwrap(await prober.GET("/v1/service", { signal }));
+    return { found: { baseUrl: url, info, client: createScwsClient(url, { ...common, timeoutMs: options.timeoutMs }) } };
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    return { url, code: error instanceof ScwsError ? error.code : "MWR_SCWS_UNREACHABLE" };
+  }
+}
+
+/**
+ * Finds the service; rejects with `MWR_SCWS_UNREACHABLE` when no candidate answers as open SCWS, with
+ * `customData.candidates` telling what each one did.
+ */
+export async function discoverService(options: DiscoveryOptions): Promise<ServiceConnection> {
+  // One signal ends the probes that lost, and follows the caller's.
+  const probing = new AbortController();
+  const fromCaller = () => probing.abort(options.signal?.reason);
+  if (options.signal?.aborted) fromCaller();
+  else options.signal?.addEventListener("abort", fromCaller, { once: true });
+  const probes = options.candidates.map((url) => probe(url, options, probing.signal));
+  // Settle every probe so that none is left to reject unobserved.
+  const outcomes = Promise.allSettled(probes);
+  const failures: { url: string; code: string }[] = [];
+  try {
+    for (const pending of probes) {
+      const outcome = await pending;
+      if ("found" in outcome) return outcome.found;
+      failures.push(outcome);
+    }
+  } finally {
+    options.signal?.removeEventListener("abort", fromCaller);
+    probing.abort();
+    void outcomes;
+  }
+  throw unreachable(`No open SCWS service answered at ${options.candidates.join(", ")}.`, { candidates: failures });
+}

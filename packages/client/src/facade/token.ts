@@ -1,0 +1,83 @@
+// SCWS.Token: a connection to the token in a reader, with its properties cached from the service's answer.
+import type { components } from "@open-scws/spec";
+import { unwrap } from "../transport/unwrap.js";
+import { type CallOptions, callInit } from "./call-options.js";
+import { Pin } from "./pin.js";
+import type { Reader } from "./reader.js";
+import type { FacadeContext } from "./service-connection.js";
+
+/** A token connection as the spec describes it. */
+export type TokenState = components["schemas"]["Token"];
+
+/**
+ * A connection to a token, made by `Reader.connect()`. Built by the library, never by user code. Call
+ * `disconnect()` when done (for instance on the page's `pagehide`).
+ */
+export class Token {
+  readonly #context: FacadeContext;
+  readonly #state: TokenState;
+  readonly #pins: readonly Pin[];
+
+  /** @internal Tokens come from `Reader.connect()`. */
+  constructor(
+    context: FacadeContext,
+    /** The reader the token is in. */
+    readonly reader: Reader,
+    state: TokenState,
+  ) {
+    this.#context = context;
+    this.#state = state;
+    this.#pins = state.pins.map((pin) => new Pin(this, pin));
+  }
+
+  /** The connection's opaque id, as the HTTP API names it. (open SCWS addition) */
+  get id(): string {
+    return this.#state.id;
+  }
+  /** The token's serial number. */
+  get serialNumber(): string {
+    return this.#state.serialNumber;
+  }
+  /** The token's label. */
+  get label(): string {
+    return this.#state.label;
+  }
+  /** The token's PINs; an object's `pinNumber` indexes this list. */
+  get pins(): readonly Pin[] {
+    return this.#pins;
+  }
+  /** Whether PINs are entered on the token or its reader (a PIN pad), so that a login may send none. */
+  get protectedAuthPath(): boolean {
+    return this.#state.protectedAuthPath;
+  }
+  /** The token's manufacturer. (open SCWS addition) */
+  get manufacturer(): string {
+    return this.#state.manufacturer;
+  }
+  /** The token's model. (open SCWS addition) */
+  get model(): string {
+    return this.#state.model;
+  }
+  /** The token's PKCS#11 flags. (open SCWS addition) */
+  get flags(): TokenState["flags"] {
+    return this.#state.flags;
+  }
+  /** The PIN lengths the token accepts. (open SCWS addition) */
+  get pinLength(): TokenState["pinLength"] {
+    return this.#state.pinLength;
+  }
+  /** The token's hardware version, `major.minor`. (open SCWS addition) */
+  get hardwareVersion(): string {
+    return this.#state.hardwareVersion;
+  }
+  /** The token's firmware version, `major.minor`. (open SCWS addition) */
+  get firmwareVersion(): string {
+    return this.#state.firmwareVersion;
+  }
+
+  /** Ends the connection; the service logs out what it logged in. */
+  async disconnect(options?: CallOptions): Promise<void> {
+    const init = callInit(options);
+    unwrap(await this.#context.connection().client.DELETE("/v1/tokens/{tokenId}", { params: { path: { tokenId: this.id } }, ...init }));
+  }
+}

@@ -1,0 +1,127 @@
+// The openapi-fetch middleware that holds every call to the spec and to time: arguments are checked before
+// they are sent, each call has a deadline that also covers reading the answer, and an answer the spec does not
+// allow, a broken connection or a silent service become the client's own MWR_SCWS_* errors.
+import { ScwsError } from "@open-scws/errors";
+import type { Middleware } from "openapi-fetch";
+import { checkHead, checkJsonBody, checkRequest, operationContract } from "../contract/check.js";
+import { badParams, communicationError, timedOut, unreachable } from "./client-errors.js";
+
+/** The client's own deadline, as an abort reason distinct from any the caller gives. */
+class Deadline extends Error {}
+
+interface InFlight {
+  /**
+   * The request as openapi-fetch made it. Held until the call ends: undici's Request follows the caller's signal
+   * through a weak reference only, so an unreferenced request would stop hearing the caller's abort.
+   */
+  readonly original: Request;
+  readonly signal: AbortSignal;
+  /** Whether the caller's own signal ended the call. */
+  callerAborted: boolean;
+  release(): void;
+}
+
+/** Error codes of Node's HTTP stack that mean a connection was made and then broke, or answered no HTTP. */
+const BROKEN = /^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_CLOSED|HPE_\w+)$/;
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { cause?: { code?: unknown }; code?: unknown } | null)?.cause?.code ?? (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
+}
+
+async function requestBody(request: Request): Promise<{ body: unknown } | { refused: ScwsError }> {
+  if (request.body === null) return { body: undefined };
+  const text = await request.clone().text();
+  if (text === "") return { body: undefined };
+  try {
+    return { body: JSON.parse(text) as unknown };
+  } catch {
+    return { refused: badParams("/body", "must be JSON") };
+  }
+}
+
+/**
+ * Creates the guard middleware for calls that may take `timeoutMs` each, including the answer's body.
+ * @example client.use(contractGuard(30_000));
+ */
+export function contractGuard(timeoutMs: number): Middleware {
+  const inFlight = new Map<string, InFlight>();
+
+  function failure(error: unknown, call: InFlight | undefined, origin: string): Error | undefined {
+    if (error instanceof ScwsError) return error;
+    if (call?.signal.reason instanceof Deadline) return timedOut(timeoutMs);
+    if (call?.callerAborted || (error as Error | null)?.name === "AbortError") {
+      // The caller's own abort is passed on as it is, except AbortSignal.timeout(), which is a timeout.
+      return (error as Error | null)?.name === "TimeoutError" ? timedOut() : undefined;
+    }
+    const code = errorCode(error);
+    if (code && BROKEN.test(code)) return communicationError(`the connection broke (${code})`);
+    return unreachable(`The service at ${origin} could not be reached${code ? ` (${code})` : ""}.`, code ? { reason: code } : {});
+  }
+
+  return {
+    async onRequest({ request, schemaPath, params, id }) {
+      const contract = operationContract(request.method, schemaPath);
+      const read = contract ? await requestBody(request) : { body: undefined };
+      if ("refused" in read) throw read.refused;
+      const refusal = checkRequest(contract, (params.path ?? {}) as Record<string, unknown>, read.body);
+      if (refusal) throw badParams(refusal.field, refusal.reason);
+
+      const controller = new AbortController();
+      const call: InFlight = { original: request, signal: controller.signal, callerAborted: false, release: () => {} };
+      const fromCaller = () => {
+        call.callerAborted = true;
+        controller.abort(call.original.signal.reason);
+      };
+      // The timer holds the call, and so the original request, for as long as the call may last.
+      const timer = setTimeout(() => {
+        if (!call.original.signal.aborted) controller.abort(new Deadline());
+      }, timeoutMs);
+      if (request.signal.aborted) fromCaller();
+      else request.signal.addEventListener("abort", fromCaller, { once: true });
+      call.release = () => {
+        clearTimeout(timer);
+        request.signal.removeEventListener("abort", fromCaller);
+        inFlight.delete(id);
+      };
+      inFlight.set(id, call);
+      return new Request(request, { signal: controller.signal });
+    },
+
+    onError({ error, request, id }) {
+      const call = inFlight.get(id);
+      call?.release();
+      return failure(error, call, new URL(request.url).origin);
+    },
+
+    async onResponse({ request, response, schemaPath, id }) {
+      const call = inFlight.get(id);
+      try {
+        const head = checkHead(operationContract(request.method, schemaPath), response.status, response.headers.get("content-type"));
+        if (head.kind === "violation") {
+          await response.body?.cancel().catch(() => {});
+          throw communicationError(head.reason, response.status);
+        }
+        if (head.kind === "other" || head.kind === "unchecked") return undefined;
+        // Read a copy under the deadline; openapi-fetch then reads the original, already buffered.
+        const text = await response.clone().text();
+        if (head.kind === "empty") {
+          if (text !== "") throw communicationError(`a body came with HTTP ${response.status}, where the spec declares none`, response.status);
+          return undefined;
+        }
+        const verdict = checkJsonBody(head.schema, text);
+        if (verdict.kind === "violation") throw communicationError(verdict.reason, response.status);
+        if (verdict.kind === "unknown-code") throw ScwsError.fromProblem(verdict.body, response.status);
+        return undefined;
+      } catch (error) {
+        const mapped = failure(error, call, new URL(request.url).origin);
+        // A body that stops arriving is a broken connection, even where fetch reports no code.
+        throw mapped instanceof ScwsError && mapped.code === "MWR_SCWS_UNREACHABLE"
+          ? communicationError("the answer was cut off", response.status)
+          : (mapped ?? error);
+      } finally {
+        call?.release();
+      }
+    },
+  };
+}
