@@ -11,6 +11,8 @@ export interface CheckedSchema {
   readonly const?: unknown;
   readonly enum?: readonly unknown[];
   readonly required?: readonly string[];
+  readonly minProperties?: number;
+  readonly maxProperties?: number;
   readonly properties?: Readonly<Record<string, CheckedSchema>>;
   readonly additionalProperties?: boolean | CheckedSchema;
   readonly items?: CheckedSchema;
@@ -136,6 +138,9 @@ export function schemaViolation(schema: CheckedSchema, value: unknown, schemas: 
   }
   if (isObject(value)) {
     for (const name of schema.required ?? []) if (!Object.hasOwn(value, name)) return fail(at, `must have the property ${name}`);
+    const count = Object.keys(value).length;
+    if (schema.minProperties !== undefined && count < schema.minProperties) return fail(at, `must have at least ${schema.minProperties} properties`);
+    if (schema.maxProperties !== undefined && count > schema.maxProperties) return fail(at, `must have at most ${schema.maxProperties} properties`);
     for (const [name, member] of Object.entries(value)) {
       const declared = schema.properties?.[name];
       const memberSchema = declared ?? (schema.additionalProperties === undefined ? undefined : schema.additionalProperties);

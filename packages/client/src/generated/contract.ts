@@ -238,17 +238,1462 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         "$ref": "TokenId"
       }
     }
+  },
+  "GET /v1/tokens/{tokenId}/pins/{pinNumber}": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "Pin"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "pinNumber": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 15
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/pins/{pinNumber}/login": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "Pin"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "pinNumber": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 15
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "LoginRequest"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/pins/{pinNumber}/logout": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "Pin"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "pinNumber": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 15
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/pins/{pinNumber}/change": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "Pin"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "pinNumber": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 15
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "ChangePinRequest"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/pins/{pinNumber}/unblock": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "Pin"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "pinNumber": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 15
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "UnblockPinRequest"
+      }
+    }
+  },
+  "GET /v1/tokens/{tokenId}/objects": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "ObjectList"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      }
+    }
+  },
+  "GET /v1/tokens/{tokenId}/objects/{objectId}": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "TokenObject"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    }
+  },
+  "PATCH /v1/tokens/{tokenId}/objects/{objectId}": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "TokenObject"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "UpdateObjectRequest"
+      }
+    }
+  },
+  "DELETE /v1/tokens/{tokenId}/objects/{objectId}": {
+    "answers": {
+      "204": {},
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    }
+  },
+  "GET /v1/tokens/{tokenId}/objects/{objectId}/details": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "ObjectDetails"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    }
+  },
+  "GET /v1/tokens/{tokenId}/objects/{objectId}/value": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "ObjectValue"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    }
+  },
+  "GET /v1/tokens/{tokenId}/mechanisms": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "MechanismList"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/keys/{objectId}/sign": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "Signature"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "SignRequest"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/keys/{objectId}/hash-and-sign": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "Signature"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "HashAndSignRequest"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/keys/{objectId}/verify": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "VerifyResult"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "VerifyRequest"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/keys/{objectId}/encrypt": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "EncryptResult"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "EncryptRequest"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/keys/{objectId}/decrypt": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "DecryptResult"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "DecryptRequest"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/digest": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "DigestResult"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "DigestRequest"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/random": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "RandomResult"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "RandomRequest"
+      }
+    }
   }
 };
 
 /** The component schemas the operations use, reduced to the keywords the client checks. */
 export const schemas: Readonly<Record<string, CheckedSchema>> = {
+  "Base64": {
+    "type": "string",
+    "maxLength": 1048576
+  },
   "Capability": {
     "type": "string",
     "enum": [
       "readers",
-      "tokens"
+      "tokens",
+      "pins",
+      "objects",
+      "cryptography"
     ]
+  },
+  "CertificateDetails": {
+    "type": "object",
+    "required": [
+      "subject",
+      "issuer",
+      "serialNumber",
+      "notBefore",
+      "notAfter",
+      "validity",
+      "keyUsage",
+      "extendedKeyUsage",
+      "root",
+      "ca",
+      "sha256Fingerprint",
+      "publicKeyAlgorithm"
+    ],
+    "properties": {
+      "subject": {
+        "type": "string"
+      },
+      "issuer": {
+        "type": "string"
+      },
+      "serialNumber": {
+        "type": "string"
+      },
+      "notBefore": {
+        "type": "string"
+      },
+      "notAfter": {
+        "type": "string"
+      },
+      "validity": {
+        "type": "string",
+        "enum": [
+          "valid",
+          "expired",
+          "notYetValid"
+        ]
+      },
+      "keyUsage": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "enum": [
+            "digitalSignature",
+            "nonRepudiation",
+            "keyEncipherment",
+            "dataEncipherment",
+            "keyAgreement",
+            "keyCertSign",
+            "cRLSign",
+            "encipherOnly",
+            "decipherOnly"
+          ]
+        }
+      },
+      "extendedKeyUsage": {
+        "type": "array",
+        "items": {
+          "$ref": "ExtendedKeyUsage"
+        }
+      },
+      "root": {
+        "type": "boolean"
+      },
+      "ca": {
+        "type": "boolean"
+      },
+      "sha256Fingerprint": {
+        "type": "string",
+        "pattern": "^[0-9a-f]{64}$"
+      },
+      "publicKeyAlgorithm": {
+        "$ref": "KeyAlgorithm"
+      },
+      "publicKeySizeBits": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "subjectAlternativeNames": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        }
+      },
+      "privateKeyId": {
+        "$ref": "ObjectId"
+      },
+      "publicKeyId": {
+        "$ref": "ObjectId"
+      }
+    }
+  },
+  "ChangePinRequest": {
+    "type": "object",
+    "required": [
+      "oldPin",
+      "newPin"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "oldPin": {
+        "$ref": "PinValue"
+      },
+      "newPin": {
+        "$ref": "PinValue"
+      },
+      "userType": {
+        "$ref": "UserType"
+      },
+      "confirmFinalTry": {
+        "type": "boolean"
+      }
+    }
+  },
+  "CkId": {
+    "type": "string",
+    "pattern": "^(?:[0-9a-fA-F]{2}){0,128}$"
   },
   "CustomData": {
     "type": "object",
@@ -275,6 +1720,163 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "limit": {
         "type": "integer",
         "minimum": 0
+      }
+    }
+  },
+  "DataContainerDetails": {
+    "type": "object",
+    "required": [
+      "size"
+    ],
+    "properties": {
+      "application": {
+        "type": "string"
+      },
+      "size": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "objectIdentifier": {
+        "type": "string"
+      }
+    }
+  },
+  "DecryptRequest": {
+    "type": "object",
+    "required": [
+      "ciphertext"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "ciphertext": {
+        "$ref": "Base64"
+      },
+      "algorithm": {
+        "$ref": "EncryptionAlgorithm"
+      },
+      "pin": {
+        "$ref": "PinValue"
+      }
+    }
+  },
+  "DecryptResult": {
+    "type": "object",
+    "required": [
+      "plaintext"
+    ],
+    "properties": {
+      "plaintext": {
+        "$ref": "Base64"
+      }
+    }
+  },
+  "DigestAlgorithm": {
+    "type": "string",
+    "enum": [
+      "sha1",
+      "sha224",
+      "sha256",
+      "sha384",
+      "sha512",
+      "sha3-256",
+      "sha3-384",
+      "sha3-512"
+    ]
+  },
+  "DigestRequest": {
+    "type": "object",
+    "required": [
+      "data",
+      "algorithm"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "data": {
+        "$ref": "Base64"
+      },
+      "algorithm": {
+        "$ref": "DigestAlgorithm"
+      }
+    }
+  },
+  "DigestResult": {
+    "type": "object",
+    "required": [
+      "digest"
+    ],
+    "properties": {
+      "digest": {
+        "$ref": "Base64"
+      }
+    }
+  },
+  "EncryptRequest": {
+    "type": "object",
+    "required": [
+      "data",
+      "algorithm"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "data": {
+        "$ref": "Base64"
+      },
+      "algorithm": {
+        "$ref": "EncryptionAlgorithm"
+      }
+    }
+  },
+  "EncryptResult": {
+    "type": "object",
+    "required": [
+      "ciphertext"
+    ],
+    "properties": {
+      "ciphertext": {
+        "$ref": "Base64"
+      },
+      "iv": {
+        "$ref": "Base64"
+      }
+    }
+  },
+  "EncryptionAlgorithm": {
+    "type": "object",
+    "required": [
+      "name"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "name": {
+        "type": "string",
+        "enum": [
+          "RSA-PKCS1",
+          "RSA-OAEP",
+          "AES-GCM",
+          "AES-CBC"
+        ]
+      },
+      "hash": {
+        "$ref": "HashAlgorithm"
+      },
+      "label": {
+        "$ref": "Base64"
+      },
+      "iv": {
+        "$ref": "Base64"
+      },
+      "aad": {
+        "$ref": "Base64"
+      },
+      "tagLength": {
+        "type": "integer",
+        "enum": [
+          96,
+          104,
+          112,
+          120,
+          128
+        ]
       }
     }
   },
@@ -379,8 +1981,264 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "SCWS_METHOD_NOT_ALLOWED",
       "SCWS_PAYLOAD_TOO_LARGE",
       "SCWS_UNSUPPORTED_MEDIA_TYPE",
-      "SCWS_HOST_REFUSED"
+      "SCWS_HOST_REFUSED",
+      "SCWS_FINAL_TRY_UNCONFIRMED"
     ]
+  },
+  "ExtendedKeyUsage": {
+    "type": "object",
+    "required": [
+      "oid",
+      "shortName",
+      "longName"
+    ],
+    "properties": {
+      "oid": {
+        "type": "string"
+      },
+      "shortName": {
+        "type": "string"
+      },
+      "longName": {
+        "type": "string"
+      }
+    }
+  },
+  "HashAlgorithm": {
+    "type": "string",
+    "enum": [
+      "sha1",
+      "sha224",
+      "sha256",
+      "sha384",
+      "sha512"
+    ]
+  },
+  "HashAndSignRequest": {
+    "type": "object",
+    "required": [
+      "data"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "data": {
+        "$ref": "Base64"
+      },
+      "algorithm": {
+        "$ref": "SignAlgorithm"
+      },
+      "signatureFormat": {
+        "$ref": "SignatureFormat"
+      },
+      "pin": {
+        "$ref": "PinValue"
+      }
+    }
+  },
+  "KeyAlgorithm": {
+    "type": "string",
+    "enum": [
+      "RSA",
+      "ECDSA",
+      "EdDSA",
+      "AES",
+      "DES3",
+      "GENERIC_SECRET",
+      "OTHER"
+    ]
+  },
+  "KeyDetails": {
+    "type": "object",
+    "required": [
+      "algorithm",
+      "usage",
+      "local"
+    ],
+    "properties": {
+      "algorithm": {
+        "$ref": "KeyAlgorithm"
+      },
+      "sizeBits": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "curve": {
+        "type": "string"
+      },
+      "usage": {
+        "$ref": "KeyUsage"
+      },
+      "sensitive": {
+        "type": "boolean"
+      },
+      "extractable": {
+        "type": "boolean"
+      },
+      "alwaysAuthenticate": {
+        "type": "boolean"
+      },
+      "local": {
+        "type": "boolean"
+      },
+      "certificateId": {
+        "$ref": "ObjectId"
+      }
+    }
+  },
+  "KeyUsage": {
+    "type": "object",
+    "required": [
+      "sign",
+      "verify",
+      "encrypt",
+      "decrypt",
+      "wrap",
+      "unwrap",
+      "derive"
+    ],
+    "properties": {
+      "sign": {
+        "type": "boolean"
+      },
+      "verify": {
+        "type": "boolean"
+      },
+      "encrypt": {
+        "type": "boolean"
+      },
+      "decrypt": {
+        "type": "boolean"
+      },
+      "wrap": {
+        "type": "boolean"
+      },
+      "unwrap": {
+        "type": "boolean"
+      },
+      "derive": {
+        "type": "boolean"
+      }
+    }
+  },
+  "LoginRequest": {
+    "type": "object",
+    "required": [
+      "pin"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "pin": {
+        "oneOf": [
+          {
+            "$ref": "PinValue"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "userType": {
+        "$ref": "UserType"
+      },
+      "confirmFinalTry": {
+        "type": "boolean"
+      }
+    }
+  },
+  "Mechanism": {
+    "type": "object",
+    "required": [
+      "name",
+      "value",
+      "minKeySize",
+      "maxKeySize",
+      "flags"
+    ],
+    "properties": {
+      "name": {
+        "type": "string"
+      },
+      "value": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "minKeySize": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "maxKeySize": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "flags": {
+        "$ref": "MechanismFlags"
+      }
+    }
+  },
+  "MechanismFlags": {
+    "type": "object",
+    "required": [
+      "hardware",
+      "encrypt",
+      "decrypt",
+      "digest",
+      "sign",
+      "verify",
+      "generate",
+      "generateKeyPair",
+      "wrap",
+      "unwrap",
+      "derive"
+    ],
+    "properties": {
+      "hardware": {
+        "type": "boolean"
+      },
+      "encrypt": {
+        "type": "boolean"
+      },
+      "decrypt": {
+        "type": "boolean"
+      },
+      "digest": {
+        "type": "boolean"
+      },
+      "sign": {
+        "type": "boolean"
+      },
+      "verify": {
+        "type": "boolean"
+      },
+      "generate": {
+        "type": "boolean"
+      },
+      "generateKeyPair": {
+        "type": "boolean"
+      },
+      "wrap": {
+        "type": "boolean"
+      },
+      "unwrap": {
+        "type": "boolean"
+      },
+      "derive": {
+        "type": "boolean"
+      }
+    }
+  },
+  "MechanismList": {
+    "type": "object",
+    "required": [
+      "mechanisms"
+    ],
+    "properties": {
+      "mechanisms": {
+        "type": "array",
+        "items": {
+          "$ref": "Mechanism"
+        }
+      }
+    }
   },
   "ModuleStatus": {
     "type": "object",
@@ -411,6 +2269,81 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       }
     }
   },
+  "ObjectDetails": {
+    "type": "object",
+    "required": [
+      "id",
+      "type"
+    ],
+    "properties": {
+      "id": {
+        "$ref": "ObjectId"
+      },
+      "type": {
+        "$ref": "ObjectType"
+      },
+      "key": {
+        "$ref": "KeyDetails"
+      },
+      "certificate": {
+        "$ref": "CertificateDetails"
+      },
+      "dataContainer": {
+        "$ref": "DataContainerDetails"
+      }
+    }
+  },
+  "ObjectId": {
+    "type": "string",
+    "pattern": "^o-[0-9a-f]{24}$"
+  },
+  "ObjectList": {
+    "type": "object",
+    "required": [
+      "objects"
+    ],
+    "properties": {
+      "objects": {
+        "type": "array",
+        "items": {
+          "$ref": "TokenObject"
+        }
+      }
+    }
+  },
+  "ObjectType": {
+    "type": "string",
+    "enum": [
+      "certificate",
+      "publicKey",
+      "privateKey",
+      "secretKey",
+      "dataContainer"
+    ]
+  },
+  "ObjectValue": {
+    "type": "object",
+    "required": [
+      "id",
+      "type",
+      "encoding",
+      "value"
+    ],
+    "properties": {
+      "id": {
+        "$ref": "ObjectId"
+      },
+      "type": {
+        "$ref": "ObjectType"
+      },
+      "encoding": {
+        "$ref": "ValueEncoding"
+      },
+      "value": {
+        "type": "string"
+      }
+    }
+  },
   "Pin": {
     "type": "object",
     "required": [
@@ -421,7 +2354,9 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "tryCountLow",
       "lastTry",
       "validated",
-      "soValidated"
+      "soValidated",
+      "minLength",
+      "maxLength"
     ],
     "properties": {
       "number": {
@@ -467,6 +2402,14 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       },
       "soValidated": {
         "type": "boolean"
+      },
+      "minLength": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "maxLength": {
+        "type": "integer",
+        "minimum": 0
       }
     }
   },
@@ -486,6 +2429,11 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
         "minimum": 0
       }
     }
+  },
+  "PinValue": {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 255
   },
   "Pkcs11Failure": {
     "type": "object",
@@ -539,6 +2487,52 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       },
       "customData": {
         "$ref": "CustomData"
+      }
+    }
+  },
+  "PssParameters": {
+    "type": "object",
+    "required": [
+      "mgf",
+      "saltLen"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "mgf": {
+        "$ref": "HashAlgorithm"
+      },
+      "saltLen": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 512
+      },
+      "hash": {
+        "$ref": "HashAlgorithm"
+      }
+    }
+  },
+  "RandomRequest": {
+    "type": "object",
+    "required": [
+      "length"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "length": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 4096
+      }
+    }
+  },
+  "RandomResult": {
+    "type": "object",
+    "required": [
+      "random"
+    ],
+    "properties": {
+      "random": {
+        "$ref": "Base64"
       }
     }
   },
@@ -641,6 +2635,59 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
         }
       }
     }
+  },
+  "SignAlgorithm": {
+    "oneOf": [
+      {
+        "$ref": "HashAlgorithm"
+      },
+      {
+        "$ref": "PssParameters"
+      }
+    ]
+  },
+  "SignRequest": {
+    "type": "object",
+    "required": [
+      "hash"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "hash": {
+        "$ref": "Base64"
+      },
+      "algorithm": {
+        "$ref": "SignAlgorithm"
+      },
+      "signatureFormat": {
+        "$ref": "SignatureFormat"
+      },
+      "pin": {
+        "$ref": "PinValue"
+      }
+    }
+  },
+  "Signature": {
+    "type": "object",
+    "required": [
+      "signature",
+      "mechanism"
+    ],
+    "properties": {
+      "signature": {
+        "$ref": "Base64"
+      },
+      "mechanism": {
+        "type": "string"
+      }
+    }
+  },
+  "SignatureFormat": {
+    "type": "string",
+    "enum": [
+      "raw",
+      "der"
+    ]
   },
   "Token": {
     "type": "object",
@@ -779,6 +2826,62 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
     "type": "string",
     "pattern": "^t-[0-9a-f]{32}$"
   },
+  "TokenObject": {
+    "type": "object",
+    "required": [
+      "id",
+      "type",
+      "ckLabel",
+      "private",
+      "modifiable",
+      "pinNumber"
+    ],
+    "properties": {
+      "id": {
+        "$ref": "ObjectId"
+      },
+      "type": {
+        "$ref": "ObjectType"
+      },
+      "ckId": {
+        "$ref": "CkId"
+      },
+      "ckLabel": {
+        "type": "string"
+      },
+      "private": {
+        "type": "boolean"
+      },
+      "modifiable": {
+        "type": "boolean"
+      },
+      "pinNumber": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "algorithmName": {
+        "$ref": "KeyAlgorithm"
+      },
+      "alwaysAuthenticate": {
+        "type": "boolean"
+      },
+      "partialHash": {
+        "type": "boolean"
+      },
+      "root": {
+        "type": "boolean"
+      },
+      "notBefore": {
+        "type": "string"
+      },
+      "notAfter": {
+        "type": "string"
+      },
+      "application": {
+        "type": "string"
+      }
+    }
+  },
   "TokenSummary": {
     "type": "object",
     "required": [
@@ -794,6 +2897,94 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
         "type": "string"
       },
       "initialized": {
+        "type": "boolean"
+      }
+    }
+  },
+  "UnblockPinRequest": {
+    "type": "object",
+    "required": [
+      "newPin"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "newPin": {
+        "$ref": "PinValue"
+      }
+    }
+  },
+  "UpdateObjectRequest": {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": false,
+    "properties": {
+      "ckLabel": {
+        "type": "string",
+        "maxLength": 255
+      },
+      "ckId": {
+        "$ref": "CkId"
+      }
+    }
+  },
+  "UserType": {
+    "type": "string",
+    "enum": [
+      "user",
+      "so"
+    ]
+  },
+  "ValueEncoding": {
+    "type": "string",
+    "enum": [
+      "pem",
+      "der",
+      "raw"
+    ]
+  },
+  "VerifyRequest": {
+    "type": "object",
+    "required": [
+      "signature"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "hash": {
+        "$ref": "Base64"
+      },
+      "data": {
+        "$ref": "Base64"
+      },
+      "signature": {
+        "$ref": "Base64"
+      },
+      "algorithm": {
+        "$ref": "SignAlgorithm"
+      },
+      "signatureFormat": {
+        "$ref": "SignatureFormat"
+      }
+    },
+    "oneOf": [
+      {
+        "required": [
+          "hash"
+        ]
+      },
+      {
+        "required": [
+          "data"
+        ]
+      }
+    ]
+  },
+  "VerifyResult": {
+    "type": "object",
+    "required": [
+      "valid"
+    ],
+    "properties": {
+      "valid": {
         "type": "boolean"
       }
     }

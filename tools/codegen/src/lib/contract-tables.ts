@@ -30,6 +30,8 @@ const VALUE_KEYWORDS = new Set([
   "const",
   "enum",
   "required",
+  "minProperties",
+  "maxProperties",
   "minimum",
   "maximum",
   "exclusiveMinimum",
