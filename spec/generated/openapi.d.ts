@@ -651,6 +651,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow reader and login events
+         * @description The events that drive SCWS's reader callbacks. With `Accept: text/event-stream` the answer is a
+         *     Server-Sent Events stream (one `ServiceEvent` per event, `id:` and `event:` set, a comment every
+         *     15 seconds to keep it open); otherwise a JSON batch of the events after `since`, waiting up to
+         *     `wait` seconds for the first one. The service watches readers only while someone listens.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -662,7 +685,7 @@ export interface components {
          * @example readers
          * @enum {string}
          */
-        Capability: "readers" | "tokens" | "pins" | "objects" | "cryptography";
+        Capability: "readers" | "tokens" | "pins" | "objects" | "cryptography" | "events";
         /**
          * Version
          * @description A version number as major.minor, as PKCS#11 reports hardware, firmware and library versions.
@@ -911,6 +934,13 @@ export interface components {
         /**
          * Reader
          * @description A smart-card reader, as SCWS shows it: in PKCS#11 terms, a slot of one of the configured modules.
+         * @example {
+         *       "id": "r-0f1e2d3c4b5a6978",
+         *       "name": "SoftHSM slot ID 0x6979ec7a",
+         *       "cardPresent": true,
+         *       "status": "ok",
+         *       "moduleId": "softhsm"
+         *     }
          */
         Reader: {
             id: components["schemas"]["ReaderId"];
@@ -2186,6 +2216,118 @@ export interface components {
         RandomResult: {
             random: components["schemas"]["Base64"];
         };
+        /**
+         * ServiceEventType
+         * @description What happened. `readerAdded`, `readerRemoved` and `readerStateChanged` feed SCWS's `onreaderadded`,
+         *     `onreaderremoved` and `onreaderstatechanged` (a token inserted or removed, a reader gone mute or
+         *     unavailable). `loginStateChanged` tells a caller that its login to a token began or ended, including
+         *     when the token was removed or its module restarted.
+         * @example readerStateChanged
+         * @enum {string}
+         */
+        ServiceEventType: "readerAdded" | "readerRemoved" | "readerStateChanged" | "loginStateChanged";
+        /**
+         * LoginChange
+         * @description A change of the caller's login to a token.
+         * @example {
+         *       "tokenId": "t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8",
+         *       "readerId": "r-0f1e2d3c4b5a6978",
+         *       "validated": false,
+         *       "soValidated": false,
+         *       "reason": "tokenRemoved"
+         *     }
+         */
+        LoginChange: {
+            tokenId: components["schemas"]["TokenId"];
+            readerId: components["schemas"]["ReaderId"];
+            /**
+             * @description Whether the caller is now logged in with the user PIN.
+             * @example false
+             */
+            validated: boolean;
+            /**
+             * @description Whether the caller is now logged in as Security Officer.
+             * @example false
+             */
+            soValidated: boolean;
+            /**
+             * @description Why it changed.
+             * @example tokenRemoved
+             * @enum {string}
+             */
+            reason: "login" | "logout" | "tokenRemoved" | "moduleRestarted";
+        };
+        /**
+         * ServiceEvent
+         * @description One event. Over Server-Sent Events, `id` is the SSE event id, `type` the SSE event name, and the
+         *     whole object the `data` line.
+         * @example {
+         *       "id": 42,
+         *       "type": "readerStateChanged",
+         *       "time": "2026-11-29T16:30:00.000Z",
+         *       "reader": {
+         *         "id": "r-0f1e2d3c4b5a6978",
+         *         "name": "SoftHSM slot ID 0x6979ec7a",
+         *         "cardPresent": false,
+         *         "status": "ok",
+         *         "moduleId": "softhsm"
+         *       }
+         *     }
+         */
+        ServiceEvent: {
+            /**
+             * @description The event's sequence number; give the last one seen as `since` (or `Last-Event-ID`) to resume.
+             * @example 42
+             */
+            id: number;
+            type: components["schemas"]["ServiceEventType"];
+            /**
+             * Format: date-time
+             * @description When the service saw it.
+             * @example 2026-11-29T16:30:00.000Z
+             */
+            time: string;
+            reader?: components["schemas"]["Reader"];
+            login?: components["schemas"]["LoginChange"];
+        };
+        /**
+         * EventBatch
+         * @description Events after a cursor, for clients that poll instead of streaming.
+         * @example {
+         *       "events": [],
+         *       "cursor": 42
+         *     }
+         */
+        EventBatch: {
+            /**
+             * @description The events after `since`, oldest first.
+             * @example [
+             *       {
+             *         "id": 42,
+             *         "type": "readerStateChanged",
+             *         "time": "2026-11-29T16:30:00.000Z",
+             *         "reader": {
+             *           "id": "r-0f1e2d3c4b5a6978",
+             *           "name": "SoftHSM slot ID 0x6979ec7a",
+             *           "cardPresent": false,
+             *           "status": "ok",
+             *           "moduleId": "softhsm"
+             *         }
+             *       }
+             *     ]
+             */
+            events: components["schemas"]["ServiceEvent"][];
+            /**
+             * @description The id of the last event the service has; pass it as `since` next time.
+             * @example 42
+             */
+            cursor: number;
+            /**
+             * @description True when events after `since` were dropped from the service's buffer; refresh the reader list.
+             * @example false
+             */
+            missed?: boolean;
+        };
     };
     responses: {
         /** @description The request does not match the API (a missing or malformed field, a value out of range), or the token refused its data as malformed. customData.field names the offending input. */
@@ -3421,6 +3563,52 @@ export interface operations {
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only events after this id; without it, only events from now on.
+                 * @example 41
+                 */
+                since?: number;
+                /**
+                 * @description For a JSON batch, how many seconds to wait for an event when there is none yet.
+                 * @example 25
+                 */
+                wait?: number;
+            };
+            header?: {
+                /**
+                 * @description Set by browsers when an event stream reconnects; acts as `since`.
+                 * @example 41
+                 */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events, as a JSON batch or an event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventBatch"];
+                    /**
+                     * @example id: 42
+                     *     event: readerStateChanged
+                     *     data: {"id":42,"type":"readerStateChanged","time":"2026-11-29T16:30:00.000Z","reader":{"id":"r-0f1e2d3c4b5a6978","name":"SoftHSM slot ID 0x6979ec7a","cardPresent":false,"status":"ok","moduleId":"softhsm"}}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
         };
     };
 }

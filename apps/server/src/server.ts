@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { type Logger, pino } from "pino";
 import type { ServiceConfig } from "./config/service-config.js";
+import { EventHub } from "./events/event-hub.js";
+import { ReaderWatch } from "./events/reader-watch.js";
 import { createHandlers } from "./handlers/index.js";
 import { createApp } from "./http/app.js";
 import { CipherService } from "./keys/cipher-service.js";
@@ -58,9 +60,12 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   }
   const readers = new ReaderDirectory(modules);
   const logins = new LoginRegistry();
-  const tokens = new TokenConnections(readers, logins);
+  const events = new EventHub();
+  const tokens = new TokenConnections(readers, logins, events);
+  const readerWatch = new ReaderWatch(readers, tokens, events, config.readerPollMs);
+  await readerWatch.baseline();
   const counters = PinCounterStore.load(join(config.dataDir, "pin-counters.json"));
-  const pins = new PinService(tokens, logins, counters, config.pinPolicy);
+  const pins = new PinService(tokens, logins, counters, config.pinPolicy, events);
   const objects = new ObjectService(logins);
   const mechanisms = new MechanismCatalog();
   const services: Services = {
@@ -74,6 +79,8 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     signing: new SigningService(objects, pins, mechanisms),
     ciphers: new CipherService(objects, pins, mechanisms),
     tokenCrypto: new TokenCrypto(mechanisms),
+    events,
+    readerWatch,
   };
 
   let port = config.listen.port;
@@ -107,10 +114,12 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     port,
     services,
     async close() {
+      events.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
+      readerWatch.stop();
       await services.tokens.disconnectAll();
       await modules.stop();
     },

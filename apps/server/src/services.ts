@@ -1,5 +1,7 @@
 // What handlers work with: the configuration and the service's domain objects.
 import type { ServiceConfig } from "./config/service-config.js";
+import type { EventHub } from "./events/event-hub.js";
+import type { ReaderWatch } from "./events/reader-watch.js";
 import type { CipherService } from "./keys/cipher-service.js";
 import type { SigningService } from "./keys/signing-service.js";
 import type { TokenCrypto } from "./keys/token-crypto.js";
@@ -22,4 +24,6 @@ export interface Services {
   readonly signing: SigningService;
   readonly ciphers: CipherService;
   readonly tokenCrypto: TokenCrypto;
+  readonly events: EventHub;
+  readonly readerWatch: ReaderWatch;
 }

@@ -24,6 +24,8 @@ export interface ServiceConfig {
   readonly logLevel: string;
   /** Where the service keeps its state (the PIN retry counters, the demo token). */
   readonly dataDir: string;
+  /** How often readers are polled for events while someone listens, in milliseconds. */
+  readonly readerPollMs: number;
   /** Wrong PINs in a row that lock a PIN, counted by the service for tokens that never lock (SoftHSM). */
   readonly pinPolicy: { readonly maxTries: number; readonly soMaxTries: number };
 }
@@ -56,6 +58,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Ser
     modules: [{ id: env.SCWS_PKCS11_MODULE_ID ?? "softhsm", library: env.SCWS_PKCS11_MODULE ?? SOFTHSM_LIBRARY, maxSessionsPerToken: 4 }],
     logLevel: env.SCWS_LOG_LEVEL ?? "info",
     dataDir: env.SCWS_DATA_DIR ?? "data",
+    readerPollMs: positiveInteger(env, "SCWS_READER_POLL_MS", 1000),
     pinPolicy: { maxTries: positiveInteger(env, "SCWS_PIN_MAX_TRIES", 3), soMaxTries: positiveInteger(env, "SCWS_SO_PIN_MAX_TRIES", 3) },
   };
 }

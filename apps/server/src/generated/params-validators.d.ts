@@ -26,3 +26,4 @@ export declare const encryptWithKeyParams: Validator;
 export declare const decryptWithKeyParams: Validator;
 export declare const digestDataParams: Validator;
 export declare const generateRandomParams: Validator;
+export declare const listEventsParams: Validator;

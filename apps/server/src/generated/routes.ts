@@ -8,7 +8,7 @@ import type { Validator } from "./validation-types.js";
 export const apiVersion = "1.0.0";
 
 /** Every operationId of the spec. */
-export const operationIds = ["getServiceInfo","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom"] as const;
+export const operationIds = ["getServiceInfo","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom","listEvents"] as const;
 
 /** An operationId of the spec. */
 export type OperationId = (typeof operationIds)[number];
@@ -267,6 +267,15 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.generateRandomParams,
     body: { validate: bodyValidators.generateRandomBody, required: true },
+    successStatuses: [200],
+  },
+  {
+    operationId: "listEvents",
+    method: "GET",
+    path: "/v1/events",
+    honoPath: "/v1/events",
+    queryArrays: [],
+    validateParams: paramsValidators.listEventsParams,
     successStatuses: [200],
   },
 ];

@@ -2,6 +2,7 @@
 import type { Handlers } from "../http/operation-types.js";
 import type { Services } from "../services.js";
 import { cryptographyHandlers } from "./cryptography.js";
+import { eventHandlers } from "./events.js";
 import { objectHandlers } from "./objects.js";
 import { pinHandlers } from "./pins.js";
 import { readerHandlers } from "./readers.js";
@@ -17,5 +18,6 @@ export function createHandlers(services: Services): Handlers {
     ...pinHandlers(services),
     ...objectHandlers(services),
     ...cryptographyHandlers(services),
+    ...eventHandlers(services),
   } satisfies Handlers;
 }

@@ -21,11 +21,16 @@ export type RequestBody<Id extends OperationId> = Operation<Id>["requestBody"] e
 type Responses<Id extends OperationId> = Operation<Id>["responses"];
 type SuccessStatus<Id extends OperationId> = Extract<keyof Responses<Id>, 200 | 201 | 202 | 204>;
 
+/** A streamed answer, for a response the spec declares as `text/event-stream`. */
+type StreamResult<Status, Response_> = Response_ extends { content: { "text/event-stream": unknown } } ? { status: Status; raw: Response } : never;
+
 /** One of the 2xx answers the spec allows for an operation. */
 export type SuccessResult<Id extends OperationId> = {
-  [Status in SuccessStatus<Id>]: Responses<Id>[Status] extends { content: { "application/json": infer Body } }
-    ? { status: Status; body: Body; headers?: Record<string, string> }
-    : { status: Status; headers?: Record<string, string> };
+  [Status in SuccessStatus<Id>]:
+    | (Responses<Id>[Status] extends { content: { "application/json": infer Body } }
+        ? { status: Status; body: Body; headers?: Record<string, string> }
+        : { status: Status; headers?: Record<string, string> })
+    | StreamResult<Status, Responses<Id>[Status]>;
 }[SuccessStatus<Id>];
 
 /** What a handler receives: validated parameters and body, and the request's context. */

@@ -7,7 +7,7 @@ import { readJsonBody, readParams } from "./read-input.js";
 import { LOCAL_CALLER } from "./request-context.js";
 import { validationError } from "./validation-error.js";
 
-type AnyHandler = (input: HandlerInput<OperationId>) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
+type AnyHandler = (input: HandlerInput<OperationId>) => Promise<{ status: number; body?: unknown; headers?: Record<string, string>; raw?: Response }>;
 
 async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHandler): Promise<Response> {
   const params = readParams(c, route);
@@ -21,8 +21,9 @@ async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHan
     params: params.path,
     query: params.query,
     body,
-    context: { requestId: c.get("requestId"), caller: LOCAL_CALLER, signal: c.req.raw.signal },
+    context: { requestId: c.get("requestId"), caller: LOCAL_CALLER, signal: c.req.raw.signal, header: (name: string) => c.req.header(name) },
   } as HandlerInput<OperationId>);
+  if (result.raw) return result.raw;
   if (result.body === undefined) return c.body(null, result.status as 204, result.headers);
   return c.json(result.body as object, result.status as 200, result.headers);
 }

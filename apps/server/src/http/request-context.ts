@@ -11,4 +11,6 @@ export interface RequestContext {
   readonly caller: string;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
+  /** A request header, by case-insensitive name. */
+  header(name: string): string | undefined;
 }

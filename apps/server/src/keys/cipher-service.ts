@@ -94,12 +94,11 @@ export class CipherService {
     checkKeyAlgorithm(key, algorithm);
     let iv: Uint8Array | undefined;
     if (algorithm.name === "AES-GCM" || algorithm.name === "AES-CBC") {
-      iv =
-        algorithm.iv === undefined ? await connection.module.host.generateRandom(connection.slot, DEFAULT_IV_LENGTH[algorithm.name]) : fromBase64(algorithm.iv);
+      iv = algorithm.iv === undefined ? await connection.host.generateRandom(connection.slot, DEFAULT_IV_LENGTH[algorithm.name]) : fromBase64(algorithm.iv);
     }
     const mechanism = mechanismOf(algorithm, iv);
     await this.mechanisms.require(connection, mechanism.mechanism, "encrypt");
-    const ciphertext = await connection.module.host.encrypt(connection.slot, mechanism, key.handle, fromBase64(request.data));
+    const ciphertext = await connection.host.encrypt(connection.slot, mechanism, key.handle, fromBase64(request.data));
     return { ciphertext: toBase64(ciphertext), ...(iv ? { iv: toBase64(iv) } : {}) };
   }
 
@@ -118,7 +117,7 @@ export class CipherService {
     const mechanism = mechanismOf(algorithm, algorithm.iv === undefined ? undefined : fromBase64(algorithm.iv));
     await this.mechanisms.require(connection, mechanism.mechanism, "decrypt");
     const plaintext = await withKeyPin(this.pins, connection, key, request.pin, (contextPin) =>
-      connection.module.host.decrypt(connection.slot, mechanism, key.handle, fromBase64(request.ciphertext), contextPin),
+      connection.host.decrypt(connection.slot, mechanism, key.handle, fromBase64(request.ciphertext), contextPin),
     ).catch((error: unknown) => {
       throw algorithm.name === "AES-GCM" ? gcmFailure(error) : error;
     });

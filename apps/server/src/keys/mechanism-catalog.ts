@@ -28,7 +28,7 @@ export class MechanismCatalog {
   async of(connection: TokenConnection): Promise<MechanismInfo[]> {
     let mechanisms = this.byToken.get(connection.tokenKey);
     if (!mechanisms) {
-      mechanisms = connection.module.host.getMechanisms(connection.slot);
+      mechanisms = connection.host.getMechanisms(connection.slot);
       this.byToken.set(connection.tokenKey, mechanisms);
       mechanisms.catch(() => this.byToken.delete(connection.tokenKey));
     }

@@ -62,7 +62,7 @@ export class SigningService {
     await this.mechanisms.require(connection, plan.mechanism.mechanism, "verify");
     let signature: Uint8Array = fromBase64(request.signature);
     if (key.algorithm === "ECDSA" && request.signatureFormat === "der") signature = derToRaw(signature, await this.coordinateSize(connection, key));
-    const valid = await connection.module.host.verify(connection.slot, plan.mechanism, key.handle, plan.input, signature);
+    const valid = await connection.host.verify(connection.slot, plan.mechanism, key.handle, plan.input, signature);
     return { valid };
   }
 
@@ -78,7 +78,7 @@ export class SigningService {
     const plan = planSignature(key.algorithm ?? "OTHER", hash, algorithm);
     await this.mechanisms.require(connection, plan.mechanism.mechanism, "sign");
     const raw = await withKeyPin(this.pins, connection, key, pin, (contextPin) =>
-      connection.module.host.sign(connection.slot, plan.mechanism, key.handle, plan.input, contextPin),
+      connection.host.sign(connection.slot, plan.mechanism, key.handle, plan.input, contextPin),
     );
     const signature = key.algorithm === "ECDSA" && format === "der" ? rawToDer(raw) : raw;
     return { signature: toBase64(signature), mechanism: mechanismName(plan.mechanism.mechanism) };
@@ -86,7 +86,7 @@ export class SigningService {
 
   /** The byte length of r and s for an EC key: its curve's size. */
   private async coordinateSize(connection: TokenConnection, key: ObjectRecord): Promise<number> {
-    const [ecParams] = await connection.module.host.getAttributes(connection.slot, key.handle, [CKA.EC_PARAMS]);
+    const [ecParams] = await connection.host.getAttributes(connection.slot, key.handle, [CKA.EC_PARAMS]);
     const bits = ecParams ? curveOfEcParams(ecParams)?.curve?.sizeBits : undefined;
     return Math.ceil((bits ?? 256) / 8);
   }

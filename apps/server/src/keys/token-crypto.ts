@@ -15,13 +15,13 @@ export class TokenCrypto {
   async digest(connection: TokenConnection, request: DigestRequest): Promise<{ digest: string }> {
     const mechanism = DIGEST_MECHANISMS[request.algorithm];
     await this.mechanisms.require(connection, mechanism, "digest");
-    const digest = await connection.module.host.digest(connection.slot, { mechanism }, Buffer.from(request.data, "base64"));
+    const digest = await connection.host.digest(connection.slot, { mechanism }, Buffer.from(request.data, "base64"));
     return { digest: Buffer.from(digest).toString("base64") };
   }
 
   /** Random bytes from the token's generator. */
   async random(connection: TokenConnection, length: number): Promise<{ random: string }> {
-    return { random: Buffer.from(await connection.module.host.generateRandom(connection.slot, length)).toString("base64") };
+    return { random: Buffer.from(await connection.host.generateRandom(connection.slot, length)).toString("base64") };
   }
 
   /** The token's mechanisms. */

@@ -41,7 +41,7 @@ function bitLength(bytes: Uint8Array): number {
 }
 
 async function keyDetails(connection: TokenConnection, record: ObjectRecord, findLinked: FindLinked): Promise<KeyDetails> {
-  const values = await connection.module.host.getAttributes(connection.slot, record.handle as ObjectHandle, KEY_ATTRIBUTES);
+  const values = await connection.host.getAttributes(connection.slot, record.handle as ObjectHandle, KEY_ATTRIBUTES);
   const [sign, verify, encrypt, decrypt, wrap, unwrap, derive, local, sensitive, extractable, alwaysAuthenticate, modulusBits, modulus, ecParams, valueLength] =
     values;
   const details: KeyDetails = {
@@ -83,7 +83,7 @@ export async function objectDetailsOf(connection: TokenConnection, record: Objec
       if (publicKeyId) details.certificate.publicKeyId = publicKeyId;
     }
   } else if (record.type === "dataContainer") {
-    const [value, objectIdentifier] = await connection.module.host.getAttributes(connection.slot, record.handle, [CKA.VALUE, CKA.OBJECT_ID]);
+    const [value, objectIdentifier] = await connection.host.getAttributes(connection.slot, record.handle, [CKA.VALUE, CKA.OBJECT_ID]);
     details.dataContainer = { size: value?.length ?? 0 };
     if (record.application) details.dataContainer.application = record.application;
     const oid = toHex(objectIdentifier);

@@ -57,7 +57,7 @@ export class ObjectService {
     const handle = known.handle;
     let record: ObjectRecord | undefined;
     try {
-      record = await readObjectRecord(connection.module.host, connection.slot, handle);
+      record = await readObjectRecord(connection.host, connection.slot, handle);
     } catch (error) {
       // A handle the token no longer knows (deleted, or private after a logout) is an unknown object.
       if ((error as { code?: number }).code === 0x82) throw unknownObject(id, code);
@@ -93,7 +93,7 @@ export class ObjectService {
     const attributes: AttributeInput[] = [];
     if (changes.ckLabel !== undefined) attributes.push({ type: CKA.LABEL, value: changes.ckLabel });
     if (changes.ckId !== undefined) attributes.push({ type: CKA.ID, value: Buffer.from(changes.ckId, "hex") });
-    await connection.module.host.setAttributes(connection.slot, record.handle, attributes);
+    await connection.host.setAttributes(connection.slot, record.handle, attributes);
     return this.get(connection, id);
   }
 
@@ -101,7 +101,7 @@ export class ObjectService {
   async delete(connection: TokenConnection, id: string): Promise<void> {
     this.requireUserLogin(connection, "delete objects");
     const record = await this.record(connection, id);
-    await connection.module.host.destroyObject(connection.slot, record.handle);
+    await connection.host.destroyObject(connection.slot, record.handle);
     connection.objects.delete(id);
   }
 

@@ -22,7 +22,7 @@ function wrongEncoding(encoding: ValueEncoding, allowed: ValueEncoding[]): ScwsE
 }
 
 async function publicKeyDer(connection: TokenConnection, record: ObjectRecord): Promise<Uint8Array> {
-  const [info, modulus, exponent, ecParams, ecPoint] = await connection.module.host.getAttributes(connection.slot, record.handle, [
+  const [info, modulus, exponent, ecParams, ecPoint] = await connection.host.getAttributes(connection.slot, record.handle, [
     CKA.PUBLIC_KEY_INFO,
     CKA.MODULUS,
     CKA.PUBLIC_EXPONENT,
@@ -59,11 +59,11 @@ export async function objectValueOf(connection: TokenConnection, record: ObjectR
     case "dataContainer": {
       const encoding = requested ?? "raw";
       if (encoding !== "raw") throw wrongEncoding(encoding, ["raw"]);
-      const [value] = await connection.module.host.getAttributes(connection.slot, record.handle, [CKA.VALUE]);
+      const [value] = await connection.host.getAttributes(connection.slot, record.handle, [CKA.VALUE]);
       return answer("raw", Buffer.from(value ?? new Uint8Array()).toString("base64"));
     }
     default: {
-      const [sensitive] = await connection.module.host.getAttributes(connection.slot, record.handle, [CKA.SENSITIVE]);
+      const [sensitive] = await connection.host.getAttributes(connection.slot, record.handle, [CKA.SENSITIVE]);
       if (readBool(sensitive) ?? true) throw new ScwsError("The key's value is sensitive: it never leaves the token.", "CKR_ATTRIBUTE_SENSITIVE");
       throw new ScwsError("The service never gives out private or secret key values.", "CKR_ACTION_PROHIBITED");
     }

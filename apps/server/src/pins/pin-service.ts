@@ -2,6 +2,7 @@
 // retry limit, one login per token across callers, and PINs checked before they reach the token.
 import { isPkcs11Failure, ScwsError, scwsErrorFromPkcs11 } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
+import type { EventHub } from "../events/event-hub.js";
 import { TokenFlag } from "../pkcs11/flags.js";
 import type { LoginUser, TokenInfo } from "../pkcs11/host.js";
 import type { TokenConnection, TokenConnections } from "../tokens/token-connections.js";
@@ -37,6 +38,7 @@ export class PinService {
     private readonly logins: LoginRegistry,
     private readonly counters: PinCounterStore,
     private readonly policy: PinPolicy,
+    private readonly events: EventHub,
   ) {}
 
   /** The state of every PIN of the connection's token, as `Token.pins` lists them. */
@@ -69,8 +71,9 @@ export class PinService {
         checkPinFormat(request.pin, "/body/pin", { minLength: info.minPinLength, maxLength: info.maxPinLength });
       }
       this.checkTries(connection, info, user, request.confirmFinalTry === true);
-      await this.spendTry(connection, user, () => connection.module.host.login(connection.slot, user, request.pin));
+      await this.spendTry(connection, user, () => connection.host.login(connection.slot, user, request.pin));
       this.logins.set(connection.tokenKey, { user, owner: connection.owner });
+      this.announce(connection, "login");
       return this.pinsOf(connection, info)[0]!;
     });
   }
@@ -83,7 +86,8 @@ export class PinService {
         throw new ScwsError("This caller is not logged in to the token.", "CKR_USER_NOT_LOGGED_IN");
       }
       this.logins.clear(connection.tokenKey);
-      await connection.module.host.logout(connection.slot);
+      await connection.host.logout(connection.slot);
+      this.announce(connection, "logout");
       return this.pinsOf(connection, await this.tokens.tokenInfo(connection))[0]!;
     });
   }
@@ -102,7 +106,7 @@ export class PinService {
       checkPinFormat(request.oldPin, "/body/oldPin", limits);
       checkPinFormat(request.newPin, "/body/newPin", limits);
       this.checkTries(connection, info, user, request.confirmFinalTry === true);
-      await this.spendTry(connection, user, () => connection.module.host.setPin(connection.slot, request.oldPin, request.newPin));
+      await this.spendTry(connection, user, () => connection.host.setPin(connection.slot, request.oldPin, request.newPin));
       return this.pinsOf(connection, await this.tokens.tokenInfo(connection))[0]!;
     });
   }
@@ -117,7 +121,7 @@ export class PinService {
       }
       const info = await this.tokens.tokenInfo(connection);
       checkPinFormat(request.newPin, "/body/newPin", { minLength: info.minPinLength, maxLength: info.maxPinLength });
-      await connection.module.host.initPin(connection.slot, request.newPin);
+      await connection.host.initPin(connection.slot, request.newPin);
       this.counters.reset(connection.tokenKey, "user");
       return this.pinsOf(connection, await this.tokens.tokenInfo(connection))[0]!;
     });
@@ -138,6 +142,13 @@ export class PinService {
       });
       return result as T;
     });
+  }
+
+  /** Tells the connection's owner that its login changed. */
+  private announce(connection: TokenConnection, reason: "login" | "logout"): void {
+    const state = this.logins.loggedInAs(connection.tokenKey, connection.owner);
+    const login = { tokenId: connection.id, readerId: connection.readerId, validated: state.user, soValidated: state.so, reason };
+    this.events.publish({ type: "loginStateChanged", login }, connection.owner);
   }
 
   private count(connection: TokenConnection, user: LoginUser): TryCount {

@@ -44,6 +44,9 @@ export class ReaderDirectory {
   /** Readers seen since start, so that a reader that went away is reported "unavailable" rather than unknown. */
   private readonly seen = new Map<string, { module: ModuleRuntime; slot: SlotHandle; name: string }>();
 
+  /** Called with every complete listing, for the reader watch. */
+  onListed: ((readers: Reader[]) => void) | undefined;
+
   constructor(private readonly modules: ModuleRegistry) {}
 
   /** Every present reader, read afresh from the modules. One failing module does not hide the others. */
@@ -63,6 +66,7 @@ export class ReaderDirectory {
     });
     const failure = results.find((result) => result.status === "rejected");
     if (failure && located.length === 0) throw toScwsError(failure.reason);
+    if (!failure) this.onListed?.(located.map((entry) => entry.reader));
     return located;
   }
 

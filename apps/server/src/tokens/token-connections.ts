@@ -1,12 +1,18 @@
 // Connections to tokens: unguessable ids owned by one caller and bound to one token (by serial number),
-// holding its sessions open. Another caller's connection answers as if it did not exist.
+// holding its sessions open. Another caller's connection answers as if it did not exist; a connection whose
+// token was removed (or whose module restarted) answers CKR_DEVICE_REMOVED until it is ended.
 import { randomBytes } from "node:crypto";
 import { ScwsError } from "@open-scws/errors";
+import type { EventHub } from "../events/event-hub.js";
 import type { LoginRegistry } from "../pins/login-registry.js";
 import { TokenFlag } from "../pkcs11/flags.js";
-import type { ObjectHandle, SlotHandle, TokenInfo } from "../pkcs11/host.js";
+import type { ObjectHandle, Pkcs11Host, SlotHandle, TokenInfo } from "../pkcs11/host.js";
 import type { ModuleRuntime } from "./module-registry.js";
 import type { ReaderDirectory } from "./reader-directory.js";
+import { watchForLostToken } from "./token-loss.js";
+
+/** Why a connection can no longer be used. */
+export type LossReason = "tokenRemoved" | "moduleRestarted";
 
 /** One connection to a token. */
 export interface TokenConnection {
@@ -15,6 +21,8 @@ export interface TokenConnection {
   readonly owner: string;
   readonly readerId: string;
   readonly module: ModuleRuntime;
+  /** The module's host, watched: a failure that shows the token is gone marks the connection lost. */
+  readonly host: Pkcs11Host;
   readonly slot: SlotHandle;
   /** The token this connection is bound to: a different token in the same slot is not it. */
   readonly serialNumber: string;
@@ -24,6 +32,8 @@ export interface TokenConnection {
   readonly idSecret: Buffer;
   /** Object ids handed out in this connection: the handles they stand for, and whether the object is private. */
   readonly objects: Map<string, { readonly handle: ObjectHandle; readonly private: boolean }>;
+  /** Set once the token was removed or its module restarted. */
+  lost?: LossReason;
 }
 
 function notConnected(tokenId: string): ScwsError {
@@ -39,6 +49,7 @@ export class TokenConnections {
   constructor(
     private readonly readers: ReaderDirectory,
     private readonly logins: LoginRegistry,
+    private readonly events: EventHub,
   ) {}
 
   /** How many connections are open. */
@@ -63,6 +74,7 @@ export class TokenConnections {
       owner,
       readerId,
       module,
+      host: watchForLostToken(module.host, () => this.tokenLost(readerId, "tokenRemoved")),
       slot,
       serialNumber: info.serialNumber,
       tokenKey: `${module.id}/${info.serialNumber}`,
@@ -73,42 +85,69 @@ export class TokenConnections {
     return { connection, info };
   }
 
-  /** The caller's connection by id; anyone else's, or none, is CKR_SESSION_HANDLE_INVALID. */
+  /** The caller's usable connection by id; anyone else's or none is CKR_SESSION_HANDLE_INVALID, a lost one CKR_DEVICE_REMOVED. */
   get(tokenId: string, owner: string): TokenConnection {
-    const connection = this.connections.get(tokenId);
-    if (!connection || connection.owner !== owner) throw notConnected(tokenId);
+    const connection = this.owned(tokenId, owner);
+    if (connection.lost) {
+      const why = connection.lost === "moduleRestarted" ? "its PKCS#11 module restarted" : "the token was removed";
+      throw new ScwsError(`This connection ended because ${why}; connect to the reader again.`, "CKR_DEVICE_REMOVED", undefined, { reason: connection.lost });
+    }
     return connection;
   }
 
-  /** The connection's token, read afresh; CKR_TOKEN_NOT_PRESENT when its token left the reader. */
+  /** The connection's token, read afresh; CKR_TOKEN_NOT_PRESENT (and the connection lost) when another token took its place. */
   async tokenInfo(connection: TokenConnection): Promise<TokenInfo> {
-    const info = await connection.module.host.getTokenInfo(connection.slot);
+    const info = await connection.host.getTokenInfo(connection.slot);
     if (info.serialNumber !== connection.serialNumber) {
+      this.tokenLost(connection.readerId, "tokenRemoved");
       throw new ScwsError("The connected token was removed from its reader.", "CKR_TOKEN_NOT_PRESENT");
     }
     return info;
   }
 
   /**
-   * Ends a connection (`Token.disconnect()`). When it was the owner's last connection to the token, the
-   * owner's login ends with it.
+   * Marks every connection to the token in a reader (or every connection of a module) lost, ends their logins,
+   * and tells each logged-in owner with a loginStateChanged event.
+   */
+  tokenLost(readerId: string | undefined, reason: LossReason, moduleId?: string): void {
+    const newlyLost = [...this.connections.values()].filter(
+      (connection) => !connection.lost && (readerId !== undefined ? connection.readerId === readerId : connection.module.id === moduleId),
+    );
+    for (const connection of newlyLost) {
+      connection.lost = reason;
+      if (this.logins.get(connection.tokenKey)?.owner !== connection.owner) continue;
+      const login = { tokenId: connection.id, readerId: connection.readerId, validated: false, soValidated: false, reason };
+      this.events.publish({ type: "loginStateChanged", login }, connection.owner);
+    }
+    for (const connection of newlyLost) this.logins.clear(connection.tokenKey);
+  }
+
+  /**
+   * Ends a connection (`Token.disconnect()`), lost or not. When it was the owner's last connection to the token,
+   * the owner's login ends with it.
    */
   async disconnect(tokenId: string, owner: string): Promise<void> {
-    const connection = this.get(tokenId, owner);
+    const connection = this.owned(tokenId, owner);
     this.connections.delete(tokenId);
-    const ownerStillConnected = [...this.connections.values()].some((other) => other.owner === owner && other.tokenKey === connection.tokenKey);
+    const ownerStillConnected = [...this.connections.values()].some((other) => other.owner === owner && other.tokenKey === connection.tokenKey && !other.lost);
     try {
-      if (!ownerStillConnected && this.logins.get(connection.tokenKey)?.owner === owner) {
+      if (!connection.lost && !ownerStillConnected && this.logins.get(connection.tokenKey)?.owner === owner) {
         this.logins.clear(connection.tokenKey);
         await connection.module.host.logout(connection.slot).catch(() => undefined);
       }
     } finally {
-      await connection.module.host.detach(connection.slot);
+      await connection.module.host.detach(connection.slot).catch(() => undefined);
     }
   }
 
   /** Ends every connection. */
   async disconnectAll(): Promise<void> {
     await Promise.allSettled([...this.connections.values()].map((connection) => this.disconnect(connection.id, connection.owner)));
+  }
+
+  private owned(tokenId: string, owner: string): TokenConnection {
+    const connection = this.connections.get(tokenId);
+    if (!connection || connection.owner !== owner) throw notConnected(tokenId);
+    return connection;
   }
 }

@@ -1556,6 +1556,33 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         "$ref": "RandomRequest"
       }
     }
+  },
+  "GET /v1/events": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "EventBatch"
+        },
+        "text/event-stream": {
+          "type": "string"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    }
   }
 };
 
@@ -1572,7 +1599,8 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "tokens",
       "pins",
       "objects",
-      "cryptography"
+      "cryptography",
+      "events"
     ]
   },
   "CertificateDetails": {
@@ -1985,6 +2013,28 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "SCWS_FINAL_TRY_UNCONFIRMED"
     ]
   },
+  "EventBatch": {
+    "type": "object",
+    "required": [
+      "events",
+      "cursor"
+    ],
+    "properties": {
+      "events": {
+        "type": "array",
+        "items": {
+          "$ref": "ServiceEvent"
+        }
+      },
+      "cursor": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "missed": {
+        "type": "boolean"
+      }
+    }
+  },
   "ExtendedKeyUsage": {
     "type": "object",
     "required": [
@@ -2117,6 +2167,39 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       },
       "derive": {
         "type": "boolean"
+      }
+    }
+  },
+  "LoginChange": {
+    "type": "object",
+    "required": [
+      "tokenId",
+      "readerId",
+      "validated",
+      "soValidated",
+      "reason"
+    ],
+    "properties": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "readerId": {
+        "$ref": "ReaderId"
+      },
+      "validated": {
+        "type": "boolean"
+      },
+      "soValidated": {
+        "type": "boolean"
+      },
+      "reason": {
+        "type": "string",
+        "enum": [
+          "login",
+          "logout",
+          "tokenRemoved",
+          "moduleRestarted"
+        ]
       }
     }
   },
@@ -2591,6 +2674,41 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "unavailable",
       "mute",
       "exclusive"
+    ]
+  },
+  "ServiceEvent": {
+    "type": "object",
+    "required": [
+      "id",
+      "type",
+      "time"
+    ],
+    "properties": {
+      "id": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "type": {
+        "$ref": "ServiceEventType"
+      },
+      "time": {
+        "type": "string"
+      },
+      "reader": {
+        "$ref": "Reader"
+      },
+      "login": {
+        "$ref": "LoginChange"
+      }
+    }
+  },
+  "ServiceEventType": {
+    "type": "string",
+    "enum": [
+      "readerAdded",
+      "readerRemoved",
+      "readerStateChanged",
+      "loginStateChanged"
     ]
   },
   "ServiceInfo": {
