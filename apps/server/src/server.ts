@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { type Logger, pino } from "pino";
 import type { ServiceConfig } from "./config/service-config.js";
+import { slotFilterFor } from "./config/token-filter.js";
 import { createHandlers } from "./handlers/index.js";
 import { createApp } from "./http/app.js";
 import type { Pkcs11Host } from "./pkcs11/host.js";
@@ -44,7 +45,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   for (const module of modules.all()) {
     if (module.status === "failed") logger.warn({ module: module.id, reason: module.reason }, "PKCS#11 module failed to start");
   }
-  const readers = new ReaderDirectory(modules);
+  const readers = new ReaderDirectory(modules, slotFilterFor(config));
   const services: Services = { config, version: packageVersion, modules, readers, tokens: new TokenConnections(readers) };
 
   let port = config.listen.port;

@@ -1,14 +1,28 @@
-// The service's configuration and its defaults. Environment variables override the defaults.
+// The service's configuration, once loaded: the configuration file's shape with every default filled in.
+// The file's JSON Schema (spec/config/service-config.schema.json) documents each option and holds the defaults;
+// load-config.ts reads a file, applies SCWS_* environment variables and validates against that schema.
 
 /** One PKCS#11 module to load. */
 export interface ModuleConfig {
-  /** A short id, used in reader ids and logs. */
+  /** A short id, used in reader ids, logs and metrics. */
   readonly id: string;
   /** The module's shared library. */
   readonly library: string;
   /** The most sessions open at once on one of its tokens. */
   readonly maxSessionsPerToken: number;
 }
+
+/** A web application registered with the service (consumed by the environment model). */
+export interface ApplicationConfig {
+  readonly id: string;
+  /** The exact origins its pages are served from. */
+  readonly origins: readonly string[];
+  /** Its Ed25519 or EC P-256 public key, PEM SubjectPublicKeyInfo. */
+  readonly publicKey: string;
+}
+
+/** The log levels pino knows, least verbose first. */
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 /** Everything the service is configured with. */
 export interface ServiceConfig {
@@ -19,29 +33,21 @@ export interface ServiceConfig {
   readonly allowedHostNames: readonly string[];
   /** The largest request body accepted, in bytes. */
   readonly bodyLimitBytes: number;
+  /** The log level. */
+  readonly logLevel: LogLevel;
+  /** Where local state (the demo token) lives. */
+  readonly dataDir: string;
   readonly modules: readonly ModuleConfig[];
-  /** The log level: fatal, error, warn, info, debug or trace. */
-  readonly logLevel: string;
+  /** RFC 7512 URIs of the tokens to show; empty shows every token. */
+  readonly exposeTokens: readonly string[];
+  readonly applications: readonly ApplicationConfig[];
+  readonly shutdown: {
+    /** How long requests in flight may take to finish once a stop is asked for. */
+    readonly drainTimeoutMs: number;
+  };
 }
 
 /** The port the service listens on by default. */
 export const DEFAULT_PORT = 8930;
 /** SoftHSM2's module as Debian installs it: the module used when no other is configured. */
 export const SOFTHSM_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
-
-/** The configuration from defaults and environment variables (`SCWS_PORT`, `SCWS_PKCS11_MODULE`, ...). */
-export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const port = env.SCWS_PORT === undefined ? DEFAULT_PORT : Number(env.SCWS_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SCWS_PORT must be a port number, not "${env.SCWS_PORT}"`);
-  return {
-    mode: "local",
-    listen: { host: env.SCWS_LISTEN_HOST ?? "127.0.0.1", port },
-    allowedHostNames: (env.SCWS_ALLOWED_HOSTS ?? "")
-      .split(",")
-      .map((name) => name.trim())
-      .filter(Boolean),
-    bodyLimitBytes: 1024 * 1024,
-    modules: [{ id: env.SCWS_PKCS11_MODULE_ID ?? "softhsm", library: env.SCWS_PKCS11_MODULE ?? SOFTHSM_LIBRARY, maxSessionsPerToken: 4 }],
-    logLevel: env.SCWS_LOG_LEVEL ?? "info",
-  };
-}

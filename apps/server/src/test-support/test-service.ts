@@ -5,7 +5,8 @@ import { SoftHsmSandbox, type SoftHsmToken, softHsmModule } from "@open-scws/sof
 import type { paths } from "@open-scws/spec";
 import createClient, { type Client } from "openapi-fetch";
 import { pino } from "pino";
-import { configFromEnvironment, type ServiceConfig } from "../config/service-config.js";
+import { configFromEnvironment } from "../config/load-config.js";
+import type { ServiceConfig } from "../config/service-config.js";
 import { type RunningService, startService } from "../server.js";
 import { assertConforms } from "./spec-conformance.js";
 
