@@ -1,5 +1,6 @@
 // What handlers work with: the configuration and the service's domain objects.
 import type { ServiceConfig } from "./config/service-config.js";
+import type { ServiceMetrics } from "./observability/metrics.js";
 import type { ModuleRegistry } from "./tokens/module-registry.js";
 import type { ReaderDirectory } from "./tokens/reader-directory.js";
 import type { TokenConnections } from "./tokens/token-connections.js";
@@ -12,4 +13,7 @@ export interface Services {
   readonly modules: ModuleRegistry;
   readonly readers: ReaderDirectory;
   readonly tokens: TokenConnections;
+  readonly metrics: ServiceMetrics;
+  /** When the service started, from `performance.now()`. */
+  readonly startedAt: number;
 }

@@ -14,7 +14,8 @@ export const startCommand: Command = {
     if (!loaded) return 1;
     if (values.demo) prepareDemoToken(resolve(loaded.config.dataDir));
     const service = await startService(loaded.config);
-    console.log(`\nopen SCWS is ready at ${service.url}/v1/service (documentation at ${service.url}/docs/)`);
+    // The log on standard output is JSON lines; the friendly line is for a person at a terminal only.
+    if (process.stdout.isTTY) console.log(`\nopen SCWS is ready at ${service.url}/v1/service (documentation at ${service.url}/docs/)`);
     let stopping = false;
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       process.on(signal, () => {
@@ -23,7 +24,7 @@ export const startCommand: Command = {
           process.exit(1);
         }
         stopping = true;
-        service.close().then(
+        service.close(signal).then(
           () => process.exit(0),
           () => process.exit(1),
         );

@@ -7,7 +7,7 @@ import * as validators from "./validators.js";
 export const apiVersion = "1.0.0";
 
 /** Every operationId of the spec. */
-export const operationIds = ["getServiceInfo","listReaders","getReader","connectToken","getToken","disconnectToken"] as const;
+export const operationIds = ["getServiceInfo","listReaders","getReader","connectToken","getToken","disconnectToken","getLiveness","getReadiness","getMetrics"] as const;
 
 /** An operationId of the spec. */
 export type OperationId = (typeof operationIds)[number];
@@ -85,6 +85,33 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: validators.disconnectTokenParams,
     successStatuses: [204],
+  },
+  {
+    operationId: "getLiveness",
+    method: "GET",
+    path: "/health/live",
+    honoPath: "/health/live",
+    queryArrays: [],
+    validateParams: validators.getLivenessParams,
+    successStatuses: [200],
+  },
+  {
+    operationId: "getReadiness",
+    method: "GET",
+    path: "/health/ready",
+    honoPath: "/health/ready",
+    queryArrays: [],
+    validateParams: validators.getReadinessParams,
+    successStatuses: [200],
+  },
+  {
+    operationId: "getMetrics",
+    method: "GET",
+    path: "/metrics",
+    honoPath: "/metrics",
+    queryArrays: [],
+    validateParams: validators.getMetricsParams,
+    successStatuses: [200],
   },
 ];
 

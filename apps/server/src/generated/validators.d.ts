@@ -21,3 +21,6 @@ export declare const getReaderParams: Validator;
 export declare const connectTokenParams: Validator;
 export declare const getTokenParams: Validator;
 export declare const disconnectTokenParams: Validator;
+export declare const getLivenessParams: Validator;
+export declare const getReadinessParams: Validator;
+export declare const getMetricsParams: Validator;

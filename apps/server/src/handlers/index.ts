@@ -1,6 +1,7 @@
 // Every operation's handler, one module per spec tag; `satisfies Handlers` fails to compile if one is missing.
 import type { Handlers } from "../http/operation-types.js";
 import type { Services } from "../services.js";
+import { operationsHandlers } from "./operations.js";
 import { readerHandlers } from "./readers.js";
 import { serviceHandlers } from "./service.js";
 import { tokenHandlers } from "./tokens.js";
@@ -9,6 +10,7 @@ import { tokenHandlers } from "./tokens.js";
 export function createHandlers(services: Services): Handlers {
   return {
     ...serviceHandlers(services),
+    ...operationsHandlers(services),
     ...readerHandlers(services),
     ...tokenHandlers(services),
   } satisfies Handlers;

@@ -6,9 +6,12 @@ import type { HandlerInput, Handlers } from "./operation-types.js";
 import { readJsonBody, readParams } from "./read-input.js";
 import { validationError } from "./validation-error.js";
 
-type AnyHandler = (input: HandlerInput<OperationId>) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
+type AnyHandler = (
+  input: HandlerInput<OperationId>,
+) => Promise<{ status: number; body?: unknown; text?: string; contentType?: string; headers?: Record<string, string> }>;
 
 async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHandler): Promise<Response> {
+  c.set("operationId", route.operationId);
   const params = readParams(c, route);
   if (!route.validateParams(params)) throw validationError(route.validateParams.errors, "params");
   let body: unknown;
@@ -22,6 +25,7 @@ async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHan
     body,
     context: { requestId: c.get("requestId"), signal: c.req.raw.signal },
   } as HandlerInput<OperationId>);
+  if (result.text !== undefined) return c.body(result.text, result.status as 200, { ...result.headers, "content-type": result.contentType ?? "text/plain" });
   if (result.body === undefined) return c.body(null, result.status as 204, result.headers);
   return c.json(result.body as object, result.status as 200, result.headers);
 }

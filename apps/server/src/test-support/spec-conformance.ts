@@ -64,7 +64,8 @@ export async function assertConforms(method: string, response: Response, pathTem
   const template = pathTemplate ?? pathTemplateOf(url.pathname);
   if (!template) throw new Error(`${url.pathname} matches no path of the spec`);
   const text = await response.clone().text();
-  const body = text === "" ? undefined : (JSON.parse(text) as unknown);
+  const json = /^application\/(?:[\w.+-]+\+)?json/.test(response.headers.get("content-type") ?? "");
+  const body = text === "" ? undefined : json ? (JSON.parse(text) as unknown) : text;
   const violations = specViolations(method, template, response.status, response.headers.get("content-type"), body);
   if (violations.length > 0) throw new Error(`The answer does not conform to the spec:\n${violations.join("\n")}`);
   return body;

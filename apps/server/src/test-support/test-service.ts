@@ -4,7 +4,7 @@
 import { SoftHsmSandbox, type SoftHsmToken, softHsmModule } from "@open-scws/softhsm";
 import type { paths } from "@open-scws/spec";
 import createClient, { type Client } from "openapi-fetch";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { configFromEnvironment } from "../config/load-config.js";
 import type { ServiceConfig } from "../config/service-config.js";
 import { type RunningService, startService } from "../server.js";
@@ -31,6 +31,8 @@ export interface TestServiceOptions {
   readonly beforeStart?: (sandbox: SoftHsmSandbox) => void;
   /** Changes to the configuration. */
   readonly configure?: (config: ServiceConfig) => ServiceConfig;
+  /** The service's logger; silent by default. */
+  readonly logger?: Logger;
 }
 
 /** Starts a service on 127.0.0.1 and an ephemeral port over a new SoftHSM sandbox. */
@@ -43,7 +45,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   process.env.SOFTHSM2_CONF = sandbox.confPath;
   const base = configFromEnvironment({ SCWS_PORT: "0", SCWS_PKCS11_MODULE: softHsmModule });
   const config = options.configure ? options.configure(base) : base;
-  const service = await startService(config, { logger: pino({ level: "silent" }) });
+  const service = await startService(config, { logger: options.logger ?? pino({ level: "silent" }) });
 
   const checkedFetch = async (input: Request): Promise<Response> => {
     const response = await fetch(input);
