@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -137,5 +138,18 @@ describe("the open-scws command", () => {
     const { code, stderr } = await openScws(["register-app", "--id", "intranet", "--origin", "https://intranet.example/app"]);
     expect(code).toBe(2);
     expect(stderr).toContain('--origin "https://intranet.example/app" is not an origin');
+  });
+
+  it("start says plainly that its port is taken, and exits 1", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const { code, stderr } = await openScws(["start", "--config", config], { ...env, SCWS_PORT: String(port) });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`open SCWS could not start: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -13,9 +13,8 @@ export const startCommand: Command = {
     const loaded = loadForCommand(values);
     if (!loaded) return 1;
     if (values.demo) prepareDemoToken(resolve(loaded.config.dataDir));
-    const service = await startService(loaded.config);
-    // The log on standard output is JSON lines; the friendly line is for a person at a terminal only.
-    if (process.stdout.isTTY) console.log(`\nopen SCWS is ready at ${service.url}/v1/service (documentation at ${service.url}/docs/)`);
+    // Signals are handled from the start: one that arrives while the modules load stops the service once it is up.
+    const starting = startService(loaded.config);
     let stopping = false;
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       process.on(signal, () => {
@@ -24,12 +23,24 @@ export const startCommand: Command = {
           process.exit(1);
         }
         stopping = true;
-        service.close(signal).then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
+        starting
+          .then((service) => service.close(signal))
+          .then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
       });
     }
+    let service: Awaited<typeof starting>;
+    try {
+      service = await starting;
+    } catch (error) {
+      // Such as EADDRINUSE: say it plainly; the modules did not keep the process alive.
+      console.error(`open SCWS could not start: ${(error as Error).message}`);
+      return 1;
+    }
+    // The log on standard output is JSON lines; the friendly line is for a person at a terminal only.
+    if (process.stdout.isTTY) console.log(`\nopen SCWS is ready at ${service.url}/v1/service (documentation at ${service.url}/docs/)`);
     return undefined;
   },
 };

@@ -9,11 +9,12 @@ interface Sample {
   readonly value: number;
 }
 
-// The exposition format's grammar, strictly: every line is a comment (HELP/TYPE) or a sample.
+// The exposition format's grammar, strictly: every line is a comment (HELP/TYPE) or a sample. Values are
+// floats as Prometheus parses them (Go's ParseFloat: NaN in any case, prom-client writes "Nan").
 const HELP = /^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/;
 const TYPE = /^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped)$/;
 const SAMPLE =
-  /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\["\\n])*",?)*)\})? (-?(?:\d+(?:\.\d+)?(?:e[+-]?\d+)?|NaN|\+Inf|-Inf))(?: -?\d+)?$/;
+  /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\["\\n])*",?)*)\})? (-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|[Nn][Aa][Nn]|[+-][Ii]nf)(?: -?\d+)?$/;
 
 /** Parses the text exposition; throws on the first line that is not in the format. */
 function parseExposition(text: string): Sample[] {
@@ -24,7 +25,7 @@ function parseExposition(text: string): Sample[] {
     if (!match) throw new Error(`not Prometheus text format: ${line}`);
     const labels: Record<string, string> = {};
     for (const [, name, value] of (match[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[name!] = value!;
-    samples.push({ name: match[1]!, labels, value: Number(match[3]!.replace("+Inf", "Infinity")) });
+    samples.push({ name: match[1]!, labels, value: Number(match[3]!.replace(/^([+-])[Ii]nf$/, "$1Infinity").replace(/^nan$/i, "NaN")) });
   }
   return samples;
 }
