@@ -674,6 +674,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check liveness
+         * @description Whether the service's process answers at all: 200 as long as the HTTP server runs, whatever the
+         *     state of the PKCS#11 modules. Meant for an orchestrator's liveness probe; restart the service
+         *     only when this fails. Needs no environment credential; like every path it is subject to the Host
+         *     allow-list, so in local mode only loopback callers reach it.
+         */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check readiness
+         * @description Whether the service can serve tokens: 200 when at least one PKCS#11 module is ready, with the
+         *     state of every module (a failed one says why). 503 with `CKR_LIBRARY_LOAD_FAILED` when no module
+         *     is ready; `customData.modules` then names each module and why it failed. Meant for an
+         *     orchestrator's readiness probe and for load balancers. Needs no environment credential.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read metrics
+         * @description The service's metrics in the Prometheus text exposition format (version 0.0.4): requests by
+         *     operation, status and code with their latency, PKCS#11 calls by module, function and result with
+         *     their latency, attached slots, token connections, and the Node.js process metrics. Metrics never
+         *     carry PINs, credentials or token data. Needs no environment credential; in local mode only
+         *     loopback callers reach it (Host allow-list).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2328,6 +2398,52 @@ export interface components {
              */
             missed?: boolean;
         };
+        /**
+         * Liveness
+         * @description The answer of the liveness probe.
+         */
+        Liveness: {
+            /**
+             * @description Always `live`; an answer at all is what matters.
+             * @example live
+             * @constant
+             */
+            status: "live";
+            /**
+             * @description Seconds since the service started.
+             * @example 3600.5
+             */
+            uptimeSeconds: number;
+        };
+        /**
+         * Readiness
+         * @description The answer of the readiness probe when the service can serve tokens.
+         */
+        Readiness: {
+            /**
+             * @description Always `ready` in a 200 answer; a service that is not ready answers 503.
+             * @example ready
+             * @constant
+             */
+            status: "ready";
+            /**
+             * @description Every configured module and its state; a failed module says why, even while others are ready.
+             * @example [
+             *       {
+             *         "id": "softhsm",
+             *         "status": "ready",
+             *         "description": "Implementation of PKCS11 (SoftHSM)",
+             *         "libraryVersion": "2.6"
+             *       },
+             *       {
+             *         "id": "opensc",
+             *         "status": "failed",
+             *         "reason": "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so: cannot open shared object file: No such file or directory"
+             *       }
+             *     ]
+             */
+            modules: components["schemas"]["ModuleStatus"][];
+        };
     };
     responses: {
         /** @description The request does not match the API (a missing or malformed field, a value out of range), or the token refused its data as malformed. customData.field names the offending input. */
@@ -2553,6 +2669,32 @@ export interface components {
                  *       "code": "SCWS_UNSUPPORTED_MEDIA_TYPE",
                  *       "customData": {
                  *         "field": "/header/content-type"
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No PKCS#11 module is ready; `customData.modules` names each configured module and why it failed. */
+        NotReady: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#CKR_LIBRARY_LOAD_FAILED",
+                 *       "title": "PKCS#11 module unavailable",
+                 *       "status": 503,
+                 *       "detail": "No PKCS#11 module is ready.",
+                 *       "code": "CKR_LIBRARY_LOAD_FAILED",
+                 *       "customData": {
+                 *         "modules": [
+                 *           {
+                 *             "id": "softhsm",
+                 *             "reason": "/usr/lib/softhsm/libsofthsm2.so: cannot open shared object file: No such file or directory"
+                 *           }
+                 *         ]
                  *       }
                  *     }
                  */
@@ -3604,6 +3746,81 @@ export interface operations {
                      *     data: {"id":42,"type":"readerStateChanged","time":"2026-11-29T16:30:00.000Z","reader":{"id":"r-0f1e2d3c4b5a6978","name":"SoftHSM slot ID 0x6979ec7a","cardPresent":false,"status":"ok","moduleId":"softhsm"}}
                      */
                     "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service is alive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description At least one module is ready. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["NotReady"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP scws_http_requests_total HTTP requests answered, by operation, status and SCWS code.
+                     *     # TYPE scws_http_requests_total counter
+                     *     scws_http_requests_total{operation="listReaders",status="200",code="none"} 3
+                     */
+                    "text/plain": string;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,53 +1,51 @@
 #!/usr/bin/env node
-// The open-scws command. `start [--demo] [--data-dir DIR]` runs the service (on the demo token with --demo);
-// `demo-token [--data-dir DIR]` makes the demo token. Configuration comes from the environment.
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { configFromEnvironment } from "./config/service-config.js";
-import { DEMO_TOKEN_LABEL, ensureDemoToken } from "./demo/demo-token.js";
-import { startService } from "./server.js";
+// The open-scws command: one module per command under cli/; `open-scws help` lists them.
+import { checkConfigCommand } from "./cli/check-config.js";
+import { demoTokenCommand } from "./cli/demo.js";
+import { modulesCommand, readersCommand, tokensCommand } from "./cli/inventory.js";
+import { type Command, UsageError } from "./cli/options.js";
+import { registerAppCommand } from "./cli/register-app.js";
+import { startCommand } from "./cli/start.js";
+import { versionCommand } from "./cli/version.js";
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { demo: { type: "boolean", default: false }, "data-dir": { type: "string", default: process.env.SCWS_DATA_DIR ?? "data" } },
-});
-const command = positionals[0] ?? "start";
-const dataDir = resolve(values["data-dir"]);
+const commands: Record<string, Command> = {
+  start: startCommand,
+  "check-config": checkConfigCommand,
+  version: versionCommand,
+  modules: modulesCommand,
+  readers: readersCommand,
+  tokens: tokensCommand,
+  "register-app": registerAppCommand,
+  "demo-token": demoTokenCommand,
+};
 
-function prepareDemoToken(): void {
-  const demo = ensureDemoToken(dataDir);
-  process.env.SOFTHSM2_CONF = demo.softHsmConf;
-  if (demo.created) {
-    console.log(`Made the demo token "${DEMO_TOKEN_LABEL}" in ${dataDir}. Its PINs are shown this once:`);
-    console.log(`  user PIN: ${demo.token.pin}\n  SO PIN:   ${demo.token.soPin}`);
-    console.log(`(They are also kept in ${resolve(dataDir, "demo-token.json")}, readable only by you.)`);
-  } else {
-    console.log(`Using the demo token "${DEMO_TOKEN_LABEL}" in ${dataDir} (its PINs are in demo-token.json there).`);
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return `Usage: open-scws <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nThe configuration file is --config FILE or SCWS_CONFIG; SCWS_* variables override it.\nopen-scws help <command> shows a command's options.`;
+}
+
+async function main(argv: readonly string[]): Promise<number | undefined> {
+  const [name = "start", ...args] = argv;
+  if (name === "help" || name === "--help" || name === "-h") {
+    const command = args[0] ? commands[args[0]] : undefined;
+    console.log(command ? `Usage: open-scws ${command.usage}\n\n${command.summary}` : usage());
+    return 0;
+  }
+  if (name === "--version") return versionCommand.run([]);
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\nUsage: open-scws ${command.usage}`);
+    return 2;
   }
 }
 
-async function start(): Promise<void> {
-  if (values.demo) prepareDemoToken();
-  const service = await startService({ ...configFromEnvironment(), dataDir });
-  console.log(`\nopen SCWS is ready at ${service.url}/v1/service`);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      service.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
-}
-
-switch (command) {
-  case "start":
-    await start();
-    break;
-  case "demo-token":
-    prepareDemoToken();
-    break;
-  default:
-    console.error(`Unknown command "${command}". Commands: start [--demo] [--data-dir DIR], demo-token [--data-dir DIR].`);
-    process.exit(2);
-}
+const code = await main(process.argv.slice(2));
+if (code !== undefined) process.exitCode = code;

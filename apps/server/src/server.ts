@@ -1,29 +1,24 @@
-// Starts and stops the whole service: modules, domain objects, the HTTP server.
+// Starts and stops the whole service: modules (each host counted by the metrics decorator), domain objects,
+// the HTTP server; and stops it gracefully: no new connections, event streams ended, requests in flight
+// drained, modules finalised.
 
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { serve } from "@hono/node-server";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
+import { buildServices } from "./build-services.js";
 import type { ServiceConfig } from "./config/service-config.js";
-import { EventHub } from "./events/event-hub.js";
-import { ReaderWatch } from "./events/reader-watch.js";
 import { createHandlers } from "./handlers/index.js";
 import { createApp } from "./http/app.js";
-import { CipherService } from "./keys/cipher-service.js";
-import { MechanismCatalog } from "./keys/mechanism-catalog.js";
-import { SigningService } from "./keys/signing-service.js";
-import { TokenCrypto } from "./keys/token-crypto.js";
-import { ObjectService } from "./objects/object-service.js";
-import { LoginRegistry } from "./pins/login-registry.js";
-import { PinCounterStore } from "./pins/pin-counters.js";
-import { PinService } from "./pins/pin-service.js";
+import { instrumentHost } from "./observability/instrumented-host.js";
+import { createLogger } from "./observability/logger.js";
+import { ServiceMetrics } from "./observability/metrics.js";
 import type { Pkcs11Host } from "./pkcs11/host.js";
 import { InProcessHost } from "./pkcs11/in-process-host.js";
 import type { Services } from "./services.js";
 import { ModuleRegistry } from "./tokens/module-registry.js";
-import { ReaderDirectory } from "./tokens/reader-directory.js";
-import { TokenConnections } from "./tokens/token-connections.js";
 
 /** A running service. */
 export interface RunningService {
@@ -31,8 +26,11 @@ export interface RunningService {
   readonly url: string;
   readonly port: number;
   readonly services: Services;
-  /** Stops accepting requests, ends connections and finalises the modules. */
-  close(): Promise<void>;
+  /**
+   * Stops gracefully: stops accepting connections, lets requests in flight finish (closing their
+   * connections after `shutdown.drainTimeoutMs`), ends token connections and finalises the modules.
+   */
+  close(reason?: string): Promise<void>;
 }
 
 /** Options beyond the configuration, for embedding and tests. */
@@ -40,56 +38,57 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Replaces the hosts made from `config.modules`. */
   readonly hosts?: readonly Pkcs11Host[];
-  /** Wraps every host, to observe or measure the calls it receives. */
+  /** Wraps every host, to observe the calls it receives (tests). */
   readonly decorateHost?: (host: Pkcs11Host) => Pkcs11Host;
+  /** The documentation portal's built files; `null` serves none. Default: @open-scws/docs's dist, when built. */
+  readonly docsDir?: string | null;
 }
 
-const packageVersion = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+const require = createRequire(import.meta.url);
+const packageVersion = (require("../package.json") as { version: string }).version;
 
 function hostsFor(config: ServiceConfig): Pkcs11Host[] {
   return config.modules.map((module) => new InProcessHost({ moduleId: module.id, library: module.library, maxSessionsPerToken: module.maxSessionsPerToken }));
 }
 
+/** Where the built documentation portal is, if it was built. */
+export function defaultDocsDir(): string | undefined {
+  try {
+    const dir = join(dirname(require.resolve("@open-scws/docs/package.json")), "dist");
+    return existsSync(join(dir, "index.html")) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts the service and resolves once it listens. */
 export async function startService(config: ServiceConfig, options: StartOptions = {}): Promise<RunningService> {
-  const logger = options.logger ?? pino({ level: config.logLevel });
-  const hosts = options.hosts ?? hostsFor(config);
-  const modules = await ModuleRegistry.start(options.decorateHost ? hosts.map(options.decorateHost) : hosts);
+  const startedAt = performance.now();
+  const logger = options.logger ?? createLogger(config.logLevel);
+  let services: Services | undefined;
+  const metrics = new ServiceMetrics(() => services?.tokens.size ?? 0);
+  const decorate = options.decorateHost ?? ((host: Pkcs11Host) => host);
+  const modules = await ModuleRegistry.start((options.hosts ?? hostsFor(config)).map((host) => instrumentHost(decorate(host), metrics)));
   for (const module of modules.all()) {
+    metrics.moduleReady.set({ module: module.id }, module.status === "ready" ? 1 : 0);
     if (module.status === "failed") logger.warn({ module: module.id, reason: module.reason }, "PKCS#11 module failed to start");
   }
-  const readers = new ReaderDirectory(modules);
-  const logins = new LoginRegistry();
-  const events = new EventHub();
-  const tokens = new TokenConnections(readers, logins, events);
-  const readerWatch = new ReaderWatch(readers, tokens, events, config.readerPollMs);
-  await readerWatch.baseline();
-  const counters = PinCounterStore.load(join(config.dataDir, "pin-counters.json"));
-  const pins = new PinService(tokens, logins, counters, config.pinPolicy, events);
-  const objects = new ObjectService(logins);
-  const mechanisms = new MechanismCatalog();
-  const services: Services = {
-    config,
-    version: packageVersion,
-    modules,
-    readers,
-    tokens,
-    pins,
-    objects,
-    signing: new SigningService(objects, pins, mechanisms),
-    ciphers: new CipherService(objects, pins, mechanisms),
-    tokenCrypto: new TokenCrypto(mechanisms),
-    events,
-    readerWatch,
-  };
+  services = await buildServices({ config, version: packageVersion, modules, metrics, startedAt });
+  const { events, readerWatch, tokens } = services;
 
   let port = config.listen.port;
+  let draining = false;
+  const docsDir = options.docsDir === null ? undefined : (options.docsDir ?? defaultDocsDir());
+  if (!docsDir) logger.warn("the documentation portal is not built (npm run build -w @open-scws/docs); /docs answers 404");
   const app = createApp({
     handlers: createHandlers(services),
     logger,
     port: () => port,
     allowedHostNames: config.allowedHostNames,
     bodyLimitBytes: config.bodyLimitBytes,
+    metrics,
+    ...(docsDir ? { docsDir } : {}),
+    isDraining: () => draining,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const created = serve(
@@ -104,24 +103,45 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     );
     created.once("error", reject);
   });
+  const http = server as unknown as import("node:http").Server;
   port = (server.address() as AddressInfo).port;
   const host = config.listen.host.includes(":") ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url, modules: modules.statuses() }, "open SCWS is listening");
+  logger.info({ url, mode: config.mode, modules: modules.statuses() }, "open SCWS is listening");
 
+  let closing: Promise<void> | undefined;
+  const stop = async (reason: string) => {
+    draining = true;
+    events.close();
+    readerWatch.stop();
+    logger.info({ reason, drainTimeoutMs: config.shutdown.drainTimeoutMs }, "stopping: no new connections, draining requests in flight");
+    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+    // Keep-alive connections that fall idle while draining are closed at once, not after their keep-alive timeout.
+    http.closeIdleConnections();
+    const sweep = setInterval(() => http.closeIdleConnections(), 50);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), config.shutdown.drainTimeoutMs);
+    });
+    const expired = await Promise.race([closed.then(() => false), timedOut]);
+    clearInterval(sweep);
+    clearTimeout(timer);
+    if (expired) {
+      logger.warn({ drainTimeoutMs: config.shutdown.drainTimeoutMs }, "drain timeout reached: closing the connections still open");
+      http.closeAllConnections();
+      await closed;
+    }
+    await tokens.disconnectAll();
+    await modules.stop();
+    logger.info({ reason }, "open SCWS stopped");
+  };
   return {
     url,
     port,
     services,
-    async close() {
-      events.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-      });
-      readerWatch.stop();
-      await services.tokens.disconnectAll();
-      await modules.stop();
+    close(reason = "close") {
+      closing ??= stop(reason);
+      return closing;
     },
   };
 }

@@ -6,6 +6,7 @@ import type { CipherService } from "./keys/cipher-service.js";
 import type { SigningService } from "./keys/signing-service.js";
 import type { TokenCrypto } from "./keys/token-crypto.js";
 import type { ObjectService } from "./objects/object-service.js";
+import type { ServiceMetrics } from "./observability/metrics.js";
 import type { PinService } from "./pins/pin-service.js";
 import type { ModuleRegistry } from "./tokens/module-registry.js";
 import type { ReaderDirectory } from "./tokens/reader-directory.js";
@@ -26,4 +27,7 @@ export interface Services {
   readonly tokenCrypto: TokenCrypto;
   readonly events: EventHub;
   readonly readerWatch: ReaderWatch;
+  readonly metrics: ServiceMetrics;
+  /** When the service started, from `performance.now()`. */
+  readonly startedAt: number;
 }

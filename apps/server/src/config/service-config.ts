@@ -1,14 +1,28 @@
-// The service's configuration and its defaults. Environment variables override the defaults.
+// The service's configuration, once loaded: the configuration file's shape with every default filled in.
+// The file's JSON Schema (spec/config/service-config.schema.json) documents each option and holds the defaults;
+// load-config.ts reads a file, applies SCWS_* environment variables and validates against that schema.
 
 /** One PKCS#11 module to load. */
 export interface ModuleConfig {
-  /** A short id, used in reader ids and logs. */
+  /** A short id, used in reader ids, logs and metrics. */
   readonly id: string;
   /** The module's shared library. */
   readonly library: string;
   /** The most sessions open at once on one of its tokens. */
   readonly maxSessionsPerToken: number;
 }
+
+/** A web application registered with the service (consumed by the environment model). */
+export interface ApplicationConfig {
+  readonly id: string;
+  /** The exact origins its pages are served from. */
+  readonly origins: readonly string[];
+  /** Its Ed25519 or EC P-256 public key, PEM SubjectPublicKeyInfo. */
+  readonly publicKey: string;
+}
+
+/** The log levels pino knows, least verbose first. */
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 /** Everything the service is configured with. */
 export interface ServiceConfig {
@@ -19,46 +33,25 @@ export interface ServiceConfig {
   readonly allowedHostNames: readonly string[];
   /** The largest request body accepted, in bytes. */
   readonly bodyLimitBytes: number;
-  readonly modules: readonly ModuleConfig[];
-  /** The log level: fatal, error, warn, info, debug or trace. */
-  readonly logLevel: string;
-  /** Where the service keeps its state (the PIN retry counters, the demo token). */
+  /** The log level. */
+  readonly logLevel: LogLevel;
+  /** Where local state (the PIN retry counters, the demo token) lives. */
   readonly dataDir: string;
-  /** How often readers are polled for events while someone listens, in milliseconds. */
-  readonly readerPollMs: number;
   /** Wrong PINs in a row that lock a PIN, counted by the service for tokens that never lock (SoftHSM). */
   readonly pinPolicy: { readonly maxTries: number; readonly soMaxTries: number };
+  /** How often readers are polled for events while someone listens, in milliseconds. */
+  readonly readerPollMs: number;
+  readonly modules: readonly ModuleConfig[];
+  /** RFC 7512 URIs of the tokens to show; empty shows every token. */
+  readonly exposeTokens: readonly string[];
+  readonly applications: readonly ApplicationConfig[];
+  readonly shutdown: {
+    /** How long requests in flight may take to finish once a stop is asked for. */
+    readonly drainTimeoutMs: number;
+  };
 }
 
 /** The port the service listens on by default. */
 export const DEFAULT_PORT = 8930;
 /** SoftHSM2's module as Debian installs it: the module used when no other is configured. */
 export const SOFTHSM_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
-
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${raw}"`);
-  return value;
-}
-
-/** The configuration from defaults and environment variables (`SCWS_PORT`, `SCWS_PKCS11_MODULE`, ...). */
-export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const port = env.SCWS_PORT === undefined ? DEFAULT_PORT : Number(env.SCWS_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SCWS_PORT must be a port number, not "${env.SCWS_PORT}"`);
-  return {
-    mode: "local",
-    listen: { host: env.SCWS_LISTEN_HOST ?? "127.0.0.1", port },
-    allowedHostNames: (env.SCWS_ALLOWED_HOSTS ?? "")
-      .split(",")
-      .map((name) => name.trim())
-      .filter(Boolean),
-    bodyLimitBytes: 1024 * 1024,
-    modules: [{ id: env.SCWS_PKCS11_MODULE_ID ?? "softhsm", library: env.SCWS_PKCS11_MODULE ?? SOFTHSM_LIBRARY, maxSessionsPerToken: 4 }],
-    logLevel: env.SCWS_LOG_LEVEL ?? "info",
-    dataDir: env.SCWS_DATA_DIR ?? "data",
-    readerPollMs: positiveInteger(env, "SCWS_READER_POLL_MS", 1000),
-    pinPolicy: { maxTries: positiveInteger(env, "SCWS_PIN_MAX_TRIES", 3), soMaxTries: positiveInteger(env, "SCWS_SO_PIN_MAX_TRIES", 3) },
-  };
-}

@@ -27,3 +27,6 @@ export declare const decryptWithKeyParams: Validator;
 export declare const digestDataParams: Validator;
 export declare const generateRandomParams: Validator;
 export declare const listEventsParams: Validator;
+export declare const getLivenessParams: Validator;
+export declare const getReadinessParams: Validator;
+export declare const getMetricsParams: Validator;

@@ -8,7 +8,7 @@ import type { Validator } from "./validation-types.js";
 export const apiVersion = "1.0.0";
 
 /** Every operationId of the spec. */
-export const operationIds = ["getServiceInfo","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom","listEvents"] as const;
+export const operationIds = ["getServiceInfo","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom","listEvents","getLiveness","getReadiness","getMetrics"] as const;
 
 /** An operationId of the spec. */
 export type OperationId = (typeof operationIds)[number];
@@ -276,6 +276,33 @@ export const routes: readonly RouteDefinition[] = [
     honoPath: "/v1/events",
     queryArrays: [],
     validateParams: paramsValidators.listEventsParams,
+    successStatuses: [200],
+  },
+  {
+    operationId: "getLiveness",
+    method: "GET",
+    path: "/health/live",
+    honoPath: "/health/live",
+    queryArrays: [],
+    validateParams: paramsValidators.getLivenessParams,
+    successStatuses: [200],
+  },
+  {
+    operationId: "getReadiness",
+    method: "GET",
+    path: "/health/ready",
+    honoPath: "/health/ready",
+    queryArrays: [],
+    validateParams: paramsValidators.getReadinessParams,
+    successStatuses: [200],
+  },
+  {
+    operationId: "getMetrics",
+    method: "GET",
+    path: "/metrics",
+    honoPath: "/metrics",
+    queryArrays: [],
+    validateParams: paramsValidators.getMetricsParams,
     successStatuses: [200],
   },
 ];

@@ -4,6 +4,7 @@ import type { Services } from "../services.js";
 import { cryptographyHandlers } from "./cryptography.js";
 import { eventHandlers } from "./events.js";
 import { objectHandlers } from "./objects.js";
+import { operationsHandlers } from "./operations.js";
 import { pinHandlers } from "./pins.js";
 import { readerHandlers } from "./readers.js";
 import { serviceHandlers } from "./service.js";
@@ -13,6 +14,7 @@ import { tokenHandlers } from "./tokens.js";
 export function createHandlers(services: Services): Handlers {
   return {
     ...serviceHandlers(services),
+    ...operationsHandlers(services),
     ...readerHandlers(services),
     ...tokenHandlers(services),
     ...pinHandlers(services),

@@ -8,5 +8,9 @@ export interface AppEnv {
     requestId: string;
     /** The logger bound to this request. */
     log: Logger;
+    /** The operation the request was routed to, once routed. */
+    operationId?: string;
+    /** The SCWS code of the error answered, when the request failed. */
+    errorCode?: string;
   };
 }

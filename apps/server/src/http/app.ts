@@ -5,7 +5,9 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { routes } from "../generated/routes.js";
+import type { ServiceMetrics } from "../observability/metrics.js";
 import type { AppEnv } from "./app-env.js";
+import { mountDocs } from "./docs-route.js";
 import { handleError, problemResponse } from "./error-funnel.js";
 import { hostGuard } from "./guards/host-guard.js";
 import type { Handlers } from "./operation-types.js";
@@ -20,7 +22,16 @@ export interface AppOptions {
   readonly port: () => number;
   readonly allowedHostNames: readonly string[];
   readonly bodyLimitBytes: number;
+  /** Counts and times requests, when given. */
+  readonly metrics?: ServiceMetrics;
+  /** The documentation portal's built files, served under /docs when given. */
+  readonly docsDir?: string;
+  /** Whether the service is stopping: answers then ask the client to close the connection. */
+  readonly isDraining?: () => boolean;
 }
+
+/** Operations polled by machines: their answers are logged at debug level only. */
+const PROBES = new Set(["getLiveness", "getReadiness", "getMetrics"]);
 
 /** The service's HTTP app. */
 export function createApp(options: AppOptions): Hono<AppEnv> {
@@ -28,11 +39,31 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const unmatched = unmatchedRouteError(routes);
 
   app.use(async (c, next) => {
+    const started = performance.now();
     const requestId = `urn:uuid:${randomUUID()}`;
+    const log = options.logger.child({ requestId });
     c.set("requestId", requestId);
-    c.set("log", options.logger.child({ requestId }));
-    await next();
+    c.set("log", log);
+    options.metrics?.httpInFlight.inc();
+    try {
+      await next();
+    } finally {
+      options.metrics?.httpInFlight.dec();
+    }
     c.header("x-request-id", requestId);
+    if (options.isDraining?.()) c.header("connection", "close");
+    const operation = c.get("operationId") ?? (c.req.path === "/docs" || c.req.path.startsWith("/docs/") ? "docs" : "unmatched");
+    const status = c.res.status;
+    const code = c.get("errorCode") ?? "none";
+    const seconds = (performance.now() - started) / 1000;
+    options.metrics?.httpRequests.inc({ operation, status: String(status), code });
+    options.metrics?.httpDuration.observe({ operation }, seconds);
+    // Paths are not logged for routed operations: they hold token ids. Headers are, at debug, with secrets censored.
+    const fields: Record<string, unknown> = { method: c.req.method, operation, status, code, durationMs: Math.round(seconds * 10_000) / 10 };
+    if (operation === "unmatched" || operation === "docs") fields.path = c.req.path.slice(0, 200);
+    if (log.isLevelEnabled("debug")) fields.headers = c.req.header();
+    if (PROBES.has(operation)) log.debug(fields, "request answered");
+    else log.info(fields, "request answered");
   });
   app.use(hostGuard(options.port, options.allowedHostNames));
   app.use(
@@ -46,7 +77,12 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     }),
   );
   registerRoutes(app, options.handlers);
-  app.notFound((c) => problemResponse(unmatched(c.req.method, c.req.path), c.get("requestId")));
+  if (options.docsDir) mountDocs(app, options.docsDir);
+  app.notFound((c) => {
+    const error = unmatched(c.req.method, c.req.path);
+    c.set("errorCode", error.code);
+    return problemResponse(error, c.get("requestId"));
+  });
   app.onError(handleError);
   return app;
 }

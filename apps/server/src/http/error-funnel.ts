@@ -24,6 +24,7 @@ export function handleError(thrown: Error, c: Context<AppEnv>): Response {
   const error = thrown instanceof HTTPException ? fromHttpException(thrown) : toScwsError(thrown);
   const requestId = c.get("requestId");
   const log = c.get("log");
+  c.set("errorCode", error.code);
   if (error.httpStatus >= 500) log.error({ err: thrown, code: error.code }, "request failed");
   else log.info({ code: error.code, status: error.httpStatus, field: error.customData.field }, "request refused");
   return problemResponse(error, requestId);

@@ -7,9 +7,12 @@ import { readJsonBody, readParams } from "./read-input.js";
 import { LOCAL_CALLER } from "./request-context.js";
 import { validationError } from "./validation-error.js";
 
-type AnyHandler = (input: HandlerInput<OperationId>) => Promise<{ status: number; body?: unknown; headers?: Record<string, string>; raw?: Response }>;
+type AnyHandler = (
+  input: HandlerInput<OperationId>,
+) => Promise<{ status: number; body?: unknown; text?: string; contentType?: string; headers?: Record<string, string>; raw?: Response }>;
 
 async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHandler): Promise<Response> {
+  c.set("operationId", route.operationId);
   const params = readParams(c, route);
   if (!route.validateParams(params)) throw validationError(route.validateParams.errors, "params");
   let body: unknown;
@@ -24,6 +27,7 @@ async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHan
     context: { requestId: c.get("requestId"), caller: LOCAL_CALLER, signal: c.req.raw.signal, header: (name: string) => c.req.header(name) },
   } as HandlerInput<OperationId>);
   if (result.raw) return result.raw;
+  if (result.text !== undefined) return c.body(result.text, result.status as 200, { ...result.headers, "content-type": result.contentType ?? "text/plain" });
   if (result.body === undefined) return c.body(null, result.status as 204, result.headers);
   return c.json(result.body as object, result.status as 200, result.headers);
 }

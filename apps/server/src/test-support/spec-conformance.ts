@@ -66,7 +66,8 @@ export async function assertConforms(method: string, response: Response, pathTem
   // An event stream never ends: its status and type are checked here, its events by the tests that read them.
   const streaming = response.headers.get("content-type")?.startsWith("text/event-stream") === true;
   const text = streaming ? "" : await response.clone().text();
-  const body = streaming ? "" : text === "" ? undefined : (JSON.parse(text) as unknown);
+  const json = /^application\/(?:[\w.+-]+\+)?json/.test(response.headers.get("content-type") ?? "");
+  const body = streaming ? "" : text === "" ? undefined : json ? (JSON.parse(text) as unknown) : text;
   const violations = specViolations(method, template, response.status, response.headers.get("content-type"), body);
   if (violations.length > 0) throw new Error(`The answer does not conform to the spec:\n${violations.join("\n")}`);
   return body;

@@ -5,8 +5,10 @@ import { join } from "node:path";
 import { SoftHsmSandbox, type SoftHsmToken, softHsmModule } from "@open-scws/softhsm";
 import type { paths } from "@open-scws/spec";
 import createClient, { type Client } from "openapi-fetch";
-import { pino } from "pino";
-import { configFromEnvironment, type ServiceConfig } from "../config/service-config.js";
+import type { Logger } from "pino";
+import { configFromEnvironment } from "../config/load-config.js";
+import type { ServiceConfig } from "../config/service-config.js";
+import { createLogger } from "../observability/logger.js";
 import type { Pkcs11Host } from "../pkcs11/host.js";
 import { type RunningService, startService } from "../server.js";
 import { findLeak } from "./canaries.js";
@@ -41,6 +43,8 @@ export interface TestServiceOptions {
   readonly moduleEnv?: Readonly<Record<string, string>>;
   /** Wraps the PKCS#11 host, to observe the calls it receives. */
   readonly decorateHost?: (host: Pkcs11Host) => Pkcs11Host;
+  /** The service's logger; by default the service's own (redacting) logger at debug level, captured in `logs`. */
+  readonly logger?: Logger;
   /** More secrets the answers and logs must never contain. */
   readonly canaries?: readonly string[];
   /** Labels of tokens to create; each gets unique canary PINs. */
@@ -59,7 +63,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   options.beforeStart?.(sandbox);
   const canaries = new Set([...(options.canaries ?? []), ...Object.values(tokens).flatMap((token) => [token.pin, token.soPin])]);
   const logs: string[] = [];
-  const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(line) });
+  const logger = options.logger ?? createLogger("debug", { write: (line: string) => void logs.push(line) });
   // SoftHSM reads SOFTHSM2_CONF when the module initialises, in this process: each test file runs in its own.
   process.env.SOFTHSM2_CONF = sandbox.confPath;
   Object.assign(process.env, options.moduleEnv);

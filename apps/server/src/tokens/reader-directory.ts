@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { ScwsError, toScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
+import type { SlotFilter } from "../config/token-filter.js";
 import { TokenFlag } from "../pkcs11/flags.js";
 import type { SlotHandle, SlotInfo } from "../pkcs11/host.js";
 import type { ModuleRegistry, ModuleRuntime } from "./module-registry.js";
@@ -47,7 +48,11 @@ export class ReaderDirectory {
   /** Called with every complete listing, for the reader watch. */
   onListed: ((readers: Reader[]) => void) | undefined;
 
-  constructor(private readonly modules: ModuleRegistry) {}
+  /** `exposes` hides the slots it refuses (the `exposeTokens` option); without it every slot is shown. */
+  constructor(
+    private readonly modules: ModuleRegistry,
+    private readonly exposes?: SlotFilter,
+  ) {}
 
   /** Every present reader, read afresh from the modules. One failing module does not hide the others. */
   async list(): Promise<LocatedReader[]> {
@@ -59,6 +64,7 @@ export class ReaderDirectory {
       const module = ready[index]!;
       if (result.status === "rejected") return;
       for (const slot of result.value) {
+        if (this.exposes && !this.exposes(module, slot)) continue;
         const reader = readerOf(module.id, slot);
         this.seen.set(reader.id, { module, slot: slot.handle, name: reader.name });
         located.push({ reader, module, slot: slot.handle });

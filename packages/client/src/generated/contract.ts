@@ -1583,6 +1583,83 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       }
     }
+  },
+  "GET /health/live": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "Liveness"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    }
+  },
+  "GET /health/ready": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "Readiness"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    }
+  },
+  "GET /metrics": {
+    "answers": {
+      "200": {
+        "text/plain": {
+          "type": "string"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    }
   }
 };
 
@@ -2170,6 +2247,23 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       }
     }
   },
+  "Liveness": {
+    "type": "object",
+    "required": [
+      "status",
+      "uptimeSeconds"
+    ],
+    "properties": {
+      "status": {
+        "type": "string",
+        "const": "live"
+      },
+      "uptimeSeconds": {
+        "type": "number",
+        "minimum": 0
+      }
+    }
+  },
   "LoginChange": {
     "type": "object",
     "required": [
@@ -2675,6 +2769,25 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "mute",
       "exclusive"
     ]
+  },
+  "Readiness": {
+    "type": "object",
+    "required": [
+      "status",
+      "modules"
+    ],
+    "properties": {
+      "status": {
+        "type": "string",
+        "const": "ready"
+      },
+      "modules": {
+        "type": "array",
+        "items": {
+          "$ref": "ModuleStatus"
+        }
+      }
+    }
   },
   "ServiceEvent": {
     "type": "object",

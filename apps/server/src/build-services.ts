@@ -1,0 +1,54 @@
+// Builds the service's domain objects over started modules: readers, connections, PINs, objects, keys, events.
+import { join } from "node:path";
+import type { ServiceConfig } from "./config/service-config.js";
+import { slotFilterFor } from "./config/token-filter.js";
+import { EventHub } from "./events/event-hub.js";
+import { ReaderWatch } from "./events/reader-watch.js";
+import { CipherService } from "./keys/cipher-service.js";
+import { MechanismCatalog } from "./keys/mechanism-catalog.js";
+import { SigningService } from "./keys/signing-service.js";
+import { TokenCrypto } from "./keys/token-crypto.js";
+import { ObjectService } from "./objects/object-service.js";
+import type { ServiceMetrics } from "./observability/metrics.js";
+import { LoginRegistry } from "./pins/login-registry.js";
+import { PinCounterStore } from "./pins/pin-counters.js";
+import { PinService } from "./pins/pin-service.js";
+import type { Services } from "./services.js";
+import type { ModuleRegistry } from "./tokens/module-registry.js";
+import { ReaderDirectory } from "./tokens/reader-directory.js";
+import { TokenConnections } from "./tokens/token-connections.js";
+
+/** What the rest of the service needs to know at start. */
+export interface ServiceParts {
+  readonly config: ServiceConfig;
+  readonly version: string;
+  readonly modules: ModuleRegistry;
+  readonly metrics: ServiceMetrics;
+  readonly startedAt: number;
+}
+
+/** The domain objects, wired together; the reader watch has its first listing. */
+export async function buildServices(parts: ServiceParts): Promise<Services> {
+  const { config, modules } = parts;
+  const readers = new ReaderDirectory(modules, slotFilterFor(config));
+  const logins = new LoginRegistry();
+  const events = new EventHub();
+  const tokens = new TokenConnections(readers, logins, events);
+  const readerWatch = new ReaderWatch(readers, tokens, events, config.readerPollMs);
+  await readerWatch.baseline();
+  const pins = new PinService(tokens, logins, PinCounterStore.load(join(config.dataDir, "pin-counters.json")), config.pinPolicy, events);
+  const objects = new ObjectService(logins);
+  const mechanisms = new MechanismCatalog();
+  return {
+    ...parts,
+    readers,
+    tokens,
+    pins,
+    objects,
+    signing: new SigningService(objects, pins, mechanisms),
+    ciphers: new CipherService(objects, pins, mechanisms),
+    tokenCrypto: new TokenCrypto(mechanisms),
+    events,
+    readerWatch,
+  };
+}

@@ -1,0 +1,155 @@
+import { execFile } from "node:child_process";
+import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { SoftHsmSandbox, softHsmModule } from "@open-scws/softhsm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { loadConfig } from "../config/load-config.js";
+
+const cli = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const run = promisify(execFile);
+
+/** Runs the built CLI with a clean environment (no SCWS_* from the caller); never throws on a non-zero exit. */
+async function openScws(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("the open-scws command", () => {
+  let sandbox: SoftHsmSandbox;
+  let env: Record<string, string>;
+  let config: string;
+
+  beforeAll(() => {
+    sandbox = SoftHsmSandbox.temporary();
+    sandbox.initToken("cli one");
+    sandbox.initToken("cli-two");
+    env = { SOFTHSM2_CONF: sandbox.confPath };
+    config = join(sandbox.dir, "config.yaml");
+    writeFileSync(config, `modules:\n  - id: softhsm\n    library: ${softHsmModule}\nexposeTokens:\n  - "pkcs11:token=cli%20one"\n`);
+  });
+  afterAll(() => sandbox.remove());
+
+  it("prints its version", async () => {
+    const { code, stdout } = await openScws(["version"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^open-scws \d+\.\d+\.\d+ \(API 1\.0\.0, Node\.js \d+/);
+  });
+
+  it("lists its commands on help, and refuses an unknown command or option with exit 2", async () => {
+    expect((await openScws(["help"])).stdout).toMatch(/start .*\n.*check-config/s);
+    const unknown = await openScws(["frobnicate"]);
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command "frobnicate"') });
+    const badOption = await openScws(["check-config", "--verbose"]);
+    expect(badOption).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown option '--verbose'.*Usage: open-scws check-config/s) });
+  });
+
+  it("check-config accepts a valid file with exit 0", async () => {
+    const { code, stdout } = await openScws(["check-config", "--config", config], env);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`The configuration (${config}) is valid.`);
+    expect(stdout).toContain("tokens shown: pkcs11:token=cli%20one");
+  });
+
+  it("check-config refuses a broken file with exit 1, naming each option, and SCWS_CONFIG names the file too", async () => {
+    const broken = join(sandbox.dir, "broken.yaml");
+    writeFileSync(broken, "listen:\n  port: 70000\nmodules: []\n");
+    const { code, stderr } = await openScws(["check-config"], { ...env, SCWS_CONFIG: broken });
+    expect(code).toBe(1);
+    expect(stderr).toContain("listen.port: must be at most 65535, not 70000");
+    expect(stderr).toContain("modules: must list at least 1 item");
+  });
+
+  it("check-config names the environment variable that broke the configuration", async () => {
+    const { code, stderr } = await openScws(["check-config", "--config", config], { ...env, SCWS_LOG_LEVEL: "loud" });
+    expect(code).toBe(1);
+    expect(stderr).toContain("logLevel (from SCWS_LOG_LEVEL): must be one of");
+  });
+
+  it("modules lists each module and whether it loads", async () => {
+    const { code, stdout } = await openScws(["modules", "--config", config, "--json"], env);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ id: "softhsm", status: "ready", library: softHsmModule, version: "2.6" })]);
+  });
+
+  it("tokens lists every token with its RFC 7512 URI and whether the configuration shows it", async () => {
+    const { code, stdout } = await openScws(["tokens", "--config", config, "--json"], env);
+    expect(code).toBe(0);
+    const tokens = JSON.parse(stdout) as Array<{ label: string; exposed: boolean; uri: string }>;
+    expect(tokens.map((token) => [token.label, token.exposed])).toEqual(
+      expect.arrayContaining([
+        ["cli one", true],
+        ["cli-two", false],
+      ]),
+    );
+    expect(tokens.find((token) => token.label === "cli one")?.uri).toMatch(
+      /^pkcs11:token=cli%20one;manufacturer=SoftHSM%20project;serial=[0-9a-f]+;model=SoftHSM%20v2$/,
+    );
+    const table = await openScws(["tokens", "--config", config], env);
+    expect(table.stdout).toMatch(/^MODULE\s+LABEL\s+SERIAL\s+MODEL\s+EXPOSED\s+URI$/m);
+  });
+
+  it("readers lists every slot, SoftHSM's free slot included, and which ones the configuration shows", async () => {
+    const { code, stdout } = await openScws(["readers", "--config", config, "--json"], env);
+    expect(code).toBe(0);
+    const readers = JSON.parse(stdout) as Array<{ token: string | null; slotId: string; exposed: boolean }>;
+    expect(readers).toHaveLength(3);
+    expect(readers.filter((reader) => reader.exposed).map((reader) => reader.token)).toEqual(["cli one"]);
+    expect(readers.every((reader) => /^\d+$/.test(reader.slotId))).toBe(true);
+  });
+
+  it.each(["ed25519", "p256"])("register-app makes an %s key pair whose entry the configuration accepts", async (algorithm) => {
+    const { code, stdout } = await openScws([
+      "register-app",
+      "--id",
+      "intranet",
+      "--origin",
+      "https://intranet.example",
+      "--origin",
+      "http://localhost:3000",
+      "--algorithm",
+      algorithm,
+    ]);
+    expect(code).toBe(0);
+    const [snippet, privateKeyPart] = stdout.split("\n\n");
+    const entry = parse(snippet!) as { applications: Array<{ publicKey: string }> };
+    const file = join(sandbox.dir, `apps-${algorithm}.yaml`);
+    writeFileSync(file, snippet!);
+    const { config: loaded } = loadConfig({ file, env: {} });
+    expect(loaded.applications).toEqual([
+      { id: "intranet", origins: ["https://intranet.example", "http://localhost:3000"], publicKey: entry.applications[0]!.publicKey },
+    ]);
+    const privateKey = createPrivateKey(privateKeyPart!.slice(privateKeyPart!.indexOf("-----BEGIN")));
+    const hash = algorithm === "ed25519" ? null : "sha256";
+    const signature = sign(hash, Buffer.from("challenge"), privateKey);
+    expect(verify(hash, Buffer.from("challenge"), createPublicKey(loaded.applications[0]!.publicKey), signature)).toBe(true);
+  });
+
+  it("register-app refuses an origin with a path, with exit 2", async () => {
+    const { code, stderr } = await openScws(["register-app", "--id", "intranet", "--origin", "https://intranet.example/app"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--origin "https://intranet.example/app" is not an origin');
+  });
+
+  it("start says plainly that its port is taken, and exits 1", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const { code, stderr } = await openScws(["start", "--config", config], { ...env, SCWS_PORT: String(port) });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`open SCWS could not start: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+    } finally {
+      taken.close();
+    }
+  });
+});

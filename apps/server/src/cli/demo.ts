@@ -1,0 +1,28 @@
+// `open-scws demo-token`: makes (or finds) the demo SoftHSM token in the data folder.
+import { resolve } from "node:path";
+import { DEMO_TOKEN_LABEL, ensureDemoToken } from "../demo/demo-token.js";
+import { type Command, configOptions, loadForCommand, parseOptions } from "./options.js";
+
+/** Makes the demo token if needed and points SoftHSM at it (SOFTHSM2_CONF) for this process. */
+export function prepareDemoToken(dataDir: string): void {
+  const demo = ensureDemoToken(dataDir);
+  process.env.SOFTHSM2_CONF = demo.softHsmConf;
+  if (demo.created) {
+    console.log(`Made the demo token "${DEMO_TOKEN_LABEL}" in ${dataDir}. Its PINs are shown this once:`);
+    console.log(`  user PIN: ${demo.token.pin}\n  SO PIN:   ${demo.token.soPin}`);
+    console.log(`(They are also kept in ${resolve(dataDir, "demo-token.json")}, readable only by you.)`);
+  } else {
+    console.log(`Using the demo token "${DEMO_TOKEN_LABEL}" in ${dataDir} (its PINs are in demo-token.json there).`);
+  }
+}
+
+export const demoTokenCommand: Command = {
+  summary: "make the demo SoftHSM token in the data folder (its PINs are printed once)",
+  usage: "demo-token [--config FILE] [--data-dir DIR]",
+  async run(args) {
+    const loaded = loadForCommand(parseOptions(args, configOptions));
+    if (!loaded) return 1;
+    prepareDemoToken(resolve(loaded.config.dataDir));
+    return 0;
+  },
+};

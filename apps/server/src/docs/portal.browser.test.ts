@@ -1,0 +1,147 @@
+// The documentation portal as a person sees it: served by the real service, driven in Chromium (Debian's
+// package, headless; never a downloaded browser).
+import { errorCatalogue, errorCodes } from "@open-scws/errors";
+import { openApiDocument } from "@open-scws/spec";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestService, type TestService } from "../test-support/index.js";
+
+const CHROMIUM = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+};
+// Redoc renders an attribution logo from Redocly's CDN; the service's Content-Security-Policy blocks it and
+// Redoc hides it. It is the only address outside the service that any page names.
+const ATTRIBUTION_LOGO = /^https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg$/;
+
+type Operation = { operationId: string; summary: string; tags: string[]; path: string; method: string };
+const operations: Operation[] = Object.entries(openApiDocument.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
+  Object.entries(item)
+    .filter(([, operation]) => typeof operation.operationId === "string")
+    .map(([method, operation]) => ({ ...operation, path, method: method.toUpperCase() })),
+);
+
+describe("the documentation portal in Chromium", () => {
+  let t: TestService;
+  let browser: Browser;
+  let page: Page;
+  const outside: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestService();
+    browser = await chromium.launch(CHROMIUM);
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("request", (request) => {
+      const url = request.url();
+      if (!url.startsWith(t.service.url) && !url.startsWith("data:")) outside.push(url);
+    });
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it("renders the home page, linking the reference, the guides and the error codes", async () => {
+    const response = await page.goto(`${t.service.url}/docs`);
+    expect(response?.status()).toBe(200);
+    expect(page.url()).toBe(`${t.service.url}/docs/`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("open SCWS documentation");
+    const links = await page.locator("main a").evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute("href")));
+    expect(links).toEqual(expect.arrayContaining(["api.html", "errors.html", "configuration.html", "getting-started.html", "deploying.html"]));
+  });
+
+  it("lists every operation of the bundled spec in the API reference", async () => {
+    await page.goto(`${t.service.url}/docs/api.html`, { waitUntil: "networkidle" });
+    await page.locator('a[href^="#/"]').first().waitFor();
+    // Redoc's menu is virtualised: only entries near the view exist, so scroll it to the end, collecting them.
+    const seen = new Set<string>();
+    for (let step = 0; step < 200; step += 1) {
+      for (const href of await page.locator('a[href^="#/"]').evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute("href")!))) seen.add(href);
+      const moved = await page
+        .locator('a[href^="#/"]')
+        .last()
+        .evaluate((anchor) => {
+          let box: HTMLElement | null = anchor.parentElement;
+          while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+          if (!box) return false;
+          const before = box.scrollTop;
+          box.scrollTop += box.clientHeight / 2;
+          return box.scrollTop !== before;
+        });
+      if (!moved) break;
+      await page.waitForTimeout(50);
+    }
+    const listed = [...seen];
+    const listedOperations = new Set(listed.map((href) => href.split("/")[2]).filter(Boolean));
+    expect(operations.length).toBeGreaterThanOrEqual(9);
+    for (const operation of operations) {
+      expect(listedOperations, operation.operationId).toContain(operation.operationId.toLowerCase());
+      expect(listed).toContain(`#/${operation.tags[0]}/${operation.operationId.toLowerCase()}`);
+    }
+    const text = await page.locator("body").innerText();
+    for (const operation of operations) expect(text).toContain(`${operation.method}\n${operation.path}`);
+  });
+
+  it("finds an operation by its name with the reference's search, and opens it", async () => {
+    await page.goto(`${t.service.url}/docs/api.html`, { waitUntil: "networkidle" });
+    // The search box says "Loading..." until its index is built, then "Search".
+    const opener = page.getByTestId("search-trigger");
+    await expect.poll(() => opener.innerText(), { timeout: 10_000 }).toContain("Search");
+    await opener.click();
+    const search = page.getByPlaceholder("Search docs...");
+    await search.fill("Check readiness");
+    // The result names the operation by its summary; choosing it opens the operation.
+    const result = page.getByText("Check readiness").first();
+    await result.waitFor({ timeout: 10_000 });
+    await result.click();
+    await expect.poll(() => page.url(), { timeout: 5_000 }).toMatch(/#\/operations\/getreadiness$/);
+  });
+
+  it("shows every error code on the catalogue page, at the anchor a problem type names", async () => {
+    await page.goto(`${t.service.url}/docs/errors#CKR_PIN_INCORRECT`);
+    const shown = await page.locator("article.error-code").evaluateAll((entries) => entries.map((entry) => entry.id));
+    expect(shown.sort()).toEqual([...errorCodes].sort());
+    await expect(page.evaluate(() => document.querySelector(":target")?.id)).resolves.toBe("CKR_PIN_INCORRECT");
+    await expect(page.locator("#CKR_PIN_INCORRECT").isVisible()).resolves.toBe(true);
+  });
+
+  it("follows the type of a real error answer to its entry in the catalogue", async () => {
+    const { error } = await t.client.GET("/v1/readers/{readerId}", { params: { path: { readerId: "r-0000000000000000" } } });
+    expect(error?.type).toBe("/docs/errors#CKR_SLOT_ID_INVALID");
+    await page.goto(new URL(error!.type, t.service.url).href);
+    await expect(page.evaluate(() => document.querySelector(":target")?.id)).resolves.toBe("CKR_SLOT_ID_INVALID");
+    await expect(page.locator("#CKR_SLOT_ID_INVALID h3").innerText()).resolves.toContain(errorCatalogue.CKR_SLOT_ID_INVALID.title);
+  });
+
+  it("filters the error catalogue as you type", async () => {
+    await page.goto(`${t.service.url}/docs/errors`);
+    await page.getByLabel("Filter:").fill("CKR_PIN_L");
+    const visible = await page.locator("article.error-code:visible").evaluateAll((entries) => entries.map((entry) => entry.id));
+    expect(visible.sort()).toEqual(["CKR_PIN_LEN_RANGE", "CKR_PIN_LOCKED"]);
+  });
+
+  it("renders every guide and the configuration reference", async () => {
+    for (const [path, heading] of [
+      ["getting-started", "Getting started"],
+      ["applications", "Applications and environments"],
+      ["pin-life-cycle", "The PIN life cycle"],
+      ["handling-errors", "Errors and how to handle them"],
+      ["migrating", "Moving SCWS code over"],
+      ["configuration", "Configuration"],
+      ["deploying", "Deploying and operating"],
+    ]) {
+      const response = await page.goto(`${t.service.url}/docs/${path}`);
+      expect(response?.status(), path).toBe(200);
+      await expect(page.locator("h1").innerText()).resolves.toContain(heading);
+    }
+    await page.goto(`${t.service.url}/docs/configuration#option-listen-port`);
+    await expect(page.locator("#option-listen-port").innerText()).resolves.toContain("SCWS_PORT");
+  });
+
+  it("loaded nothing from another site and raised no script error", () => {
+    expect(outside.filter((url) => !ATTRIBUTION_LOGO.test(url))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});

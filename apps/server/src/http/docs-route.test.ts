@@ -1,0 +1,52 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Hono } from "hono";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppEnv } from "./app-env.js";
+import { mountDocs } from "./docs-route.js";
+
+describe("the /docs static route", () => {
+  const parent = mkdtempSync(join(tmpdir(), "scws-docs-route-"));
+  const root = join(parent, "dist");
+  const app = new Hono<AppEnv>();
+  beforeAll(() => {
+    mkdirSync(join(root, "assets"), { recursive: true });
+    writeFileSync(join(root, "index.html"), "<h1>home</h1>");
+    writeFileSync(join(root, "errors.html"), "<h1>errors</h1>");
+    writeFileSync(join(root, "assets", "portal.css"), "body{}");
+    writeFileSync(join(parent, "secret.txt"), "outside the portal");
+    mountDocs(app, root);
+    app.notFound((c) => c.text("not found", 404));
+  });
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+  it("redirects /docs to /docs/ so that relative links resolve", async () => {
+    const response = await app.request("/docs");
+    expect(response.status).toBe(308);
+    expect(response.headers.get("location")).toBe("/docs/");
+  });
+
+  it("serves the home page, /docs/errors as errors.html, and assets with their types", async () => {
+    expect(await (await app.request("/docs/")).text()).toBe("<h1>home</h1>");
+    const errors = await app.request("/docs/errors");
+    expect(errors.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await errors.text()).toBe("<h1>errors</h1>");
+    expect((await app.request("/docs/assets/portal.css")).headers.get("content-type")).toBe("text/css; charset=utf-8");
+  });
+
+  it("sends a Content-Security-Policy that keeps every fetch on this origin", async () => {
+    const response = await app.request("/docs/errors.html");
+    expect(response.headers.get("content-security-policy")).toMatch(/default-src 'self';.*connect-src 'self'/);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it.each(["/docs/../secret.txt", "/docs/%2e%2e/secret.txt", "/docs/..%2fsecret.txt", "/docs/nothing-here", "/docs/%E0%A4%A"])(
+    "answers %s with not found",
+    async (path) => {
+      const response = await app.request(path);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain("outside the portal");
+    },
+  );
+});

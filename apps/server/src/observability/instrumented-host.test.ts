@@ -1,0 +1,57 @@
+import { SoftHsmSandbox, softHsmModule } from "@open-scws/softhsm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InProcessHost } from "../pkcs11/in-process-host.js";
+import { instrumentHost, resultOf } from "./instrumented-host.js";
+import { ServiceMetrics } from "./metrics.js";
+
+async function value(metrics: ServiceMetrics, name: string, labels: Record<string, string>): Promise<number | undefined> {
+  const metric = await metrics.registry.getSingleMetric(name)?.get();
+  return metric?.values.find((sample) => Object.entries(labels).every(([key, wanted]) => String(sample.labels[key]) === wanted))?.value;
+}
+
+describe("the metrics decorator over a real SoftHSM host", () => {
+  const sandbox = SoftHsmSandbox.temporary();
+  const metrics = new ServiceMetrics(() => 0);
+  const host = instrumentHost(new InProcessHost({ moduleId: "softhsm", library: softHsmModule, maxSessionsPerToken: 2 }), metrics);
+  let slots: string[];
+  beforeAll(async () => {
+    sandbox.initToken("metrics-a");
+    sandbox.initToken("metrics-b");
+    process.env.SOFTHSM2_CONF = sandbox.confPath;
+    await host.start();
+    slots = (await host.listSlots()).filter((slot) => slot.token?.label.startsWith("metrics-")).map((slot) => slot.handle);
+  });
+  afterAll(async () => {
+    await host.stop();
+    sandbox.remove();
+  });
+
+  it("counts every method with its result, and passes results and failures through unchanged", async () => {
+    expect(host.moduleId).toBe("softhsm");
+    await expect(host.getTokenInfo(slots[0]!)).resolves.toMatchObject({ label: "metrics-a" });
+    await expect(host.getTokenInfo("ffffffff00000000")).rejects.toMatchObject({ code: 0x3 });
+    expect(await value(metrics, "scws_pkcs11_calls_total", { module: "softhsm", method: "start", result: "ok" })).toBe(1);
+    expect(await value(metrics, "scws_pkcs11_calls_total", { module: "softhsm", method: "listSlots", result: "ok" })).toBe(1);
+    expect(await value(metrics, "scws_pkcs11_calls_total", { module: "softhsm", method: "getTokenInfo", result: "ok" })).toBe(1);
+    expect(await value(metrics, "scws_pkcs11_calls_total", { module: "softhsm", method: "getTokenInfo", result: "CKR_SLOT_ID_INVALID" })).toBe(1);
+    expect(await value(metrics, "scws_pkcs11_call_duration_seconds", { module: "softhsm", method: "getTokenInfo", le: "+Inf" })).toBe(2);
+  });
+
+  it("tracks attached slots by attach and detach, across repeated attaches of one slot", async () => {
+    const [a, b] = slots as [string, string];
+    await host.attach(a);
+    await host.attach(a);
+    await host.attach(b);
+    expect(await value(metrics, "scws_pkcs11_attached_slots", { module: "softhsm" })).toBe(2);
+    await host.detach(a);
+    expect(await value(metrics, "scws_pkcs11_attached_slots", { module: "softhsm" })).toBe(2);
+    await host.detach(a);
+    await host.detach(b);
+    expect(await value(metrics, "scws_pkcs11_attached_slots", { module: "softhsm" })).toBe(0);
+  });
+
+  it("labels failures without a PKCS#11 code as error", () => {
+    expect(resultOf(new Error("cannot open shared object file"))).toBe("error");
+    expect(resultOf({ code: 0xa0 })).toBe("CKR_PIN_INCORRECT");
+  });
+});
