@@ -9,6 +9,7 @@ import { createHandlers } from "./handlers/index.js";
 import { createApp } from "./http/app.js";
 import type { Pkcs11Host } from "./pkcs11/host.js";
 import { InProcessHost } from "./pkcs11/in-process-host.js";
+import { IsolatedHost } from "./pkcs11/isolated/isolated-host.js";
 import type { Services } from "./services.js";
 import { ModuleRegistry } from "./tokens/module-registry.js";
 import { ReaderDirectory } from "./tokens/reader-directory.js";
@@ -34,7 +35,10 @@ export interface StartOptions {
 const packageVersion = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
 function hostsFor(config: ServiceConfig): Pkcs11Host[] {
-  return config.modules.map((module) => new InProcessHost({ moduleId: module.id, library: module.library, maxSessionsPerToken: module.maxSessionsPerToken }));
+  return config.modules.map((module) => {
+    const options = { moduleId: module.id, library: module.library, maxSessionsPerToken: module.maxSessionsPerToken };
+    return config.moduleIsolation === "none" ? new InProcessHost(options) : new IsolatedHost(options);
+  });
 }
 
 /** Starts the service and resolves once it listens. */
@@ -44,6 +48,9 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   for (const module of modules.all()) {
     if (module.status === "failed") logger.warn({ module: module.id, reason: module.reason }, "PKCS#11 module failed to start");
   }
+  // A restarted module process has no sessions and no logins left (see pkcs11/README.md). The token service must
+  // also drop that module's token connections and logins: to be wired in src/tokens.
+  modules.onHostRestart((restart) => logger.warn(restart, "PKCS#11 module restarted: its sessions and logins are gone"));
   const readers = new ReaderDirectory(modules);
   const services: Services = { config, version: packageVersion, modules, readers, tokens: new TokenConnections(readers) };
 

@@ -20,6 +20,11 @@ export interface ServiceConfig {
   /** The largest request body accepted, in bytes. */
   readonly bodyLimitBytes: number;
   readonly modules: readonly ModuleConfig[];
+  /**
+   * Where modules run. `process` (the default): each in a child process of its own, supervised, so that a module that
+   * crashes or hangs is restarted and the service runs on. `none`: in the service's process, for debugging a module.
+   */
+  readonly moduleIsolation: "process" | "none";
   /** The log level: fatal, error, warn, info, debug or trace. */
   readonly logLevel: string;
 }
@@ -28,6 +33,11 @@ export interface ServiceConfig {
 export const DEFAULT_PORT = 8930;
 /** SoftHSM2's module as Debian installs it: the module used when no other is configured. */
 export const SOFTHSM_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
+
+function isolationFrom(value: string | undefined): ServiceConfig["moduleIsolation"] {
+  if (value === undefined || value === "process" || value === "none") return value ?? "process";
+  throw new Error(`SCWS_MODULE_ISOLATION must be "process" or "none", not "${value}"`);
+}
 
 /** The configuration from defaults and environment variables (`SCWS_PORT`, `SCWS_PKCS11_MODULE`, ...). */
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -42,6 +52,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Ser
       .filter(Boolean),
     bodyLimitBytes: 1024 * 1024,
     modules: [{ id: env.SCWS_PKCS11_MODULE_ID ?? "softhsm", library: env.SCWS_PKCS11_MODULE ?? SOFTHSM_LIBRARY, maxSessionsPerToken: 4 }],
+    moduleIsolation: isolationFrom(env.SCWS_MODULE_ISOLATION),
     logLevel: env.SCWS_LOG_LEVEL ?? "info",
   };
 }
