@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ScwsError } from "@open-scws/errors";
 import type { ModuleOptions } from "../in-process-host.js";
-import { Batcher, type CallMessage, fromWire, HELLO, type ReplyMessage } from "./protocol.js";
+import { Batcher, type CallMessage, HELLO, type ReplyMessage, type WireError } from "./protocol.js";
 
 /** Why a host process ended without being asked to. */
 export interface ProcessLoss {
@@ -22,6 +22,8 @@ export interface ForkOptions {
   readonly env: NodeJS.ProcessEnv;
   /** The size of the process's libuv pool, where pkcs11js runs its async calls. */
   readonly threadPoolSize: number;
+  /** The process's main file; default `host-process-main` next to this file (TypeScript files run under tsx). */
+  readonly entry?: string;
 }
 
 interface PendingCall {
@@ -32,9 +34,9 @@ interface PendingCall {
 }
 
 const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-const entry = fileURLToPath(new URL(`./host-process-main${extension}`, import.meta.url));
-// Under tsx or vitest (tests, development) the entry is TypeScript and the child needs tsx's loader.
-const execArgv = extension === ".ts" ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : [];
+const defaultEntry = fileURLToPath(new URL(`./host-process-main${extension}`, import.meta.url));
+/** Node's options for an entry: a TypeScript one (development, tests under vitest) needs tsx's loader. */
+const execArgvFor = (entry: string) => (entry.endsWith(".ts") ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : []);
 
 /** The error a call fails with when its host process is lost; `restarting` once the service relies on the module. */
 function lossError(moduleId: string, loss: ProcessLoss, method: string, own: boolean, restarting: boolean): ScwsError {
@@ -48,16 +50,28 @@ function lossError(moduleId: string, loss: ProcessLoss, method: string, own: boo
   return new ScwsError(`The PKCS#11 call ${method} failed: ${reason}.`, "CKR_DEVICE_ERROR", undefined, { reason, moduleId });
 }
 
+/** The error a WireError describes: a ScwsError, a Pkcs11Error-shaped Error, or an Error of the same name. */
+function fromWire(wire: WireError): Error {
+  if (wire.name === "ScwsError") {
+    return new ScwsError(wire.message, wire.code as ScwsError["code"], wire.httpStatus, wire.customData as ScwsError["customData"]);
+  }
+  const error = wire.name === "TypeError" ? new TypeError(wire.message) : wire.name === "RangeError" ? new RangeError(wire.message) : new Error(wire.message);
+  if (wire.name === "Pkcs11Error") return Object.assign(error, { name: wire.name, code: wire.code, method: wire.method });
+  if (error.name !== wire.name) error.name = wire.name;
+  return error;
+}
+
 /** A forked host process. */
 export class HostProcess {
-  /** Resolves once the process has ended and been reaped. */
-  readonly exited: Promise<void>;
+  /** Resolves once the process has ended and been reaped, with its exit code or the signal that ended it. */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
   private readonly calls = new Map<number, PendingCall>();
   private readonly outbox: Batcher<CallMessage>;
   private readonly hello: Promise<void>;
   private nextId = 0;
   private ending = false;
+  private greeted = false;
   /** Set by the owner once the module started: losses then say the module is being restarted. */
   restartsOnLoss = false;
   private lost: ProcessLoss | undefined;
@@ -67,20 +81,31 @@ export class HostProcess {
     private readonly options: ForkOptions,
     private readonly onLoss: (process: HostProcess, loss: ProcessLoss) => void,
   ) {
+    const entry = options.entry ?? defaultEntry;
     this.child = fork(entry, [JSON.stringify(options.module)], {
       serialization: "advanced",
-      execArgv,
+      execArgv: execArgvFor(entry),
       env: { ...options.env, UV_THREADPOOL_SIZE: String(options.threadPoolSize) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    this.outbox = new Batcher((batch) => this.child.send(batch), setImmediate);
-    this.child.on("exit", (code, signal) => {
-      if (!this.ending) this.lose(signal ? { cause: "crashed", detail: signal } : { cause: "exited", detail: `exit code ${code}` });
-    });
+    // Calls made before the process listens wait for its hello (a message sent earlier would be lost).
+    this.outbox = new Batcher((batch) => {
+      if (this.greeted) this.child.send(batch);
+      else
+        void this.hello.then(
+          () => this.child.send(batch),
+          () => undefined,
+        );
+    }, setImmediate);
+    this.child.on("exit", (code, signal) => this.lose(signal ? { cause: "crashed", detail: signal } : { cause: "exited", detail: `exit code ${code}` }));
     this.child.on("error", (error) => this.lose({ cause: "crashed", detail: error.message }));
-    this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+    this.exited = new Promise((resolve) => this.child.once("exit", (code, signal) => resolve({ code, signal })));
     this.hello = new Promise((resolve, reject) => {
-      this.child.once("message", (batch: unknown[]) => (batch[0] === HELLO ? resolve() : reject(new Error("The host process did not say hello."))));
+      this.child.once("message", (batch: unknown[]) => {
+        this.greeted = batch[0] === HELLO;
+        if (this.greeted) resolve();
+        else reject(new Error("The host process did not say hello."));
+      });
       this.child.once("exit", () => reject(this.errorFor("start", false)));
     });
     this.hello.catch(() => undefined);
@@ -132,10 +157,10 @@ export class HostProcess {
   }
 
   /** Ends the process at once, without stopping the module. */
-  kill(): Promise<void> {
+  async kill(): Promise<void> {
     this.ending = true;
     this.child.kill("SIGKILL");
-    return this.exited;
+    await this.exited;
   }
 
   private answered(batch: ReplyMessage[]): void {

@@ -42,6 +42,8 @@ export interface IsolatedHostOptions extends ModuleOptions {
    * price is its memory. Default `true`.
    */
   readonly spareProcess?: boolean;
+  /** The host process's main file; default the one beside this file. Tests run a bundled copy, as a release would. */
+  readonly entry?: string;
 }
 
 /** What the service hears when the module's process was lost and replaced. */
@@ -133,10 +135,11 @@ export class IsolatedHost implements RestartingHost {
     if (this.state === "stopped") return;
     this.state = "stopped";
     clearTimeout(this.retry);
-    const serving = [this.current, this.spare].filter((process) => process !== undefined);
+    const serving = this.current;
     this.current = undefined;
     this.spare = undefined;
-    await Promise.all(serving.map((process) => process.stop(this.#timeoutFor("stop"))));
+    // The spare has no module loaded: #endAll kills it with the processes that would not stop.
+    await serving?.stop(this.#timeoutFor("stop"));
     await this.#endAll();
   }
 
@@ -171,6 +174,7 @@ export class IsolatedHost implements RestartingHost {
         module: { moduleId: this.options.moduleId, library: this.options.library, maxSessionsPerToken: this.options.maxSessionsPerToken },
         env: this.options.env?.() ?? globalThis.process.env,
         threadPoolSize: this.options.threadPoolSize ?? Math.max(16, 4 * this.options.maxSessionsPerToken),
+        entry: this.options.entry,
       },
       (lost, loss) => this.#lost(lost, loss),
     );

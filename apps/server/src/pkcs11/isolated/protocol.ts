@@ -1,6 +1,6 @@
 // The messages between the service, the host process and its lanes, and how errors cross them. Messages travel
-// in arrays (batches) so that many concurrent calls share one write and one wake-up.
-import { isPkcs11Failure, ScwsError } from "@open-scws/errors";
+// in arrays (batches) so that many concurrent calls share one write and one wake-up. The host process imports this
+// file: it stays free of imports, so that a restart loads as little as it can.
 
 /** A call of a `Pkcs11Host` method, by name, with plain-data arguments. */
 export interface CallMessage {
@@ -28,28 +28,13 @@ export type ReplyMessage =
 /** What the host process sends once it listens for calls. */
 export const HELLO = "scws-host-process-ready";
 
-/** Copies what an error says into plain data; anything else thrown becomes a plain Error. */
+/** Copies what an error says into plain data (a ScwsError, a Pkcs11Error, or any Error's name and message). */
 export function toWire(error: unknown): WireError {
-  if (error instanceof ScwsError) {
-    return { name: error.name, message: error.message, code: error.code, httpStatus: error.httpStatus, customData: error.customData };
-  }
-  if (isPkcs11Failure(error)) {
-    const { message, method } = error as { message?: string; method?: string };
-    return { name: "Pkcs11Error", message: message ?? "", code: error.code, ...(method ? { method } : {}) };
-  }
+  const { name, message, code, method, httpStatus, customData } = (error ?? {}) as Partial<WireError>;
+  if (name === "ScwsError") return { name, message: message ?? "", code, httpStatus, customData };
+  if (name === "Pkcs11Error" && typeof code === "number") return { name, message: message ?? "", code, ...(method ? { method } : {}) };
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "Error", message: String(error) };
-}
-
-/** The error a WireError describes: a ScwsError, a Pkcs11Error-shaped Error, or an Error of the same name. */
-export function fromWire(wire: WireError): Error {
-  if (wire.name === "ScwsError") {
-    return new ScwsError(wire.message, wire.code as ScwsError["code"], wire.httpStatus, wire.customData as ScwsError["customData"]);
-  }
-  const error = wire.name === "TypeError" ? new TypeError(wire.message) : wire.name === "RangeError" ? new RangeError(wire.message) : new Error(wire.message);
-  if (wire.name === "Pkcs11Error") return Object.assign(error, { name: wire.name, code: wire.code, method: wire.method });
-  if (error.name !== wire.name) error.name = wire.name;
-  return error;
 }
 
 /**
