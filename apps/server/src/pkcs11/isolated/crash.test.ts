@@ -1,7 +1,7 @@
 // A module that crashes in a call: the calls in flight fail with CKR_DEVICE_ERROR within 1 s, the host answers again
 // within 2 s (the requirement of issue 7), and the service hears of the restart.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FaultLab, faultLab, isGone, msSince, settle, slotOf } from "./fault-lab.fixture.js";
+import { ended, type FaultLab, faultLab, msSince, settle, slotOf } from "./fault-lab.fixture.js";
 import type { HostRestart, IsolatedHost } from "./isolated-host.js";
 
 const FAIL_WITHIN_MS = 1_000;
@@ -47,7 +47,7 @@ describe("a module that crashes inside a call", () => {
     expect(backAfterMs).toBeLessThan(BACK_WITHIN_MS);
     expect(label).toBe("alpha");
     expect(host.pid).not.toBe(crashedPid);
-    expect(isGone(crashedPid)).toBe(true);
+    expect(await ended(crashedPid)).toBe(true);
   });
 
   it("tells onRestart listeners why, before the failed calls' handlers run", async () => {

@@ -108,6 +108,12 @@ export function isGone(pid: number): boolean {
   }
 }
 
+/** Waits (up to 5 s) for a killed process to end and be reaped; whether it did. */
+export async function ended(pid: number): Promise<boolean> {
+  for (let waited = 0; waited < 5_000 && !isGone(pid); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  return isGone(pid);
+}
+
 /** Milliseconds since `since` (a `performance.now()` reading). */
 export function msSince(since: number): number {
   return Math.round(performance.now() - since);
