@@ -108,10 +108,20 @@ export function isGone(pid: number): boolean {
   }
 }
 
-/** Waits (up to 5 s) for a killed process to end and be reaped; whether it did. */
-export async function ended(pid: number): Promise<boolean> {
-  for (let waited = 0; waited < 5_000 && !isGone(pid); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-  return isGone(pid);
+/** Whether a process that is not our child has ended: gone, or a zombie its new parent (init) has not reaped. */
+export function hasEnded(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+}
+
+/** Waits (up to 5 s) for a process to end, by default to end and be reaped; whether it did. */
+export async function ended(pid: number, check: (pid: number) => boolean = isGone): Promise<boolean> {
+  for (let waited = 0; waited < 5_000 && !check(pid); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  return check(pid);
 }
 
 /** Milliseconds since `since` (a `performance.now()` reading). */

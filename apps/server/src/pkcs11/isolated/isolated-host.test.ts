@@ -1,6 +1,9 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InProcessHost } from "../in-process-host.js";
-import { type FaultLab, faultLab, hostProcessIds, isGone, slotOf } from "./fault-lab.fixture.js";
+import { ended, type FaultLab, faultLab, hasEnded, hostProcessIds, isGone, slotOf } from "./fault-lab.fixture.js";
 import { HostProcess } from "./host-process.js";
 import { DEFAULT_CALL_TIMEOUTS, type IsolatedHost } from "./isolated-host.js";
 
@@ -18,6 +21,13 @@ describe("an isolated PKCS#11 host", () => {
     expect(host.pid).toBeGreaterThan(0);
     expect(host.pid).not.toBe(process.pid);
     expect(hostProcessIds()).toContain(host.pid);
+  });
+
+  it("gives the host process this process's environment (SOFTHSM2_CONF, SCWS_FAULT_CONTROL) and a libuv pool sized for slow calls", () => {
+    const environment = readFileSync(`/proc/${host.pid}/environ`, "utf8").split("\0");
+    expect(environment).toEqual(
+      expect.arrayContaining([`SOFTHSM2_CONF=${lab.sandbox.confPath}`, `SCWS_FAULT_CONTROL=${lab.control.path}`, "UV_THREADPOOL_SIZE=16"]),
+    );
   });
 
   it("forwards every method an InProcessHost has, by name", () => {
@@ -127,6 +137,19 @@ describe("a module an isolated host cannot load", () => {
     await expect(host.start()).rejects.toThrow(/libmissing\.so/);
     expect(hostProcessIds()).toEqual([]);
     await expect(host.listSlots()).rejects.toMatchObject({ code: 0x190 });
+    await lab.close();
+  });
+});
+
+describe("a host process whose service died", () => {
+  it("ends by itself when the service's process dies, leaving no orphan", async () => {
+    const lab = faultLab(["alpha"]);
+    const script = fileURLToPath(new URL("./orphan-parent.fixture.ts", import.meta.url));
+    const parent = spawn(process.execPath, ["--import", "tsx", script, lab.library, lab.entry], { env: lab.env, stdio: ["ignore", "pipe", "inherit"] });
+    const hostPid = await new Promise<number>((resolve) => parent.stdout.once("data", (data: Buffer) => resolve(Number(data.toString().trim()))));
+    expect(hasEnded(hostPid)).toBe(false);
+    parent.kill("SIGKILL");
+    expect(await ended(hostPid, hasEnded)).toBe(true);
     await lab.close();
   });
 });
