@@ -98,7 +98,10 @@ export class HostProcess {
         );
     }, setImmediate);
     this.child.on("exit", (code, signal) => this.lose(signal ? { cause: "crashed", detail: signal } : { cause: "exited", detail: `exit code ${code}` }));
-    this.child.on("error", (error) => this.lose({ cause: "crashed", detail: error.message }));
+    // Once the process runs, an error is a send to a channel that closed: the exit event follows and says why.
+    this.child.on("error", (error) => {
+      if (this.child.pid === undefined) this.lose({ cause: "exited", detail: `it could not be started: ${error.message}` });
+    });
     this.exited = new Promise((resolve) => this.child.once("exit", (code, signal) => resolve({ code, signal })));
     this.hello = new Promise((resolve, reject) => {
       this.child.once("message", (batch: unknown[]) => {

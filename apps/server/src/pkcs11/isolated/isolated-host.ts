@@ -152,7 +152,12 @@ export class IsolatedHost implements RestartingHost {
 
   #call(method: string, args: unknown[]): Promise<unknown> {
     if (this.state === "ready") return this.current!.call(method, args, this.#timeoutFor(method));
-    if (this.state === "restarting") return this.replacement!.then((process) => process.call(method, args, this.#timeoutFor(method)));
+    if (this.state === "restarting") {
+      return this.replacement!.then(
+        (process) => process.call(method, args, this.#timeoutFor(method)),
+        () => Promise.reject(this.state === "down" ? this.#downError(method) : notInitialized(method)),
+      );
+    }
     if (this.state === "down") return Promise.reject(this.#downError(method));
     return Promise.reject(notInitialized(method));
   }
@@ -212,7 +217,14 @@ export class IsolatedHost implements RestartingHost {
     this.restarts += 1;
     this.#restart();
     const restart: HostRestart = { moduleId: this.moduleId, ...loss, restarts: this.restarts };
-    for (const listener of this.listeners) listener(restart);
+    for (const listener of this.listeners) {
+      try {
+        listener(restart);
+      } catch (error) {
+        // A faulty listener must not take the service down, which is what this host exists to prevent.
+        globalThis.process.emitWarning(error as Error);
+      }
+    }
   }
 
   /** Replaces the process; calls made meanwhile wait for the replacement. Failed attempts are retried, spaced out. */
@@ -235,7 +247,7 @@ export class IsolatedHost implements RestartingHost {
         this.downReason = `the PKCS#11 module could not be restarted (${(error as Error).message}); next attempt in ${wait} ms`;
         this.retry = setTimeout(() => this.#restart(), wait);
         this.retry.unref();
-        throw this.#downError("start");
+        throw error;
       },
     );
     this.replacement.catch(() => undefined);
