@@ -82,15 +82,15 @@ export async function slotOf(host: IsolatedHost, label: string): Promise<SlotHan
   return slot.handle;
 }
 
-/** The ids of this process's host processes that still exist, zombies included (from /proc). */
-export function hostProcessIds(): number[] {
+/** The ids of the host processes of `parent` (this process by default) that still exist, zombies included (from /proc). */
+export function hostProcessIds(parent = process.pid): number[] {
   return readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("host-process-main");
+        const parentPid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        return parentPid === parent && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("host-process-main");
       } catch {
         return false; // It ended while we looked.
       }

@@ -14,7 +14,14 @@ const SPARE_LANES = 1;
 const ORPHAN_GRACE_MS = 2_000;
 
 const options = JSON.parse(process.argv[2] ?? "{}") as ModuleOptions;
-const toService = new Batcher<ReplyMessage>((batch) => process.send?.(batch), setImmediate);
+
+/** Sends to the service, unless it is gone (then the disconnect handler below ends this process). */
+function send(batch: unknown[], then: () => void = () => undefined): void {
+  if (process.connected) process.send?.(batch, then);
+  else then();
+}
+
+const toService = new Batcher<ReplyMessage>((batch) => send(batch), setImmediate);
 const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 
 function laneWorker(data: LaneData): Worker {
@@ -128,8 +135,8 @@ process.on("message", (batch: CallMessage[]) => {
   for (const call of batch) {
     if (call.method === "stop") {
       stopModule().then(
-        (value) => process.send?.([{ id: call.id, ok: true, value }], () => exitProcess(0)),
-        (error: unknown) => process.send?.([{ id: call.id, ok: false, error: toWire(error) }], () => exitProcess(1)),
+        (value) => send([{ id: call.id, ok: true, value }], () => exitProcess(0)),
+        (error: unknown) => send([{ id: call.id, ok: false, error: toWire(error) }], () => exitProcess(1)),
       );
       continue;
     }
@@ -153,10 +160,13 @@ process.on("message", (batch: CallMessage[]) => {
 // must not end it before the service stops the module.
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => undefined);
 
-// Without the service (it died), close the module and end; a module that will not close is cut off.
-process.on("disconnect", () => {
+// Without the service (it died), close the module and end; a module that will not close is cut off. The service
+// may have died while this file loaded, before the handler was there to hear it.
+function orphaned(): void {
   setTimeout(() => process.kill(process.pid, "SIGKILL"), ORPHAN_GRACE_MS);
   if (!stopped) stopModule().finally(() => exitProcess(0));
-});
+}
+process.on("disconnect", orphaned);
+if (!process.connected) orphaned();
 
-process.send?.([HELLO]);
+send([HELLO]);

@@ -155,7 +155,7 @@ export class HostProcess {
     }
     this.ending = true;
     const deadline = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
-    await this.exited;
+    await this.untilExit();
     clearTimeout(deadline);
   }
 
@@ -163,6 +163,12 @@ export class HostProcess {
   async kill(): Promise<void> {
     this.ending = true;
     this.child.kill("SIGKILL");
+    await this.untilExit();
+  }
+
+  /** Waits for the exit event, keeping the event loop alive for it: the caller may have nothing else pending. */
+  private async untilExit(): Promise<void> {
+    this.holdLoop(true);
     await this.exited;
   }
 

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,6 +111,12 @@ describe("stopping an isolated host", () => {
     expect(await process.exited).toEqual({ code: 70, signal: null });
   });
 
+  it("keeps the service's event loop alive until a killed host process is reaped, even with nothing else pending", async () => {
+    const standInRun = spawnSync(process.execPath, ["--import", "tsx", standIn, "kill", lab.library, lab.entry], { env: lab.env, encoding: "utf8" });
+    expect(standInRun.stdout).toBe("ended\n");
+    expect(standInRun.status).toBe(0);
+  });
+
   it("kills a host process whose module hangs in C_Finalize once the stop timeout has passed", async () => {
     const host = lab.host({ timeouts: { methods: { stop: 500 } } });
     await host.start();
@@ -141,15 +147,21 @@ describe("a module an isolated host cannot load", () => {
   });
 });
 
+const standIn = fileURLToPath(new URL("./service-stand-in.fixture.ts", import.meta.url));
+
 describe("a host process whose service died", () => {
   it("ends by itself when the service's process dies, leaving no orphan", async () => {
     const lab = faultLab(["alpha"]);
-    const script = fileURLToPath(new URL("./orphan-parent.fixture.ts", import.meta.url));
-    const parent = spawn(process.execPath, ["--import", "tsx", script, lab.library, lab.entry], { env: lab.env, stdio: ["ignore", "pipe", "inherit"] });
+    const parent = spawn(process.execPath, ["--import", "tsx", standIn, "orphan", lab.library, lab.entry], {
+      env: lab.env,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const hostPid = await new Promise<number>((resolve) => parent.stdout.once("data", (data: Buffer) => resolve(Number(data.toString().trim()))));
-    expect(hasEnded(hostPid)).toBe(false);
+    const orphans = hostProcessIds(parent.pid);
+    expect(orphans).toContain(hostPid);
     parent.kill("SIGKILL");
-    expect(await ended(hostPid, hasEnded)).toBe(true);
+    // The module's process and the spare: each ends by itself.
+    for (const pid of orphans) expect(await ended(pid, hasEnded)).toBe(true);
     await lab.close();
   });
 });
