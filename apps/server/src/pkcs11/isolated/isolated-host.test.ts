@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { InProcessHost } from "../in-process-host.js";
 import { ended, type FaultLab, faultLab, hasEnded, hostProcessIds, isGone, slotOf } from "./fault-lab.fixture.js";
 import { HostProcess } from "./host-process.js";
@@ -139,11 +139,11 @@ describe("stopping an isolated host", () => {
 describe("a module an isolated host cannot load", () => {
   it("fails start() with the loader's reason and leaves no process behind", async () => {
     const lab = faultLab([]);
+    onTestFinished(() => lab.close());
     const host = lab.host({ library: "/nonexistent/libmissing.so" });
     await expect(host.start()).rejects.toThrow(/libmissing\.so/);
     expect(hostProcessIds()).toEqual([]);
     await expect(host.listSlots()).rejects.toMatchObject({ code: 0x190 });
-    await lab.close();
   });
 });
 
@@ -152,9 +152,13 @@ const standIn = fileURLToPath(new URL("./service-stand-in.fixture.ts", import.me
 describe("a host process whose service died", () => {
   it("ends by itself when the service's process dies, leaving no orphan", async () => {
     const lab = faultLab(["alpha"]);
+    onTestFinished(() => lab.close());
     const parent = spawn(process.execPath, ["--import", "tsx", standIn, "orphan", lab.library, lab.entry], {
       env: lab.env,
       stdio: ["ignore", "pipe", "inherit"],
+    });
+    onTestFinished(() => {
+      parent.kill("SIGKILL");
     });
     const hostPid = await new Promise<number>((resolve) => parent.stdout.once("data", (data: Buffer) => resolve(Number(data.toString().trim()))));
     const orphans = hostProcessIds(parent.pid);
@@ -162,6 +166,5 @@ describe("a host process whose service died", () => {
     parent.kill("SIGKILL");
     // The module's process and the spare: each ends by itself.
     for (const pid of orphans) expect(await ended(pid, hasEnded)).toBe(true);
-    await lab.close();
   });
 });
