@@ -112,7 +112,11 @@ describe("stopping an isolated host", () => {
   });
 
   it("keeps the service's event loop alive until a killed host process is reaped, even with nothing else pending", async () => {
-    const standInRun = spawnSync(process.execPath, ["--import", "tsx", standIn, "kill", lab.library, lab.entry], { env: lab.env, encoding: "utf8" });
+    const standInRun = spawnSync(process.execPath, ["--import", "tsx", standIn, "kill", lab.library, lab.entry], {
+      env: lab.env,
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     expect(standInRun.stdout).toBe("ended\n");
     expect(standInRun.status).toBe(0);
   });
