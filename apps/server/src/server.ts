@@ -17,6 +17,7 @@ import { createLogger } from "./observability/logger.js";
 import { ServiceMetrics } from "./observability/metrics.js";
 import type { Pkcs11Host } from "./pkcs11/host.js";
 import { InProcessHost } from "./pkcs11/in-process-host.js";
+import { IsolatedHost } from "./pkcs11/isolated/isolated-host.js";
 import type { Services } from "./services.js";
 import { ModuleRegistry } from "./tokens/module-registry.js";
 
@@ -48,7 +49,10 @@ const require = createRequire(import.meta.url);
 const packageVersion = (require("../package.json") as { version: string }).version;
 
 function hostsFor(config: ServiceConfig): Pkcs11Host[] {
-  return config.modules.map((module) => new InProcessHost({ moduleId: module.id, library: module.library, maxSessionsPerToken: module.maxSessionsPerToken }));
+  return config.modules.map((module) => {
+    const options = { moduleId: module.id, library: module.library, maxSessionsPerToken: module.maxSessionsPerToken };
+    return config.moduleIsolation === "none" ? new InProcessHost(options) : new IsolatedHost(options);
+  });
 }
 
 /** Where the built documentation portal is, if it was built. */
@@ -75,6 +79,12 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   }
   services = await buildServices({ config, version: packageVersion, modules, metrics, startedAt });
   const { events, readerWatch, tokens } = services;
+  // A restarted module process has no sessions and no logins left (pkcs11/README.md): the connections to its
+  // tokens end (they answer CKR_DEVICE_REMOVED) and their owners are told with a loginStateChanged event.
+  modules.onHostRestart((restart) => {
+    logger.warn(restart, "PKCS#11 module restarted: its sessions and logins are gone");
+    tokens.tokenLost(undefined, "moduleRestarted", restart.moduleId);
+  });
 
   let port = config.listen.port;
   let draining = false;

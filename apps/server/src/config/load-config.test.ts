@@ -43,6 +43,7 @@ const defaults: ServiceConfig = {
   pinPolicy: { maxTries: 3, soMaxTries: 3 },
   readerPollMs: 1000,
   modules: [{ id: "softhsm", library: "/usr/lib/softhsm/libsofthsm2.so", maxSessionsPerToken: 4 }],
+  moduleIsolation: "process",
   exposeTokens: [],
   applications: [],
   shutdown: { drainTimeoutMs: 10000 },

@@ -49,6 +49,11 @@ export interface ServiceConfig {
     /** How long requests in flight may take to finish once a stop is asked for. */
     readonly drainTimeoutMs: number;
   };
+  /**
+   * Where modules run. `process` (the default): each in a child process of its own, supervised, so that a module
+   * that crashes or hangs is restarted and the service runs on. `none`: in the service's process, for debugging a module.
+   */
+  readonly moduleIsolation: "process" | "none";
 }
 
 /** The port the service listens on by default. */

@@ -14,12 +14,15 @@ describe("the metrics decorator over a real SoftHSM host", () => {
   const metrics = new ServiceMetrics(() => 0);
   const host = instrumentHost(new InProcessHost({ moduleId: "softhsm", library: softHsmModule, maxSessionsPerToken: 2 }), metrics);
   let slots: string[];
+  let slotA: string;
   beforeAll(async () => {
     sandbox.initToken("metrics-a");
     sandbox.initToken("metrics-b");
     process.env.SOFTHSM2_CONF = sandbox.confPath;
     await host.start();
-    slots = (await host.listSlots()).filter((slot) => slot.token?.label.startsWith("metrics-")).map((slot) => slot.handle);
+    const listed = await host.listSlots();
+    slots = listed.filter((slot) => slot.token?.label.startsWith("metrics-")).map((slot) => slot.handle);
+    slotA = listed.find((slot) => slot.token?.label === "metrics-a")!.handle;
   });
   afterAll(async () => {
     await host.stop();
@@ -28,7 +31,7 @@ describe("the metrics decorator over a real SoftHSM host", () => {
 
   it("counts every method with its result, and passes results and failures through unchanged", async () => {
     expect(host.moduleId).toBe("softhsm");
-    await expect(host.getTokenInfo(slots[0]!)).resolves.toMatchObject({ label: "metrics-a" });
+    await expect(host.getTokenInfo(slotA)).resolves.toMatchObject({ label: "metrics-a" });
     await expect(host.getTokenInfo("ffffffff00000000")).rejects.toMatchObject({ code: 0x3 });
     expect(await value(metrics, "scws_pkcs11_calls_total", { module: "softhsm", method: "start", result: "ok" })).toBe(1);
     expect(await value(metrics, "scws_pkcs11_calls_total", { module: "softhsm", method: "listSlots", result: "ok" })).toBe(1);

@@ -25,6 +25,8 @@ export function instrumentHost(host: Pkcs11Host, metrics: ServiceMetrics): Pkcs1
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== "function" || typeof property !== "string") return value;
+      // Supervision hooks are not PKCS#11 calls: they are neither counted nor timed.
+      if (property === "onRestart") return value.bind(target);
       return async (...args: unknown[]) => {
         const labels = { module: target.moduleId, method: property };
         const stop = metrics.pkcs11Duration.startTimer(labels);

@@ -27,6 +27,11 @@ export interface ModuleOptions {
   readonly library: string;
   /** The most sessions open at once on one token. */
   readonly maxSessionsPerToken: number;
+  /**
+   * `false` when another host in this process owns the module's `C_Initialize` and `C_Finalize`: the host
+   * process runs one host per token on its own thread, all sharing one initialised module. Default `true`.
+   */
+  readonly initialize?: boolean;
 }
 
 /** PKCS#11 values after which a session cannot be used again. */
@@ -76,7 +81,7 @@ export class InProcessHost implements Pkcs11Host {
     const module = new pkcs11js.PKCS11();
     module.load(this.options.library);
     // Without OS locking, parallel async calls crash SoftHSM (PKCS#11 v3.1 section 5.4, C_Initialize).
-    module.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+    if (this.options.initialize !== false) module.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
     this.module = module;
     const info = module.C_GetInfo();
     return {
@@ -96,7 +101,7 @@ export class InProcessHost implements Pkcs11Host {
       this.closeAllSessions(module, slot);
     }
     this.attached.clear();
-    module.C_Finalize();
+    if (this.options.initialize !== false) module.C_Finalize();
     module.close();
   }
 

@@ -1,6 +1,7 @@
 // The configured PKCS#11 modules, each behind its own host, and whether each one started.
 import type { components } from "@open-scws/spec";
 import type { ModuleInfo, Pkcs11Host } from "../pkcs11/host.js";
+import { canRestart, type HostRestart } from "../pkcs11/isolated/isolated-host.js";
 
 type ModuleStatus = components["schemas"]["ModuleStatus"];
 
@@ -58,6 +59,11 @@ export class ModuleRegistry {
       if (module.reason) status.reason = module.reason;
       return status;
     });
+  }
+
+  /** Calls `listener` whenever the process of a module was lost and replaced (isolated hosts only). */
+  onHostRestart(listener: (restart: HostRestart) => void): void {
+    for (const module of this.ready()) if (canRestart(module.host)) module.host.onRestart(listener);
   }
 
   /** Stops every module that started. */
