@@ -52,6 +52,14 @@ export interface SlotInfo {
   readonly tokenError?: number;
 }
 
+/** What `C_GetMechanismInfo` says of a mechanism: key sizes in bits (bytes for some secret keys, per mechanism). */
+export interface MechanismKeySizes {
+  readonly minKeySize: number;
+  readonly maxKeySize: number;
+  /** `CK_MECHANISM_INFO.flags`. */
+  readonly flags: number;
+}
+
 /** A PKCS#11 module behind a host. Every method may reject with a Pkcs11Error-shaped `{ name, code, method }`. */
 export interface Pkcs11Host {
   /** The module's id from the configuration. */
@@ -89,4 +97,21 @@ export interface Pkcs11Host {
   setAttributes(slot: SlotHandle, object: ObjectHandle, attributes: readonly AttributeInput[]): Promise<void>;
   /** `C_DestroyObject`. */
   destroyObject(slot: SlotHandle, object: ObjectHandle): Promise<void>;
+
+  // --- Creation (issue 3, parts 4 and 5): objects, keys, a signature for certificate requests. ---
+  /** `C_CreateObject`. */
+  createObject(slot: SlotHandle, template: readonly AttributeInput[]): Promise<ObjectHandle>;
+  /** `C_GenerateKeyPair` with a mechanism that takes no parameter (CKM_RSA_PKCS_KEY_PAIR_GEN, CKM_EC_KEY_PAIR_GEN). */
+  generateKeyPair(
+    slot: SlotHandle,
+    mechanism: number,
+    publicTemplate: readonly AttributeInput[],
+    privateTemplate: readonly AttributeInput[],
+  ): Promise<{ publicKey: ObjectHandle; privateKey: ObjectHandle }>;
+  /** `C_GenerateKey` with a mechanism that takes no parameter (CKM_AES_KEY_GEN). */
+  generateKey(slot: SlotHandle, mechanism: number, template: readonly AttributeInput[]): Promise<ObjectHandle>;
+  /** `C_SignInit` and `C_Sign` in one part, with a mechanism that takes no parameter. */
+  signData(slot: SlotHandle, mechanism: number, key: ObjectHandle, data: Uint8Array): Promise<Uint8Array>;
+  /** A mechanism's key sizes, or undefined when the token does not offer it. */
+  mechanismKeySizes(slot: SlotHandle, mechanism: number): Promise<MechanismKeySizes | undefined>;
 }

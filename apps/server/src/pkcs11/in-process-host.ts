@@ -1,8 +1,9 @@
 // A Pkcs11Host that loads the module into this process through pkcs11js.
 
+import { createObject, generateKey, generateKeyPair, mechanismKeySizes, signData } from "./calls/creation.js";
 import { findObjects, getAttributes, toTemplate } from "./calls/objects.js";
 import { SlotFlag } from "./flags.js";
-import type { AttributeInput, LoginUser, ModuleInfo, ObjectHandle, Pkcs11Host, SlotHandle, SlotInfo, TokenInfo } from "./host.js";
+import type { AttributeInput, LoginUser, MechanismKeySizes, ModuleInfo, ObjectHandle, Pkcs11Host, SlotHandle, SlotInfo, TokenInfo } from "./host.js";
 import type { Handle, PKCS11 } from "./pkcs11js.js";
 import pkcs11js from "./pkcs11js.js";
 import { SessionPool } from "./session-pool.js";
@@ -172,6 +173,33 @@ export class InProcessHost implements Pkcs11Host {
 
   async destroyObject(slot: SlotHandle, object: ObjectHandle): Promise<void> {
     await this.withSession(slot, (module, session) => module.C_DestroyObject(session, hexToHandle(object)));
+  }
+
+  // --- Creation (issue 3, parts 4 and 5): objects, keys, a signature for certificate requests. ---
+
+  async createObject(slot: SlotHandle, template: readonly AttributeInput[]): Promise<ObjectHandle> {
+    return this.withSession(slot, (module, session) => createObject(module, session, template));
+  }
+
+  async generateKeyPair(
+    slot: SlotHandle,
+    mechanism: number,
+    publicTemplate: readonly AttributeInput[],
+    privateTemplate: readonly AttributeInput[],
+  ): Promise<{ publicKey: ObjectHandle; privateKey: ObjectHandle }> {
+    return this.withSession(slot, (module, session) => generateKeyPair(module, session, mechanism, publicTemplate, privateTemplate));
+  }
+
+  async generateKey(slot: SlotHandle, mechanism: number, template: readonly AttributeInput[]): Promise<ObjectHandle> {
+    return this.withSession(slot, (module, session) => generateKey(module, session, mechanism, template));
+  }
+
+  async signData(slot: SlotHandle, mechanism: number, key: ObjectHandle, data: Uint8Array): Promise<Uint8Array> {
+    return this.withSession(slot, (module, session) => signData(module, session, mechanism, hexToHandle(key), data));
+  }
+
+  async mechanismKeySizes(slot: SlotHandle, mechanism: number): Promise<MechanismKeySizes | undefined> {
+    return mechanismKeySizes(this.loaded(), hexToHandle(slot), mechanism);
   }
 
   /** Runs work on a session of an attached slot; a session the token has dropped is replaced. */
