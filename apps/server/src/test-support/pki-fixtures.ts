@@ -48,11 +48,18 @@ function credential(keyPath: string, certificatePath: string): OpensslCredential
   return { keyPath, certificatePath, certificatePem: readFileSync(certificatePath, "utf8") };
 }
 
-/** A self-signed root CA. */
-export function makeRootCa(dir: string, name: string, subject: string, algorithm?: TestKeyAlgorithm): OpensslCredential {
+/** Default extensions with the given ones in place of those of the same name. */
+function withExtensions(defaults: readonly string[], extra: readonly string[] = []): string[] {
+  const nameOf = (extension: string) => extension.slice(0, extension.indexOf("="));
+  return [...defaults.filter((extension) => !extra.some((other) => nameOf(other) === nameOf(extension))), ...extra];
+}
+
+/** A self-signed root CA; `extensions` replace the defaults of the same name. */
+export function makeRootCa(dir: string, name: string, subject: string, algorithm?: TestKeyAlgorithm, extra?: readonly string[]): OpensslCredential {
   const keyPath = makeKey(dir, name, algorithm);
   const certificatePath = join(dir, `${name}.cert.pem`);
-  const extensions = CA_EXTENSIONS.slice(0, 3).flatMap((extension) => ["-addext", extension]);
+  const defaults = CA_EXTENSIONS.filter((extension) => !extension.startsWith("authorityKeyIdentifier"));
+  const extensions = withExtensions(defaults, extra).flatMap((extension) => ["-addext", extension]);
   openssl(dir, ["req", "-x509", "-key", keyPath, "-subj", subject, "-days", "3650", "-out", certificatePath, ...extensions]);
   return credential(keyPath, certificatePath);
 }
@@ -61,21 +68,26 @@ export function makeRootCa(dir: string, name: string, subject: string, algorithm
 export interface IssueOptions {
   readonly ca?: boolean;
   readonly algorithm?: TestKeyAlgorithm;
+  /** An existing key to certify, instead of a new one. */
+  readonly keyPath?: string;
+  /** Extensions in place of the defaults of the same name, or added. */
   readonly extensions?: readonly string[];
+  /** Days of validity from now: by default 1825 for a CA and 365 for an end entity, so that they nest in a root's 3650. */
+  readonly days?: number;
   /** Validity as openssl ca dates (YYYYMMDDHHMMSSZ), for certificates that are expired or not yet valid. */
   readonly validity?: { readonly start: string; readonly end: string };
 }
 
 /** A certificate for a new key, signed by an issuer: a CA (`ca: true`) or an end entity. */
 export function issueCertificate(dir: string, issuer: OpensslCredential, name: string, subject: string, options: IssueOptions = {}): OpensslCredential {
-  const keyPath = makeKey(dir, name, options.algorithm);
+  const keyPath = options.keyPath ?? makeKey(dir, name, options.algorithm);
   const requestPath = join(dir, `${name}.csr.pem`);
   const certificatePath = join(dir, `${name}.cert.pem`);
   const extensionsPath = join(dir, `${name}.ext`);
-  writeFileSync(extensionsPath, `${[...(options.ca ? CA_EXTENSIONS : LEAF_EXTENSIONS), ...(options.extensions ?? [])].join("\n")}\n`);
+  writeFileSync(extensionsPath, `${withExtensions(options.ca ? CA_EXTENSIONS : LEAF_EXTENSIONS, options.extensions).join("\n")}\n`);
   openssl(dir, ["req", "-new", "-key", keyPath, "-subj", subject, "-out", requestPath]);
   if (!options.validity) {
-    const signing = ["-CA", issuer.certificatePath, "-CAkey", issuer.keyPath, "-CAcreateserial", "-days", "365"];
+    const signing = ["-CA", issuer.certificatePath, "-CAkey", issuer.keyPath, "-CAcreateserial", "-days", String(options.days ?? (options.ca ? 1825 : 365))];
     openssl(dir, ["x509", "-req", "-in", requestPath, ...signing, "-extfile", extensionsPath, "-out", certificatePath]);
     return credential(keyPath, certificatePath);
   }
