@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { type Logger, pino } from "pino";
 import type { ServiceConfig } from "./config/service-config.js";
+import { CreationService } from "./creation/creation-service.js";
 import { createHandlers } from "./handlers/index.js";
 import { createApp } from "./http/app.js";
 import { ObjectService } from "./objects/object-service.js";
@@ -18,6 +19,8 @@ import type { Services } from "./services.js";
 import { ModuleRegistry } from "./tokens/module-registry.js";
 import { ReaderDirectory } from "./tokens/reader-directory.js";
 import { TokenConnections } from "./tokens/token-connections.js";
+import { loadTrustAnchors } from "./trust/anchors.js";
+import { TrustService } from "./trust/trust-service.js";
 
 /** A running service. */
 export interface RunningService {
@@ -47,6 +50,7 @@ function hostsFor(config: ServiceConfig): Pkcs11Host[] {
 /** Starts the service and resolves once it listens. */
 export async function startService(config: ServiceConfig, options: StartOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? pino({ level: config.logLevel });
+  const trustAnchors = loadTrustAnchors(config.trustAnchors);
   const hosts = options.hosts ?? hostsFor(config);
   const modules = await ModuleRegistry.start(options.decorateHost ? hosts.map(options.decorateHost) : hosts);
   for (const module of modules.all()) {
@@ -56,6 +60,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   const logins = new LoginRegistry();
   const tokens = new TokenConnections(readers, logins);
   const counters = PinCounterStore.load(join(config.dataDir, "pin-counters.json"));
+  const objects = new ObjectService(logins);
   const services: Services = {
     config,
     version: packageVersion,
@@ -63,7 +68,9 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     readers,
     tokens,
     pins: new PinService(tokens, logins, counters, config.pinPolicy),
-    objects: new ObjectService(logins),
+    objects,
+    creation: new CreationService(objects),
+    trust: new TrustService(objects, trustAnchors),
   };
 
   let port = config.listen.port;

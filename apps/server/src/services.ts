@@ -1,10 +1,12 @@
 // What handlers work with: the configuration and the service's domain objects.
 import type { ServiceConfig } from "./config/service-config.js";
+import type { CreationService } from "./creation/creation-service.js";
 import type { ObjectService } from "./objects/object-service.js";
 import type { PinService } from "./pins/pin-service.js";
 import type { ModuleRegistry } from "./tokens/module-registry.js";
 import type { ReaderDirectory } from "./tokens/reader-directory.js";
 import type { TokenConnections } from "./tokens/token-connections.js";
+import type { TrustService } from "./trust/trust-service.js";
 
 /** The service's parts, shared by all handlers. */
 export interface Services {
@@ -16,4 +18,8 @@ export interface Services {
   readonly tokens: TokenConnections;
   readonly pins: PinService;
   readonly objects: ObjectService;
+  /** Key generation, imports and certificate requests. */
+  readonly creation: CreationService;
+  /** Certificate trust against the configured anchors. */
+  readonly trust: TrustService;
 }

@@ -1,4 +1,5 @@
 // The service's configuration and its defaults. Environment variables override the defaults.
+import { delimiter } from "node:path";
 
 /** One PKCS#11 module to load. */
 export interface ModuleConfig {
@@ -26,6 +27,8 @@ export interface ServiceConfig {
   readonly dataDir: string;
   /** Wrong PINs in a row that lock a PIN, counted by the service for tokens that never lock (SoftHSM). */
   readonly pinPolicy: { readonly maxTries: number; readonly soMaxTries: number };
+  /** PEM files of the certificates that getCertificateTrust trusts (`SCWS_TRUST_ANCHORS`, path-separated). */
+  readonly trustAnchors: readonly string[];
 }
 
 /** The port the service listens on by default. */
@@ -57,5 +60,6 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env): Ser
     logLevel: env.SCWS_LOG_LEVEL ?? "info",
     dataDir: env.SCWS_DATA_DIR ?? "data",
     pinPolicy: { maxTries: positiveInteger(env, "SCWS_PIN_MAX_TRIES", 3), soMaxTries: positiveInteger(env, "SCWS_SO_PIN_MAX_TRIES", 3) },
+    trustAnchors: (env.SCWS_TRUST_ANCHORS ?? "").split(delimiter).filter(Boolean),
   };
 }

@@ -5,3 +5,8 @@ export declare const logInWithPinBody: Validator;
 export declare const changePinBody: Validator;
 export declare const unblockPinBody: Validator;
 export declare const updateObjectBody: Validator;
+export declare const generateKeyBody: Validator;
+export declare const createCertificateRequestBody: Validator;
+export declare const importCertificateBody: Validator;
+export declare const createDataContainerBody: Validator;
+export declare const importPkcs12Body: Validator;

@@ -1,11 +1,13 @@
 // Every operation's handler, one module per spec tag; `satisfies Handlers` fails to compile if one is missing.
 import type { Handlers } from "../http/operation-types.js";
 import type { Services } from "../services.js";
+import { creationHandlers } from "./creation.js";
 import { objectHandlers } from "./objects.js";
 import { pinHandlers } from "./pins.js";
 import { readerHandlers } from "./readers.js";
 import { serviceHandlers } from "./service.js";
 import { tokenHandlers } from "./tokens.js";
+import { trustHandlers } from "./trust.js";
 
 /** The handlers of all operations. */
 export function createHandlers(services: Services): Handlers {
@@ -15,5 +17,7 @@ export function createHandlers(services: Services): Handlers {
     ...tokenHandlers(services),
     ...pinHandlers(services),
     ...objectHandlers(services),
+    ...creationHandlers(services),
+    ...trustHandlers(services),
   } satisfies Handlers;
 }
