@@ -2199,7 +2199,7 @@ export interface components {
              */
             password: string;
             /**
-             * @description The label of the imported key and certificate; by default the file's friendly name, else the certificate's common name.
+             * @description The label of the imported key and certificate; by default the common name of the key's certificate.
              * @example Signature key
              */
             ckLabel?: string;
