@@ -75,13 +75,18 @@ function tokenCrypto(connection: TokenConnection, signer: CsrSigner, algorithm: 
 
 const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => new Uint8Array(bytes).buffer;
 
+/** Refuses a key that is not a private key: only those sign requests. */
+export function requirePrivateKey(record: ObjectRecord): void {
+  if (record.type !== "privateKey") throw keyTypeError("/path/objectId", `it is a ${record.type}, not a private key`);
+}
+
 /** Builds and signs a certificate request with a private key on the token. */
 export async function createCertificateRequest(
   connection: TokenConnection,
   signer: CsrSigner,
   options: CertificateRequestOptions,
 ): Promise<CertificateRequest> {
-  if (signer.record.type !== "privateKey") throw keyTypeError("/path/objectId", "it is not a private key");
+  requirePrivateKey(signer.record);
   const keyAlgorithm = keyAlgorithmOf(signer.spki);
   const signatureAlgorithm = signatureAlgorithmFor(keyAlgorithm, options.signatureAlgorithm);
   const name = subjectName(options.subject);
