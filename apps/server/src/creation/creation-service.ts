@@ -10,7 +10,7 @@ import { CKA, CKO } from "../pkcs11/constants.js";
 import type { TokenConnection } from "../tokens/token-connections.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { certificateDer, ckIdOfMatchingKey, parseCertificateForImport } from "./certificates.js";
-import { createCertificateRequest, requirePrivateKey } from "./csr.js";
+import { buildCertificateRequest, requirePrivateKey, tokenSigner } from "./csr.js";
 import { generateKeys } from "./key-generation.js";
 import { keyIdOf } from "./key-ids.js";
 import { importPkcs12 } from "./pkcs12/pkcs12-import.js";
@@ -86,7 +86,7 @@ export class CreationService {
     this.objects.requireUserLogin(connection, "sign certificate requests");
     const record = await this.objects.record(connection, keyId, "key");
     requirePrivateKey(record);
-    return createCertificateRequest(connection, { record, spki: await this.publicKeyOf(connection, record) }, options);
+    return buildCertificateRequest(await this.publicKeyOf(connection, record), options, tokenSigner(connection, record.handle));
   }
 
   /** The public key of a private key: its public key object, its certificate, or its own RSA components. */

@@ -11,6 +11,7 @@ import { curveOfEcParams } from "../crypto/ec-curves.js";
 import * as x509 from "../crypto/x509.js";
 import type { ObjectRecord } from "../objects/object-record.js";
 import { CKM } from "../pkcs11/constants.js";
+import type { ObjectHandle } from "../pkcs11/host.js";
 import type { TokenConnection } from "../tokens/token-connections.js";
 import { subjectAlternativeNames, subjectName } from "./distinguished-names.js";
 
@@ -18,11 +19,11 @@ type CertificateRequestOptions = components["schemas"]["CertificateRequestOption
 type CertificateRequest = components["schemas"]["CertificateRequest"];
 type CsrSignatureAlgorithm = components["schemas"]["CsrSignatureAlgorithm"];
 
-/** The key that signs: its record on the token and its public key. */
-export interface CsrSigner {
-  readonly record: ObjectRecord;
-  readonly spki: Uint8Array;
-}
+/**
+ * Signs the encoded CertificationRequestInfo as `algorithm` says: a PKCS#1 v1.5 signature for RSA-SHA256, a raw
+ * r||s (IEEE P1363) signature for the ECDSA ones, as PKCS#11's CKM_SHA256_RSA_PKCS and CKM_ECDSA give them.
+ */
+export type RequestSigner = (algorithm: CsrSignatureAlgorithm, data: Uint8Array) => Promise<Uint8Array>;
 
 const RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
 
@@ -53,24 +54,31 @@ function signatureAlgorithmFor(keyAlgorithm: ReturnType<typeof keyAlgorithmOf>, 
   return requested ?? (keyAlgorithm.curveName === "P-256" || keyAlgorithm.curveName === "secp256k1" ? "ECDSA-SHA256" : "ECDSA-SHA384");
 }
 
-/** A WebCrypto stand-in whose only abilities are the key's SPKI and signatures by the key on the token. */
-function tokenCrypto(connection: TokenConnection, signer: CsrSigner, algorithm: CsrSignatureAlgorithm): Crypto {
+/** A WebCrypto stand-in whose only abilities are the key's SPKI and the signer's signatures. */
+function signerCrypto(spki: Uint8Array, algorithm: CsrSignatureAlgorithm, sign: RequestSigner): Crypto {
   const subtle = {
     async exportKey(format: string) {
-      if (format !== "spki") throw new Error(`the token key exports only its spki, not ${format}`);
-      return new Uint8Array(signer.spki).buffer;
+      if (format !== "spki") throw new Error(`the signing key exports only its spki, not ${format}`);
+      return new Uint8Array(spki).buffer;
     },
     async sign(_algorithm: unknown, _key: unknown, data: ArrayBuffer | ArrayBufferView) {
-      const bytes = new Uint8Array(ArrayBuffer.isView(data) ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) : data);
-      const { host } = connection.module;
-      if (algorithm === "RSA-SHA256") return toArrayBuffer(await host.signData(connection.slot, CKM.SHA256_RSA_PKCS, signer.record.handle, bytes));
-      const digest = createHash(algorithm === "ECDSA-SHA256" ? "sha256" : "sha384")
-        .update(bytes)
-        .digest();
-      return toArrayBuffer(await host.signData(connection.slot, CKM.ECDSA, signer.record.handle, digest));
+      const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+      return toArrayBuffer(await sign(algorithm, new Uint8Array(bytes)));
     },
   };
   return { subtle } as unknown as Crypto;
+}
+
+/** The signer that is a private key on a token: SoftHSM has no CKM_ECDSA_SHA256, so ECDSA hashes here first. */
+export function tokenSigner(connection: TokenConnection, key: ObjectHandle): RequestSigner {
+  const { host } = connection.module;
+  return async (algorithm, data) => {
+    if (algorithm === "RSA-SHA256") return host.signData(connection.slot, CKM.SHA256_RSA_PKCS, key, data);
+    const digest = createHash(algorithm === "ECDSA-SHA256" ? "sha256" : "sha384")
+      .update(data)
+      .digest();
+    return host.signData(connection.slot, CKM.ECDSA, key, digest);
+  };
 }
 
 const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => new Uint8Array(bytes).buffer;
@@ -80,14 +88,9 @@ export function requirePrivateKey(record: ObjectRecord): void {
   if (record.type !== "privateKey") throw keyTypeError("/path/objectId", `it is a ${record.type}, not a private key`);
 }
 
-/** Builds and signs a certificate request with a private key on the token. */
-export async function createCertificateRequest(
-  connection: TokenConnection,
-  signer: CsrSigner,
-  options: CertificateRequestOptions,
-): Promise<CertificateRequest> {
-  requirePrivateKey(signer.record);
-  const keyAlgorithm = keyAlgorithmOf(signer.spki);
+/** Builds a certificate request for a public key (SPKI) and has it signed; checks the signature before answering. */
+export async function buildCertificateRequest(spki: Uint8Array, options: CertificateRequestOptions, sign: RequestSigner): Promise<CertificateRequest> {
+  const keyAlgorithm = keyAlgorithmOf(spki);
   const signatureAlgorithm = signatureAlgorithmFor(keyAlgorithm, options.signatureAlgorithm);
   const name = subjectName(options.subject);
   const extensions = options.subjectAlternativeNames?.length ? [subjectAlternativeNames(options.subjectAlternativeNames)] : [];
@@ -99,10 +102,10 @@ export async function createCertificateRequest(
   } as unknown as CryptoKeyPair;
   const request = await x509.Pkcs10CertificateRequestGenerator.create(
     { name, extensions, keys, signingAlgorithm: { name: keyAlgorithm.name, hash } as Algorithm },
-    tokenCrypto(connection, signer, signatureAlgorithm),
+    signerCrypto(spki, signatureAlgorithm, sign),
   );
   if (!(await request.verify())) {
-    throw new ScwsError("The token's signature does not verify with the key's public key: they are not a pair.", "CKR_FUNCTION_FAILED");
+    throw new ScwsError("The key's signature does not verify with its public key: the private and public keys are not a pair.", "CKR_FUNCTION_FAILED");
   }
   return { pem: request.toString("pem"), signatureAlgorithm };
 }
