@@ -4,6 +4,7 @@ import { createObject, generateKey, generateKeyPair, mechanismKeySizes, signData
 import { findObjects, getAttributes, toTemplate } from "./calls/objects.js";
 import { SlotFlag } from "./flags.js";
 import type { AttributeInput, LoginUser, MechanismKeySizes, ModuleInfo, ObjectHandle, Pkcs11Host, SlotHandle, SlotInfo, TokenInfo } from "./host.js";
+import { asPkcs11Failure } from "./native-errors.js";
 import type { Handle, PKCS11 } from "./pkcs11js.js";
 import pkcs11js from "./pkcs11js.js";
 import { SessionPool } from "./session-pool.js";
@@ -207,7 +208,13 @@ export class InProcessHost implements Pkcs11Host {
     const module = this.loaded();
     const entry = this.attached.get(slot);
     if (!entry) return Promise.reject(Object.assign(new Error("CKR_SESSION_HANDLE_INVALID"), { name: "Pkcs11Error", code: 0xb3 }));
-    return entry.pool.use((session) => work(module, session), isSessionGone);
+    return entry.pool.use(async (session) => {
+      try {
+        return await work(module, session);
+      } catch (error) {
+        throw asPkcs11Failure(error);
+      }
+    }, isSessionGone);
   }
 
   private closeAllSessions(module: PKCS11, slot: SlotHandle): void {
