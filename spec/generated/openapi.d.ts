@@ -461,7 +461,7 @@ export interface paths {
         /**
          * Generate a key
          * @description Generates an RSA or EC key pair (`C_GenerateKeyPair`) or an AES key (`C_GenerateKey`) on the token.
-         *     Needs the caller's user login (`CKR_USER_NOT_LOGGED_IN` otherwise). Without a `ckId`, a key pair's
+         *     Needs the caller's user login (`CKR_USER_NOT_LOGGED_IN` otherwise). Without a `ckId` (or with an empty one), a key pair's
          *     `ckId` is the SHA-1 of its public key (as a certificate's subject key identifier, RFC 5280 section
          *     4.2.1.2 method 1) and an AES key's is random. A key of the same type with the same `ckId` already on
          *     the token answers `CXR_CONTAINER_EXISTS`; a size or curve the token does not offer answers
@@ -499,7 +499,8 @@ export interface paths {
          * @description Builds a PKCS#10 certificate request (RFC 2986) for a key pair on the token and signs it with the
          *     private key named in the path. The public key is read from the token's public key or certificate
          *     with the same `ckId`. Needs the caller's user login. A key that is not a private RSA or EC key, or
-         *     a signature algorithm that does not fit it, answers `CKR_KEY_TYPE_INCONSISTENT`.
+         *     a signature algorithm that does not fit it, answers `CKR_KEY_TYPE_INCONSISTENT`. A key with
+         *     `alwaysAuthenticate` answers `CKR_USER_NOT_LOGGED_IN`: this operation takes no context-specific PIN.
          */
         post: operations["createCertificateRequest"];
         delete?: never;

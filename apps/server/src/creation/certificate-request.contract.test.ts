@@ -143,6 +143,16 @@ describe("createCertificateRequest against SoftHSM, checked with openssl req", (
     }
   });
 
+  it("answers CKR_USER_NOT_LOGGED_IN for a key that needs a fresh PIN for each signature (alwaysAuthenticate)", async () => {
+    const { data } = await t.client.POST("/v1/tokens/{tokenId}/keys", {
+      params: { path: { tokenId } },
+      body: { algorithm: "EC", curve: "P-256", alwaysAuthenticate: true },
+    });
+    const { response, error } = await request(data!.privateKey!.id, { subject: "CN=Always Authenticate" });
+    expect(response.status).toBe(403);
+    expect(error).toMatchObject({ code: "CKR_USER_NOT_LOGGED_IN", customData: { pkcs11: { name: "CKR_USER_NOT_LOGGED_IN" } } });
+  });
+
   it("answers an unknown key id with CKR_KEY_HANDLE_INVALID (404)", async () => {
     const { response, error } = await request("o-000000000000000000000000", { subject: "CN=x" });
     expect(response.status).toBe(404);

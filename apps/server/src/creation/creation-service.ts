@@ -41,8 +41,7 @@ export class CreationService {
   importCertificate(connection: TokenConnection, request: ImportCertificateRequest): Promise<TokenObject> {
     return this.write(connection, "import certificates", async () => {
       const certificate = parseCertificateForImport(certificateDer(request.certificate));
-      const ckId =
-        (await ckIdOfMatchingKey(connection, certificate.spki)) ?? (request.ckId !== undefined ? ckIdBytes(request.ckId) : keyIdOf(certificate.spki));
+      const ckId = (await ckIdOfMatchingKey(connection, certificate.spki)) ?? (request.ckId ? ckIdBytes(request.ckId) : keyIdOf(certificate.spki));
       await refuseExisting(connection, CKO.CERTIFICATE, ckId, "certificate");
       const label = request.ckLabel ?? certificate.commonName ?? "Certificate";
       return tokenObjectFor(connection, await connection.module.host.createObject(connection.slot, certificateTemplate(certificate.fields, label, ckId)));

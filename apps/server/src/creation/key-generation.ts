@@ -16,7 +16,7 @@ type CreatedObjects = components["schemas"]["CreatedObjects"];
 export async function generateKeys(connection: TokenConnection, request: GenerateKeyRequest): Promise<CreatedObjects> {
   const { host } = connection.module;
   const label = request.ckLabel ?? defaultKeyLabel(request);
-  const requested = request.ckId !== undefined ? ckIdBytes(request.ckId) : undefined;
+  const requested = request.ckId ? ckIdBytes(request.ckId) : undefined;
   if (request.algorithm === "AES") {
     const ckId = requested ?? new Uint8Array(randomBytes(8));
     const plan = generationPlan(request, label, ckId);

@@ -81,7 +81,7 @@ export async function importPkcs12(connection: TokenConnection, request: ImportP
   const { key, leaf, chain } = readFile(request);
   if (key) await checkTokenTakes(connection, key);
   const { host } = connection.module;
-  const ckId = request.ckId !== undefined ? ckIdBytes(request.ckId) : key ? keyIdOf(key.spki) : new Uint8Array();
+  const ckId = request.ckId ? ckIdBytes(request.ckId) : key ? keyIdOf(key.spki) : new Uint8Array();
   const label = request.ckLabel ?? leaf?.commonName ?? "Imported key";
   if (key) {
     await refuseExisting(connection, CKO.PRIVATE_KEY, ckId, "private key");
