@@ -744,6 +744,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tokens/{tokenId}/objects/{objectId}/trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Check a certificate's trust
+         * @description `Certificate.getTrust()`: builds the certificate's chain from the certificates on the token and the
+         *     service's configured trust anchors (`SCWS_TRUST_ANCHORS`), and checks it now. The answer is `ok` or
+         *     the SCWS reasons it fails; it is an answer, not an error, either way. Revocation is not checked.
+         *     An object that is not an X.509 certificate answers `CKR_ARGUMENTS_BAD`.
+         */
+        get: operations["getCertificateTrust"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate a key
+         * @description Generates an RSA or EC key pair (`C_GenerateKeyPair`) or an AES key (`C_GenerateKey`) on the token.
+         *     Needs the caller's user login (`CKR_USER_NOT_LOGGED_IN` otherwise). Without a `ckId` (or with an empty one), a key pair's
+         *     `ckId` is the SHA-1 of its public key (as a certificate's subject key identifier, RFC 5280 section
+         *     4.2.1.2 method 1) and an AES key's is random. A key of the same type with the same `ckId` already on
+         *     the token answers `CXR_CONTAINER_EXISTS`; a size or curve the token does not offer answers
+         *     `CKR_KEY_SIZE_RANGE`, `CKR_CURVE_NOT_SUPPORTED` or `CKR_MECHANISM_INVALID`.
+         */
+        post: operations["generateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/keys/{objectId}/csr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a certificate request
+         * @description Builds a PKCS#10 certificate request (RFC 2986) for a key pair on the token and signs it with the
+         *     private key named in the path. The public key is read from the token's public key or certificate
+         *     with the same `ckId`. Needs the caller's user login. A key that is not a private RSA or EC key, or
+         *     a signature algorithm that does not fit it, answers `CKR_KEY_TYPE_INCONSISTENT`. A key with
+         *     `alwaysAuthenticate` answers `CKR_USER_NOT_LOGGED_IN`: this operation takes no context-specific PIN.
+         */
+        post: operations["createCertificateRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a certificate
+         * @description Writes an X.509 certificate (PEM or base64 DER) to the token, with `CKA_SUBJECT`, `CKA_ISSUER` and
+         *     `CKA_SERIAL_NUMBER` from the certificate and the `ckId` of its key when the key is on the token.
+         *     Needs the caller's user login. A value that is not a certificate answers `MWR_IMPORT_FILE_INVALID`;
+         *     a certificate with the same `ckId` already on the token answers `CXR_CONTAINER_EXISTS`.
+         */
+        post: operations["importCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/data-containers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a data container
+         * @description Creates a data container (`CKO_DATA`) with a label, an application name and a value, public or
+         *     private to the PIN. Needs the caller's user login. A container with the same label and application
+         *     answers `CXR_CONTAINER_EXISTS`.
+         */
+        post: operations["createDataContainer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/pkcs12": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a PKCS#12 file
+         * @description Imports the private key of a PKCS#12 file (as a private key and its public key), its certificate
+         *     and the rest of its certificate chain. Needs the caller's user login. A file that cannot be read
+         *     answers `MWR_IMPORT_FILE_INVALID` (also when its key derivations ask for more than 1,000,000
+         *     iterations in all); a wrong password `MWR_IMPORT_PASSWORD_INVALID`; a key the service or token
+         *     cannot hold (DSA, EdDSA, a curve other than P-256, P-384, P-521 and secp256k1, or a type without
+         *     a signing mechanism on the token) `MWR_IMPORT_KEY_TYPE_UNSUPPORTED`; a key size outside the
+         *     token's range for its signing mechanism `MWR_IMPORT_KEY_LENGTH_UNSUPPORTED`; a key with the same
+         *     `ckId` already on the token `CXR_CONTAINER_EXISTS`. Nothing is left on the token when the import
+         *     fails.
+         */
+        post: operations["importPkcs12"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -751,11 +942,13 @@ export interface components {
         /**
          * Capability
          * @description A feature group this service offers. A client checks for a capability before it relies on the
-         *     operations that belong to it.
+         *     operations that belong to it. `keyGeneration`: generating keys and certificate requests;
+         *     `import`: writing certificates, data containers and PKCS#12 files to tokens; `trust`: certificate
+         *     trust against the configured trust anchors.
          * @example readers
          * @enum {string}
          */
-        Capability: "readers" | "tokens" | "pins" | "objects" | "cryptography" | "events";
+        Capability: "readers" | "tokens" | "pins" | "objects" | "cryptography" | "events" | "keyGeneration" | "import" | "trust";
         /**
          * Version
          * @description A version number as major.minor, as PKCS#11 reports hardware, firmware and library versions.
@@ -2444,6 +2637,484 @@ export interface components {
              */
             modules: components["schemas"]["ModuleStatus"][];
         };
+        /**
+         * TrustFailureReason
+         * @description Why a certificate is not trusted, with the names SCWS uses (after Windows' `CERT_TRUST_*` flags).
+         *     This service reports:
+         *     `notTimeValid` (a certificate of the chain is expired or not yet valid),
+         *     `notTimeNested` (a certificate's validity is not within its issuer's),
+         *     `signatureInvalid` (a signature of the chain does not verify),
+         *     `invalidUsage` (an issuer's key usage does not allow certificate signing),
+         *     `untrustedRoot` (the chain ends in a self-signed certificate that is not a configured trust anchor),
+         *     `partialChain` (the issuer of a certificate is neither on the token nor a trust anchor),
+         *     `cyclicChain` (issuers lead back to a certificate already in the chain),
+         *     `invalidBasicConstraints` (an issuer is not a CA, or its path length constraint is exceeded) and
+         *     `notSupportedCriticalExtension` (a certificate has a critical extension the service does not know).
+         *     The service checks no revocation: it fetches no CRL and asks no OCSP responder, so `revoked`,
+         *     `revocationStatusUnknown` and `revocationOffline` are never reported (see
+         *     `CertificateTrust.revocationChecked`). It checks no name or policy constraints and no certificate
+         *     trust lists either; the other names are listed for compatibility with SCWS.
+         * @example untrustedRoot
+         * @enum {string}
+         */
+        TrustFailureReason: "notTimeValid" | "notTimeNested" | "revoked" | "revocationStatusUnknown" | "revocationOffline" | "signatureInvalid" | "invalidUsage" | "untrustedRoot" | "cyclicChain" | "partialChain" | "ctlNotTimeValid" | "ctlSignatureInvalid" | "ctlInvalidUsage" | "invalidExtension" | "invalidPolicyConstraints" | "invalidBasicConstraints" | "invalidNameConstraints" | "unsupportedNameConstraint" | "undefinedNameConstraint" | "forbiddenNameConstraint" | "excludedNameConstraint" | "noIssuanceChainPolicy" | "notSupportedCriticalExtension" | "unknown";
+        /**
+         * CertPathEntry
+         * @description One certificate of a built chain: the id of its object when it is on the token, otherwise its PEM
+         *     (a configured trust anchor).
+         * @example {
+         *       "subject": "CN=Alice Martin, O=Example, C=FR",
+         *       "objectId": "o-3f2a9c1b7d4e5f60718293a4",
+         *       "trustAnchor": false
+         *     }
+         */
+        CertPathEntry: {
+            /**
+             * @description The certificate's subject, as the certificate details show it.
+             * @example CN=Example Issuing CA, O=Example, C=FR
+             */
+            subject: string;
+            objectId?: components["schemas"]["ObjectId"];
+            /**
+             * @description The certificate as PEM, when it is not on the token.
+             * @example -----BEGIN CERTIFICATE-----
+             *     MIIB...
+             *     -----END CERTIFICATE-----
+             */
+            pem?: string;
+            /**
+             * @description Whether this certificate is one of the service's configured trust anchors.
+             * @example false
+             */
+            trustAnchor?: boolean;
+        } & (unknown | unknown);
+        /**
+         * CertificateTrust
+         * @description `Certificate.getTrust()`: whether the certificate chains to a trust anchor the service is configured
+         *     with, through certificates on the token, with every signature, validity period, basic constraint and
+         *     key usage checked at the time of the request.
+         * @example {
+         *       "trustStatus": "ok",
+         *       "usages": [
+         *         {
+         *           "oid": "1.3.6.1.5.5.7.3.2",
+         *           "shortName": "clientAuth",
+         *           "longName": "TLS Web Client Authentication"
+         *         }
+         *       ],
+         *       "certPath": [
+         *         {
+         *           "subject": "CN=Alice Martin, O=Example, C=FR",
+         *           "objectId": "o-3f2a9c1b7d4e5f60718293a4",
+         *           "trustAnchor": false
+         *         },
+         *         {
+         *           "subject": "CN=Example Root CA, O=Example, C=FR",
+         *           "pem": "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n",
+         *           "trustAnchor": true
+         *         }
+         *       ],
+         *       "revocationChecked": false
+         *     }
+         */
+        CertificateTrust: {
+            /**
+             * @description The string `ok`, or the reasons the certificate is not trusted.
+             * @example ok
+             */
+            trustStatus: "ok" | components["schemas"]["TrustFailureReason"][];
+            /**
+             * @description The extended key usages the chain allows for the certificate (its own, less those an issuer
+             *     restricts); empty when the certificate names none.
+             * @example [
+             *       {
+             *         "oid": "1.3.6.1.5.5.7.3.2",
+             *         "shortName": "clientAuth",
+             *         "longName": "TLS Web Client Authentication"
+             *       }
+             *     ]
+             */
+            usages: components["schemas"]["ExtendedKeyUsage"][];
+            /**
+             * @description The chain built, from the certificate itself to the last issuer found.
+             * @example [
+             *       {
+             *         "subject": "CN=Alice Martin, O=Example, C=FR",
+             *         "objectId": "o-3f2a9c1b7d4e5f60718293a4",
+             *         "trustAnchor": false
+             *       }
+             *     ]
+             */
+            certPath: components["schemas"]["CertPathEntry"][];
+            /**
+             * @description Always false. The service works offline and checks no CRL or OCSP, so `ok` says nothing about revocation.
+             * @example false
+             * @constant
+             */
+            revocationChecked: false;
+        };
+        /**
+         * EcCurve
+         * @description A named elliptic curve the service can generate keys on: NIST P-256 (secp256r1), P-384 (secp384r1)
+         *     and P-521 (secp521r1), as RFC 5480 names them.
+         * @example P-256
+         * @enum {string}
+         */
+        EcCurve: "P-256" | "P-384" | "P-521";
+        /**
+         * RequestedKeyUsage
+         * @description What a new key may do, by pairs of PKCS#11 attributes: `sign` sets `CKA_SIGN` on the private (or
+         *     secret) key and `CKA_VERIFY` on the public key; `encrypt` sets `CKA_DECRYPT` and `CKA_ENCRYPT`;
+         *     `wrap` sets `CKA_UNWRAP` and `CKA_WRAP`; `derive` sets `CKA_DERIVE`. An omitted flag takes the
+         *     algorithm's default: RSA signs and encrypts, EC signs, AES encrypts. EC keys cannot encrypt or wrap
+         *     and RSA keys cannot derive: asking for it answers `CKR_TEMPLATE_INCONSISTENT`.
+         * @example {
+         *       "sign": true,
+         *       "encrypt": false
+         *     }
+         */
+        RequestedKeyUsage: {
+            /**
+             * @description Sign with the private or secret key, verify with the public or secret key.
+             * @example true
+             */
+            sign?: boolean;
+            /**
+             * @description Encrypt with the public or secret key, decrypt with the private or secret key.
+             * @example false
+             */
+            encrypt?: boolean;
+            /**
+             * @description Wrap other keys with the public or secret key, unwrap with the private or secret key.
+             * @example false
+             */
+            wrap?: boolean;
+            /**
+             * @description Derive keys (ECDH for EC keys, key derivation for AES keys).
+             * @example false
+             */
+            derive?: boolean;
+        };
+        /**
+         * GenerateKeyRequest
+         * @description A key to generate on the token: an RSA or EC key pair (`C_GenerateKeyPair`) or an AES key
+         *     (`C_GenerateKey`). `sizeBits` is required for RSA (2048 to 4096) and AES (128, 192 or 256) and
+         *     `curve` for EC; a member that does not fit the algorithm answers `CKR_ARGUMENTS_BAD` naming it.
+         *     Private and secret keys are private to the PIN, sensitive and not extractable unless asked
+         *     otherwise.
+         * @example {
+         *       "algorithm": "EC",
+         *       "curve": "P-256",
+         *       "ckLabel": "Signature key 2026",
+         *       "usage": {
+         *         "sign": true
+         *       }
+         *     }
+         */
+        GenerateKeyRequest: {
+            /**
+             * @description The key's algorithm.
+             * @example EC
+             * @enum {string}
+             */
+            algorithm: "RSA" | "EC" | "AES";
+            /**
+             * @description The RSA modulus length (2048 to 4096, a multiple of 8) or the AES key length (128, 192 or 256).
+             * @example 2048
+             */
+            sizeBits?: number;
+            curve?: components["schemas"]["EcCurve"];
+            /**
+             * @description The new keys' `CKA_LABEL`; by default the algorithm and size, such as `EC P-256`.
+             * @example Signature key 2026
+             */
+            ckLabel?: string;
+            ckId?: components["schemas"]["CkId"];
+            usage?: components["schemas"]["RequestedKeyUsage"];
+            /**
+             * @description For key pairs, whether each use of the private key needs a fresh PIN (`CKA_ALWAYS_AUTHENTICATE`).
+             * @default false
+             * @example false
+             */
+            alwaysAuthenticate?: boolean;
+            /**
+             * @description Whether the private or secret key's value is secret to the token (`CKA_SENSITIVE`).
+             * @default true
+             * @example true
+             */
+            sensitive?: boolean;
+            /**
+             * @description Whether the private or secret key may leave the token wrapped (`CKA_EXTRACTABLE`).
+             * @default false
+             * @example false
+             */
+            extractable?: boolean;
+        };
+        /**
+         * CreatedObjects
+         * @description The objects a generation or import made on the token, with ids valid in this token connection.
+         *     Only the members that apply are present.
+         * @example {
+         *       "privateKey": {
+         *         "id": "o-3f2a9c1b7d4e5f60718293a4",
+         *         "type": "privateKey",
+         *         "ckId": "4a1f09c2",
+         *         "ckLabel": "EC P-256",
+         *         "private": true,
+         *         "modifiable": true,
+         *         "pinNumber": 0,
+         *         "algorithmName": "ECDSA",
+         *         "alwaysAuthenticate": false,
+         *         "partialHash": false
+         *       },
+         *       "publicKey": {
+         *         "id": "o-9d8c7b6a5f4e3d2c1b0a9f8e",
+         *         "type": "publicKey",
+         *         "ckId": "4a1f09c2",
+         *         "ckLabel": "EC P-256",
+         *         "private": false,
+         *         "modifiable": true,
+         *         "pinNumber": 0,
+         *         "algorithmName": "ECDSA",
+         *         "partialHash": false
+         *       }
+         *     }
+         */
+        CreatedObjects: {
+            privateKey?: components["schemas"]["TokenObject"];
+            publicKey?: components["schemas"]["TokenObject"];
+            secretKey?: components["schemas"]["TokenObject"];
+            certificate?: components["schemas"]["TokenObject"];
+            /**
+             * @description For PKCS#12 imports, the file's other certificates (its certification chain). A certificate
+             *     that was already on the token is not written again: its existing object is listed.
+             * @example []
+             */
+            chain?: components["schemas"]["TokenObject"][];
+        };
+        /**
+         * SubjectFields
+         * @description A distinguished name by its usual attributes. They are encoded in the order C, ST, L, O, OU, CN,
+         *     emailAddress (the first one is the outermost RDN); at least one is required.
+         * @example {
+         *       "commonName": "Alice Martin",
+         *       "organization": "Example",
+         *       "country": "FR"
+         *     }
+         */
+        SubjectFields: {
+            /**
+             * @description The country (C), as an ISO 3166 two-letter code.
+             * @example FR
+             */
+            country?: string;
+            /**
+             * @description The state or province (ST).
+             * @example Ile-de-France
+             */
+            stateOrProvince?: string;
+            /**
+             * @description The locality (L).
+             * @example Paris
+             */
+            locality?: string;
+            /**
+             * @description The organization (O).
+             * @example Example
+             */
+            organization?: string;
+            /**
+             * @description The organizational unit (OU).
+             * @example Signing
+             */
+            organizationalUnit?: string;
+            /**
+             * @description The common name (CN).
+             * @example Alice Martin
+             */
+            commonName?: string;
+            /**
+             * Format: email
+             * @description The PKCS#9 e-mail address attribute (E); prefer an `email` subject alternative name.
+             * @example alice@example.com
+             */
+            emailAddress?: string;
+        };
+        /**
+         * SubjectAlternativeName
+         * @description One subject alternative name (RFC 5280 section 4.2.1.6) to request.
+         * @example {
+         *       "type": "email",
+         *       "value": "alice@example.com"
+         *     }
+         */
+        SubjectAlternativeName: {
+            /**
+             * @description The kind of name - a DNS name, an e-mail address, an IPv4 or IPv6 address, or a URI.
+             * @example email
+             * @enum {string}
+             */
+            type: "dns" | "email" | "ip" | "uri";
+            /**
+             * @description The name.
+             * @example alice@example.com
+             */
+            value: string;
+        };
+        /**
+         * CsrSignatureAlgorithm
+         * @description How a certificate request is signed: RSA PKCS#1 v1.5 with SHA-256 (`CKM_SHA256_RSA_PKCS`), or ECDSA
+         *     with SHA-256 or SHA-384 (hashed by the service, then signed with `CKM_ECDSA`, which every token with
+         *     EC keys offers).
+         * @example ECDSA-SHA256
+         * @enum {string}
+         */
+        CsrSignatureAlgorithm: "RSA-SHA256" | "ECDSA-SHA256" | "ECDSA-SHA384";
+        /**
+         * CertificateRequestOptions
+         * @description What to put in a PKCS#10 certificate request (RFC 2986) signed by a private key on the token. The
+         *     subject is an RFC 4514 string (whose first RDN is the most specific, such as
+         *     `CN=Alice Martin,O=Example,C=FR`) or structured fields. The signature algorithm defaults to
+         *     RSA-SHA256 for RSA keys, ECDSA-SHA256 for P-256 keys and ECDSA-SHA384 for larger curves.
+         * @example {
+         *       "subject": "CN=Alice Martin,O=Example,C=FR",
+         *       "subjectAlternativeNames": [
+         *         {
+         *           "type": "email",
+         *           "value": "alice@example.com"
+         *         }
+         *       ]
+         *     }
+         */
+        CertificateRequestOptions: {
+            /**
+             * @description The requested subject, as an RFC 4514 string or as fields.
+             * @example CN=Alice Martin,O=Example,C=FR
+             */
+            subject: string | components["schemas"]["SubjectFields"];
+            /**
+             * @description Subject alternative names, sent in a PKCS#9 extensionRequest attribute.
+             * @example [
+             *       {
+             *         "type": "email",
+             *         "value": "alice@example.com"
+             *       }
+             *     ]
+             */
+            subjectAlternativeNames?: components["schemas"]["SubjectAlternativeName"][];
+            signatureAlgorithm?: components["schemas"]["CsrSignatureAlgorithm"];
+        };
+        /**
+         * CertificateRequest
+         * @description A PKCS#10 certificate request, signed by the key on the token.
+         * @example {
+         *       "pem": "-----BEGIN CERTIFICATE REQUEST-----\nMIIB...\n-----END CERTIFICATE REQUEST-----\n",
+         *       "signatureAlgorithm": "ECDSA-SHA256"
+         *     }
+         */
+        CertificateRequest: {
+            /**
+             * @description The request, PEM-encoded (`-----BEGIN CERTIFICATE REQUEST-----`).
+             * @example -----BEGIN CERTIFICATE REQUEST-----
+             *     MIIB...
+             *     -----END CERTIFICATE REQUEST-----
+             */
+            pem: string;
+            signatureAlgorithm: components["schemas"]["CsrSignatureAlgorithm"];
+        };
+        /**
+         * CertificateValue
+         * @description An X.509 certificate, as PEM text or as base64 of its DER encoding.
+         * @example -----BEGIN CERTIFICATE-----
+         *     MIIB...
+         *     -----END CERTIFICATE-----
+         */
+        CertificateValue: string;
+        /**
+         * ImportCertificateRequest
+         * @description An X.509 certificate to write to the token. Its `CKA_SUBJECT`, `CKA_ISSUER` and
+         *     `CKA_SERIAL_NUMBER` are taken from the certificate. Its `ckId` is the one of the key on the token
+         *     whose public key is the certificate's; when no such key is there, the `ckId` given here, or else the
+         *     SHA-1 of the certificate's public key (RFC 5280 section 4.2.1.2, method 1).
+         * @example {
+         *       "certificate": "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n",
+         *       "ckLabel": "Signature certificate"
+         *     }
+         */
+        ImportCertificateRequest: {
+            certificate: components["schemas"]["CertificateValue"];
+            /**
+             * @description The certificate's `CKA_LABEL`; by default the common name of its subject.
+             * @example Signature certificate
+             */
+            ckLabel?: string;
+            ckId?: components["schemas"]["CkId"];
+        };
+        /**
+         * CreateDataContainerRequest
+         * @description A data container (`CKO_DATA` object) to create. A container with the same label and application
+         *     already on the token answers `CXR_CONTAINER_EXISTS`.
+         * @example {
+         *       "ckLabel": "settings",
+         *       "application": "open-scws-demo",
+         *       "value": "aGVsbG8=",
+         *       "private": false
+         *     }
+         */
+        CreateDataContainerRequest: {
+            /**
+             * @description The container's `CKA_LABEL`.
+             * @example settings
+             */
+            ckLabel: string;
+            /**
+             * @description The application that manages the container (`CKA_APPLICATION`).
+             * @example open-scws-demo
+             */
+            application?: string;
+            /**
+             * Format: byte
+             * @description The container's contents (`CKA_VALUE`), base64.
+             * @example aGVsbG8=
+             */
+            value: string;
+            /**
+             * @description Whether only a caller logged in with the PIN may read it (`CKA_PRIVATE`).
+             * @default false
+             * @example false
+             */
+            private?: boolean;
+        };
+        /**
+         * ImportPkcs12Request
+         * @description A PKCS#12 (PFX) file to import: its private key, its certificate and the rest of its certificate
+         *     chain. Files made by OpenSSL 3 by default (PBES2 with AES-256-CBC and PBKDF2-HMAC-SHA256, SHA-256
+         *     MAC) and legacy ones (3DES and RC2-40 with SHA-1 MAC) are read. A file holds at most one private
+         *     key, RSA or EC on P-256, P-384, P-521 or secp256k1. The password is never logged nor echoed.
+         * @example {
+         *       "file": "MIIKQQIBAzCCCfcGCSqGSIb3DQEHAaCCCegEggnk",
+         *       "password": "correct horse battery staple"
+         *     }
+         */
+        ImportPkcs12Request: {
+            /**
+             * Format: byte
+             * @description The PKCS#12 file, base64.
+             * @example MIIKQQIBAzCCCfcGCSqGSIb3DQEHAaCCCegEggnk
+             */
+            file: string;
+            /**
+             * @description The file's password (may be empty for a file without one). Never logged or echoed.
+             * @example correct horse battery staple
+             */
+            password: string;
+            /**
+             * @description The label of the imported key and certificate; by default the common name of the key's certificate.
+             * @example Signature key
+             */
+            ckLabel?: string;
+            ckId?: components["schemas"]["CkId"];
+        };
     };
     responses: {
         /** @description The request does not match the API (a missing or malformed field, a value out of range), or the token refused its data as malformed. customData.field names the offending input. */
@@ -2696,6 +3367,25 @@ export interface components {
                  *           }
                  *         ]
                  *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The token has no room left for the object (CKR_DEVICE_MEMORY). Delete objects from it, or use another token. */
+        InsufficientStorage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#CKR_DEVICE_MEMORY",
+                 *       "title": "Token memory full",
+                 *       "status": 507,
+                 *       "detail": "Token memory full (the token answered CKR_DEVICE_MEMORY in C_CreateObject).",
+                 *       "code": "CKR_DEVICE_MEMORY",
+                 *       "customData": {}
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -3826,6 +4516,259 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             421: components["responses"]["MisdirectedRequest"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    getCertificateTrust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trust status, usages and chain. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateTrust"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    generateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new key pair (`privateKey` and `publicKey`) or secret key (`secretKey`). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedObjects"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    createCertificateRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateRequestOptions"];
+            };
+        };
+        responses: {
+            /** @description The signed certificate request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    importCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportCertificateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new certificate object. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    createDataContainer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDataContainerRequest"];
+            };
+        };
+        responses: {
+            /** @description The new data container. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    importPkcs12: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportPkcs12Request"];
+            };
+        };
+        responses: {
+            /** @description The imported objects. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedObjects"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
 }

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import type { ServiceConfig } from "./config/service-config.js";
 import { slotFilterFor } from "./config/token-filter.js";
+import { CreationService } from "./creation/creation-service.js";
 import { EventHub } from "./events/event-hub.js";
 import { ReaderWatch } from "./events/reader-watch.js";
 import { CipherService } from "./keys/cipher-service.js";
@@ -17,6 +18,7 @@ import type { Services } from "./services.js";
 import type { ModuleRegistry } from "./tokens/module-registry.js";
 import { ReaderDirectory } from "./tokens/reader-directory.js";
 import { TokenConnections } from "./tokens/token-connections.js";
+import { TrustService } from "./trust/trust-service.js";
 
 /** What the rest of the service needs to know at start. */
 export interface ServiceParts {
@@ -28,7 +30,7 @@ export interface ServiceParts {
 }
 
 /** The domain objects, wired together; the reader watch has its first listing. */
-export async function buildServices(parts: ServiceParts): Promise<Services> {
+export async function buildServices(parts: ServiceParts, trustAnchors: readonly Uint8Array[]): Promise<Services> {
   const { config, modules } = parts;
   const readers = new ReaderDirectory(modules, slotFilterFor(config));
   const logins = new LoginRegistry();
@@ -50,5 +52,7 @@ export async function buildServices(parts: ServiceParts): Promise<Services> {
     tokenCrypto: new TokenCrypto(mechanisms),
     events,
     readerWatch,
+    creation: new CreationService(objects),
+    trust: new TrustService(objects, trustAnchors),
   };
 }

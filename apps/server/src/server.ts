@@ -10,6 +10,7 @@ import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { buildServices } from "./build-services.js";
 import type { ServiceConfig } from "./config/service-config.js";
+import { CreationService } from "./creation/creation-service.js";
 import { createHandlers } from "./handlers/index.js";
 import { createApp } from "./http/app.js";
 import { instrumentHost } from "./observability/instrumented-host.js";
@@ -20,6 +21,7 @@ import { InProcessHost } from "./pkcs11/in-process-host.js";
 import { IsolatedHost } from "./pkcs11/isolated/isolated-host.js";
 import type { Services } from "./services.js";
 import { ModuleRegistry } from "./tokens/module-registry.js";
+import { loadTrustAnchors } from "./trust/anchors.js";
 
 /** A running service. */
 export interface RunningService {
@@ -69,6 +71,8 @@ export function defaultDocsDir(): string | undefined {
 export async function startService(config: ServiceConfig, options: StartOptions = {}): Promise<RunningService> {
   const startedAt = performance.now();
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Unreadable trust anchors stop the start before any module loads: the operator named them on purpose.
+  const trustAnchors = loadTrustAnchors(config.trustAnchors);
   let services: Services | undefined;
   const metrics = new ServiceMetrics(() => services?.tokens.size ?? 0);
   const decorate = options.decorateHost ?? ((host: Pkcs11Host) => host);
@@ -77,7 +81,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     metrics.moduleReady.set({ module: module.id }, module.status === "ready" ? 1 : 0);
     if (module.status === "failed") logger.warn({ module: module.id, reason: module.reason }, "PKCS#11 module failed to start");
   }
-  services = await buildServices({ config, version: packageVersion, modules, metrics, startedAt });
+  services = await buildServices({ config, version: packageVersion, modules, metrics, startedAt }, trustAnchors);
   const { events, readerWatch, tokens } = services;
   // A restarted module process has no sessions and no logins left (pkcs11/README.md): the connections to its
   // tokens end (they answer CKR_DEVICE_REMOVED) and their owners are told with a loginStateChanged event.

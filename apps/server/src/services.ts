@@ -1,5 +1,6 @@
 // What handlers work with: the configuration and the service's domain objects.
 import type { ServiceConfig } from "./config/service-config.js";
+import type { CreationService } from "./creation/creation-service.js";
 import type { EventHub } from "./events/event-hub.js";
 import type { ReaderWatch } from "./events/reader-watch.js";
 import type { CipherService } from "./keys/cipher-service.js";
@@ -11,6 +12,7 @@ import type { PinService } from "./pins/pin-service.js";
 import type { ModuleRegistry } from "./tokens/module-registry.js";
 import type { ReaderDirectory } from "./tokens/reader-directory.js";
 import type { TokenConnections } from "./tokens/token-connections.js";
+import type { TrustService } from "./trust/trust-service.js";
 
 /** The service's parts, shared by all handlers. */
 export interface Services {
@@ -30,4 +32,8 @@ export interface Services {
   readonly metrics: ServiceMetrics;
   /** When the service started, from `performance.now()`. */
   readonly startedAt: number;
+  /** Key generation, imports and certificate requests. */
+  readonly creation: CreationService;
+  /** Certificate trust against the configured anchors. */
+  readonly trust: TrustService;
 }

@@ -1,5 +1,6 @@
 // SCWS_* environment variables over the configuration file: which option each one sets comes from the
 // schema's `x-env` annotations, so the schema documents them and this file only converts strings.
+import { delimiter } from "node:path";
 import { serviceConfigSchema } from "@open-scws/spec";
 import { moduleNameOf } from "./pkcs11-uri.js";
 import { SOFTHSM_LIBRARY } from "./service-config.js";
@@ -45,7 +46,9 @@ function valueFor(option: EnvironmentOption, text: string, env: NodeJS.ProcessEn
     case "integer":
       return /^-?\d+$/.test(text.trim()) ? Number(text) : text;
     case "array":
-      // Host names are listed with commas; URIs may contain commas, so they are separated by white space.
+      // Host names are listed with commas; URIs may contain commas, so they are separated by white space;
+      // file paths, by the system's path delimiter, as in PATH.
+      if (option.variable === "SCWS_TRUST_ANCHORS") return text.split(delimiter).filter(Boolean);
       return text
         .split(option.variable === "SCWS_EXPOSE_TOKENS" ? /\s+/ : /[\s,]+/)
         .map((item) => item.trim())

@@ -46,6 +46,7 @@ const defaults: ServiceConfig = {
   moduleIsolation: "process",
   exposeTokens: [],
   applications: [],
+  trustAnchors: [],
   shutdown: { drainTimeoutMs: 10000 },
 };
 

@@ -54,6 +54,8 @@ export interface ServiceConfig {
    * that crashes or hangs is restarted and the service runs on. `none`: in the service's process, for debugging a module.
    */
   readonly moduleIsolation: "process" | "none";
+  /** PEM files of the certificates that getCertificateTrust trusts. */
+  readonly trustAnchors: readonly string[];
 }
 
 /** The port the service listens on by default. */

@@ -80,8 +80,19 @@ describe("the documentation portal in Chromium", () => {
       expect(listedOperations, operation.operationId).toContain(operation.operationId.toLowerCase());
       expect(listed).toContain(`#/${operation.tags[0]}/${operation.operationId.toLowerCase()}`);
     }
-    const text = await page.locator("body").innerText();
-    for (const operation of operations) expect(text).toContain(`${operation.method}\n${operation.path}`);
+    // The content is virtualised as well: open each operation's anchor and wait for its method and path.
+    for (const operation of operations) {
+      await page.evaluate((hash) => {
+        location.hash = hash;
+      }, `#/${operation.tags[0]}/${operation.operationId.toLowerCase()}`);
+      const shown = await page
+        .waitForFunction((expected) => document.body.innerText.includes(expected), `${operation.method}\n${operation.path}`, { timeout: 10_000 })
+        .then(
+          () => true,
+          () => false,
+        );
+      expect(shown, `${operation.method} ${operation.path}`).toBe(true);
+    }
   });
 
   it("finds an operation by its name with the reference's search, and opens it", async () => {

@@ -12,3 +12,8 @@ export declare const encryptWithKeyBody: Validator;
 export declare const decryptWithKeyBody: Validator;
 export declare const digestDataBody: Validator;
 export declare const generateRandomBody: Validator;
+export declare const generateKeyBody: Validator;
+export declare const createCertificateRequestBody: Validator;
+export declare const importCertificateBody: Validator;
+export declare const createDataContainerBody: Validator;
+export declare const importPkcs12Body: Validator;

@@ -8,7 +8,7 @@ import type { Validator } from "./validation-types.js";
 export const apiVersion = "1.0.0";
 
 /** Every operationId of the spec. */
-export const operationIds = ["getServiceInfo","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom","listEvents","getLiveness","getReadiness","getMetrics"] as const;
+export const operationIds = ["getServiceInfo","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom","listEvents","getLiveness","getReadiness","getMetrics","getCertificateTrust","generateKey","createCertificateRequest","importCertificate","createDataContainer","importPkcs12"] as const;
 
 /** An operationId of the spec. */
 export type OperationId = (typeof operationIds)[number];
@@ -304,6 +304,65 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getMetricsParams,
     successStatuses: [200],
+  },
+  {
+    operationId: "getCertificateTrust",
+    method: "GET",
+    path: "/v1/tokens/{tokenId}/objects/{objectId}/trust",
+    honoPath: "/v1/tokens/:tokenId/objects/:objectId/trust",
+    queryArrays: [],
+    validateParams: paramsValidators.getCertificateTrustParams,
+    successStatuses: [200],
+  },
+  {
+    operationId: "generateKey",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/keys",
+    honoPath: "/v1/tokens/:tokenId/keys",
+    queryArrays: [],
+    validateParams: paramsValidators.generateKeyParams,
+    body: { validate: bodyValidators.generateKeyBody, required: true },
+    successStatuses: [201],
+  },
+  {
+    operationId: "createCertificateRequest",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/keys/{objectId}/csr",
+    honoPath: "/v1/tokens/:tokenId/keys/:objectId/csr",
+    queryArrays: [],
+    validateParams: paramsValidators.createCertificateRequestParams,
+    body: { validate: bodyValidators.createCertificateRequestBody, required: true },
+    successStatuses: [200],
+  },
+  {
+    operationId: "importCertificate",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/certificates",
+    honoPath: "/v1/tokens/:tokenId/certificates",
+    queryArrays: [],
+    validateParams: paramsValidators.importCertificateParams,
+    body: { validate: bodyValidators.importCertificateBody, required: true },
+    successStatuses: [201],
+  },
+  {
+    operationId: "createDataContainer",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/data-containers",
+    honoPath: "/v1/tokens/:tokenId/data-containers",
+    queryArrays: [],
+    validateParams: paramsValidators.createDataContainerParams,
+    body: { validate: bodyValidators.createDataContainerBody, required: true },
+    successStatuses: [201],
+  },
+  {
+    operationId: "importPkcs12",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/pkcs12",
+    honoPath: "/v1/tokens/:tokenId/pkcs12",
+    queryArrays: [],
+    validateParams: paramsValidators.importPkcs12Params,
+    body: { validate: bodyValidators.importPkcs12Body, required: true },
+    successStatuses: [201],
   },
 ];
 

@@ -1,6 +1,7 @@
 // Every operation's handler, one module per spec tag; `satisfies Handlers` fails to compile if one is missing.
 import type { Handlers } from "../http/operation-types.js";
 import type { Services } from "../services.js";
+import { creationHandlers } from "./creation.js";
 import { cryptographyHandlers } from "./cryptography.js";
 import { eventHandlers } from "./events.js";
 import { objectHandlers } from "./objects.js";
@@ -9,6 +10,7 @@ import { pinHandlers } from "./pins.js";
 import { readerHandlers } from "./readers.js";
 import { serviceHandlers } from "./service.js";
 import { tokenHandlers } from "./tokens.js";
+import { trustHandlers } from "./trust.js";
 
 /** The handlers of all operations. */
 export function createHandlers(services: Services): Handlers {
@@ -21,5 +23,7 @@ export function createHandlers(services: Services): Handlers {
     ...objectHandlers(services),
     ...cryptographyHandlers(services),
     ...eventHandlers(services),
+    ...creationHandlers(services),
+    ...trustHandlers(services),
   } satisfies Handlers;
 }

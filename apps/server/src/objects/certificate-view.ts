@@ -6,6 +6,7 @@ import * as x509 from "../crypto/x509.js";
 type CertificateDetails = components["schemas"]["CertificateDetails"];
 type KeyUsageName = CertificateDetails["keyUsage"][number];
 type KeyAlgorithm = components["schemas"]["KeyAlgorithm"];
+type ExtendedKeyUsage = components["schemas"]["ExtendedKeyUsage"];
 
 /** Names of common extended key usages (RFC 5280 section 4.2.1.12, RFC 3161, Microsoft). */
 const EXTENDED_KEY_USAGES: Readonly<Record<string, [string, string]>> = {
@@ -31,6 +32,12 @@ const KEY_USAGE_BITS: ReadonlyArray<[number, KeyUsageName]> = [
   [x509.KeyUsageFlags.encipherOnly, "encipherOnly"],
   [x509.KeyUsageFlags.decipherOnly, "decipherOnly"],
 ];
+
+/** An extended key usage with SCWS's `{oid, shortName, longName}`; the OID stands in for unknown names. */
+export function extendedKeyUsageOf(oid: string): ExtendedKeyUsage {
+  const [shortName, longName] = EXTENDED_KEY_USAGES[oid] ?? [oid, oid];
+  return { oid, shortName, longName };
+}
 
 /** Parses a DER certificate. */
 export function parseCertificate(der: Uint8Array): x509.X509Certificate {
@@ -75,11 +82,7 @@ export function certificateDetailsOf(der: Uint8Array, now = new Date()): Certifi
     notAfter: certificate.notAfter.toISOString(),
     validity: now < certificate.notBefore ? "notYetValid" : now > certificate.notAfter ? "expired" : "valid",
     keyUsage: KEY_USAGE_BITS.filter(([bit]) => (keyUsage & bit) !== 0).map(([, name]) => name),
-    extendedKeyUsage: extended.map((usage) => {
-      const oid = String(usage);
-      const [shortName, longName] = EXTENDED_KEY_USAGES[oid] ?? [oid, oid];
-      return { oid, shortName, longName };
-    }),
+    extendedKeyUsage: extended.map((usage) => extendedKeyUsageOf(String(usage))),
     root: isSelfIssued(certificate),
     ca: certificate.getExtension(x509.BasicConstraintsExtension)?.ca ?? false,
     sha256Fingerprint: createHash("sha256").update(der).digest("hex"),

@@ -21,7 +21,8 @@ function wrongEncoding(encoding: ValueEncoding, allowed: ValueEncoding[]): ScwsE
   });
 }
 
-async function publicKeyDer(connection: TokenConnection, record: ObjectRecord): Promise<Uint8Array> {
+/** A public (or RSA private) key's SubjectPublicKeyInfo, from CKA_PUBLIC_KEY_INFO or its components. */
+export async function publicKeyDer(connection: TokenConnection, record: Pick<ObjectRecord, "handle">): Promise<Uint8Array> {
   const [info, modulus, exponent, ecParams, ecPoint] = await connection.host.getAttributes(connection.slot, record.handle, [
     CKA.PUBLIC_KEY_INFO,
     CKA.MODULUS,

@@ -37,6 +37,12 @@ export const CKA = {
   MODULUS: 0x120,
   MODULUS_BITS: 0x121,
   PUBLIC_EXPONENT: 0x122,
+  PRIVATE_EXPONENT: 0x123,
+  PRIME_1: 0x124,
+  PRIME_2: 0x125,
+  EXPONENT_1: 0x126,
+  EXPONENT_2: 0x127,
+  COEFFICIENT: 0x128,
   PUBLIC_KEY_INFO: 0x129,
   VALUE_LEN: 0x161,
   EXTRACTABLE: 0x162,
@@ -51,3 +57,13 @@ export const CKA = {
 
 /** User types for C_Login (CKU_*). */
 export const CKU = { SO: 0x0, USER: 0x1, CONTEXT_SPECIFIC: 0x2 } as const;
+
+/** Mechanisms (CKM_*) that key generation, import checks and certificate requests use. */
+export const CKM = {
+  RSA_PKCS_KEY_PAIR_GEN: 0x0,
+  RSA_PKCS: 0x1,
+  SHA256_RSA_PKCS: 0x40,
+  EC_KEY_PAIR_GEN: 0x1040,
+  ECDSA: 0x1041,
+  AES_KEY_GEN: 0x1080,
+} as const;

@@ -130,4 +130,17 @@ export interface Pkcs11Host {
   digest(slot: SlotHandle, mechanism: MechanismInput, data: Uint8Array): Promise<Uint8Array>;
   /** `C_GenerateRandom`. */
   generateRandom(slot: SlotHandle, length: number): Promise<Uint8Array>;
+
+  // Creating objects and keys.
+  /** `C_CreateObject`. */
+  createObject(slot: SlotHandle, template: readonly AttributeInput[]): Promise<ObjectHandle>;
+  /** `C_GenerateKeyPair` with a mechanism that takes no parameter (CKM_RSA_PKCS_KEY_PAIR_GEN, CKM_EC_KEY_PAIR_GEN). */
+  generateKeyPair(
+    slot: SlotHandle,
+    mechanism: number,
+    publicTemplate: readonly AttributeInput[],
+    privateTemplate: readonly AttributeInput[],
+  ): Promise<{ publicKey: ObjectHandle; privateKey: ObjectHandle }>;
+  /** `C_GenerateKey` with a mechanism that takes no parameter (CKM_AES_KEY_GEN). */
+  generateKey(slot: SlotHandle, mechanism: number, template: readonly AttributeInput[]): Promise<ObjectHandle>;
 }

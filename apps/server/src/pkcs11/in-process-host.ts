@@ -1,5 +1,6 @@
 // A Pkcs11Host that loads the module into this process through pkcs11js.
 
+import { createObject, generateKey, generateKeyPair } from "./calls/creation.js";
 import * as calls from "./calls/crypto.js";
 import { findObjects, getAttributes, toTemplate } from "./calls/objects.js";
 import { SlotFlag } from "./flags.js";
@@ -15,6 +16,7 @@ import type {
   SlotInfo,
   TokenInfo,
 } from "./host.js";
+import { asPkcs11Failure } from "./native-errors.js";
 import type { Handle, PKCS11 } from "./pkcs11js.js";
 import pkcs11js from "./pkcs11js.js";
 import { SessionPool } from "./session-pool.js";
@@ -220,12 +222,35 @@ export class InProcessHost implements Pkcs11Host {
     return this.withSession(slot, (module, session) => module.C_GenerateRandom(session, Buffer.alloc(length)));
   }
 
+  async createObject(slot: SlotHandle, template: readonly AttributeInput[]): Promise<ObjectHandle> {
+    return this.withSession(slot, (module, session) => createObject(module, session, template));
+  }
+
+  async generateKeyPair(
+    slot: SlotHandle,
+    mechanism: number,
+    publicTemplate: readonly AttributeInput[],
+    privateTemplate: readonly AttributeInput[],
+  ): Promise<{ publicKey: ObjectHandle; privateKey: ObjectHandle }> {
+    return this.withSession(slot, (module, session) => generateKeyPair(module, session, mechanism, publicTemplate, privateTemplate));
+  }
+
+  async generateKey(slot: SlotHandle, mechanism: number, template: readonly AttributeInput[]): Promise<ObjectHandle> {
+    return this.withSession(slot, (module, session) => generateKey(module, session, mechanism, template));
+  }
+
   /** Runs work on a session of an attached slot; a session the token has dropped is replaced. */
   private withSession<T>(slot: SlotHandle, work: (module: PKCS11, session: Handle) => T | Promise<T>): Promise<T> {
     const module = this.loaded();
     const entry = this.attached.get(slot);
     if (!entry) return Promise.reject(Object.assign(new Error("CKR_SESSION_HANDLE_INVALID"), { name: "Pkcs11Error", code: 0xb3 }));
-    return entry.pool.use((session) => work(module, session), isSessionGone);
+    return entry.pool.use(async (session) => {
+      try {
+        return await work(module, session);
+      } catch (error) {
+        throw asPkcs11Failure(error);
+      }
+    }, isSessionGone);
   }
 
   private closeAllSessions(module: PKCS11, slot: SlotHandle): void {

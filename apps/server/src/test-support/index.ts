@@ -5,6 +5,19 @@ export { findLeak, leakedForms } from "./canaries.js";
 export { type CryptoToken, KEY_LABELS, startCryptoToken } from "./crypto-token.js";
 export { type EventReader, readEvents } from "./event-reader.js";
 export { makeOpensslIdentity, type OpensslIdentity, openssl, writeFixture } from "./fixtures.js";
+export { signWithPkcs11ToolAndVerify } from "./independent-signing.js";
+export {
+  exportPkcs12,
+  type IssueOptions,
+  issueCertificate,
+  makeKey,
+  makeRootCa,
+  makeShortRsaKey,
+  type OpensslCredential,
+  selfSigned,
+  type TestKeyAlgorithm,
+  tamperedCertificate,
+} from "./pki-fixtures.js";
 export { type RawAnswer, rawRequest } from "./raw-http.js";
 export { assertConforms, pathTemplateOf, specViolations } from "./spec-conformance.js";
 export { startTestService, type TestService, type TestServiceOptions } from "./test-service.js";

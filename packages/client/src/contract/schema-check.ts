@@ -19,6 +19,7 @@ export interface CheckedSchema {
   readonly minItems?: number;
   readonly maxItems?: number;
   readonly uniqueItems?: boolean;
+  readonly multipleOf?: number;
   readonly minimum?: number;
   readonly maximum?: number;
   readonly exclusiveMinimum?: number;
@@ -112,6 +113,7 @@ export function schemaViolation(schema: CheckedSchema, value: unknown, schemas: 
   if (schema.enum && !schema.enum.some((allowed) => equal(value, allowed))) return fail(at, `must be one of the values the spec lists`);
   if (typeof value === "number") {
     if (schema.minimum !== undefined && value < schema.minimum) return fail(at, `must be >= ${schema.minimum}`);
+    if (schema.multipleOf !== undefined && !Number.isInteger(value / schema.multipleOf)) return fail(at, `must be a multiple of ${schema.multipleOf}`);
     if (schema.maximum !== undefined && value > schema.maximum) return fail(at, `must be <= ${schema.maximum}`);
     if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) return fail(at, `must be > ${schema.exclusiveMinimum}`);
     if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) return fail(at, `must be < ${schema.exclusiveMaximum}`);

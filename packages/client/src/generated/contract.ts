@@ -1660,6 +1660,461 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       }
     }
+  },
+  "GET /v1/tokens/{tokenId}/objects/{objectId}/trust": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "CertificateTrust"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/keys": {
+    "answers": {
+      "201": {
+        "application/json": {
+          "$ref": "CreatedObjects"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "507": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "GenerateKeyRequest"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/keys/{objectId}/csr": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "CertificateRequest"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "CertificateRequestOptions"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/certificates": {
+    "answers": {
+      "201": {
+        "application/json": {
+          "$ref": "TokenObject"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "507": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "ImportCertificateRequest"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/data-containers": {
+    "answers": {
+      "201": {
+        "application/json": {
+          "$ref": "TokenObject"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "507": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "CreateDataContainerRequest"
+      }
+    }
+  },
+  "POST /v1/tokens/{tokenId}/pkcs12": {
+    "answers": {
+      "201": {
+        "application/json": {
+          "$ref": "CreatedObjects"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "507": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "ImportPkcs12Request"
+      }
+    }
   }
 };
 
@@ -1677,7 +2132,42 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "pins",
       "objects",
       "cryptography",
-      "events"
+      "events",
+      "keyGeneration",
+      "import",
+      "trust"
+    ]
+  },
+  "CertPathEntry": {
+    "type": "object",
+    "required": [
+      "subject"
+    ],
+    "properties": {
+      "subject": {
+        "type": "string"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      },
+      "pem": {
+        "type": "string"
+      },
+      "trustAnchor": {
+        "type": "boolean"
+      }
+    },
+    "oneOf": [
+      {
+        "required": [
+          "objectId"
+        ]
+      },
+      {
+        "required": [
+          "pem"
+        ]
+      }
     ]
   },
   "CertificateDetails": {
@@ -1774,6 +2264,100 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       }
     }
   },
+  "CertificateRequest": {
+    "type": "object",
+    "required": [
+      "pem",
+      "signatureAlgorithm"
+    ],
+    "properties": {
+      "pem": {
+        "type": "string"
+      },
+      "signatureAlgorithm": {
+        "$ref": "CsrSignatureAlgorithm"
+      }
+    }
+  },
+  "CertificateRequestOptions": {
+    "type": "object",
+    "required": [
+      "subject"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "subject": {
+        "oneOf": [
+          {
+            "type": "string",
+            "minLength": 3,
+            "maxLength": 1024
+          },
+          {
+            "$ref": "SubjectFields"
+          }
+        ]
+      },
+      "subjectAlternativeNames": {
+        "type": "array",
+        "maxItems": 32,
+        "items": {
+          "$ref": "SubjectAlternativeName"
+        }
+      },
+      "signatureAlgorithm": {
+        "$ref": "CsrSignatureAlgorithm"
+      }
+    }
+  },
+  "CertificateTrust": {
+    "type": "object",
+    "required": [
+      "trustStatus",
+      "usages",
+      "certPath",
+      "revocationChecked"
+    ],
+    "properties": {
+      "trustStatus": {
+        "oneOf": [
+          {
+            "type": "string",
+            "const": "ok"
+          },
+          {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "$ref": "TrustFailureReason"
+            }
+          }
+        ]
+      },
+      "usages": {
+        "type": "array",
+        "items": {
+          "$ref": "ExtendedKeyUsage"
+        }
+      },
+      "certPath": {
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "$ref": "CertPathEntry"
+        }
+      },
+      "revocationChecked": {
+        "type": "boolean",
+        "const": false
+      }
+    }
+  },
+  "CertificateValue": {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 65536
+  },
   "ChangePinRequest": {
     "type": "object",
     "required": [
@@ -1799,6 +2383,63 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
   "CkId": {
     "type": "string",
     "pattern": "^(?:[0-9a-fA-F]{2}){0,128}$"
+  },
+  "CreateDataContainerRequest": {
+    "type": "object",
+    "required": [
+      "ckLabel",
+      "value"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "ckLabel": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255
+      },
+      "application": {
+        "type": "string",
+        "maxLength": 255
+      },
+      "value": {
+        "type": "string",
+        "maxLength": 700000
+      },
+      "private": {
+        "type": "boolean"
+      }
+    }
+  },
+  "CreatedObjects": {
+    "type": "object",
+    "properties": {
+      "privateKey": {
+        "$ref": "TokenObject"
+      },
+      "publicKey": {
+        "$ref": "TokenObject"
+      },
+      "secretKey": {
+        "$ref": "TokenObject"
+      },
+      "certificate": {
+        "$ref": "TokenObject"
+      },
+      "chain": {
+        "type": "array",
+        "items": {
+          "$ref": "TokenObject"
+        }
+      }
+    }
+  },
+  "CsrSignatureAlgorithm": {
+    "type": "string",
+    "enum": [
+      "RSA-SHA256",
+      "ECDSA-SHA256",
+      "ECDSA-SHA384"
+    ]
   },
   "CustomData": {
     "type": "object",
@@ -1914,6 +2555,14 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
         "$ref": "Base64"
       }
     }
+  },
+  "EcCurve": {
+    "type": "string",
+    "enum": [
+      "P-256",
+      "P-384",
+      "P-521"
+    ]
   },
   "EncryptRequest": {
     "type": "object",
@@ -2131,6 +2780,51 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       }
     }
   },
+  "GenerateKeyRequest": {
+    "type": "object",
+    "required": [
+      "algorithm"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "algorithm": {
+        "type": "string",
+        "enum": [
+          "RSA",
+          "EC",
+          "AES"
+        ]
+      },
+      "sizeBits": {
+        "type": "integer",
+        "minimum": 128,
+        "maximum": 4096,
+        "multipleOf": 8
+      },
+      "curve": {
+        "$ref": "EcCurve"
+      },
+      "ckLabel": {
+        "type": "string",
+        "maxLength": 255
+      },
+      "ckId": {
+        "$ref": "CkId"
+      },
+      "usage": {
+        "$ref": "RequestedKeyUsage"
+      },
+      "alwaysAuthenticate": {
+        "type": "boolean"
+      },
+      "sensitive": {
+        "type": "boolean"
+      },
+      "extractable": {
+        "type": "boolean"
+      }
+    }
+  },
   "HashAlgorithm": {
     "type": "string",
     "enum": [
@@ -2159,6 +2853,51 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       },
       "pin": {
         "$ref": "PinValue"
+      }
+    }
+  },
+  "ImportCertificateRequest": {
+    "type": "object",
+    "required": [
+      "certificate"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "certificate": {
+        "$ref": "CertificateValue"
+      },
+      "ckLabel": {
+        "type": "string",
+        "maxLength": 255
+      },
+      "ckId": {
+        "$ref": "CkId"
+      }
+    }
+  },
+  "ImportPkcs12Request": {
+    "type": "object",
+    "required": [
+      "file",
+      "password"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "file": {
+        "type": "string",
+        "minLength": 4,
+        "maxLength": 700000
+      },
+      "password": {
+        "type": "string",
+        "maxLength": 1024
+      },
+      "ckLabel": {
+        "type": "string",
+        "maxLength": 255
+      },
+      "ckId": {
+        "$ref": "CkId"
       }
     }
   },
@@ -2789,6 +3528,24 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       }
     }
   },
+  "RequestedKeyUsage": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "sign": {
+        "type": "boolean"
+      },
+      "encrypt": {
+        "type": "boolean"
+      },
+      "wrap": {
+        "type": "boolean"
+      },
+      "derive": {
+        "type": "boolean"
+      }
+    }
+  },
   "ServiceEvent": {
     "type": "object",
     "required": [
@@ -2919,6 +3676,70 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "raw",
       "der"
     ]
+  },
+  "SubjectAlternativeName": {
+    "type": "object",
+    "required": [
+      "type",
+      "value"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "type": {
+        "type": "string",
+        "enum": [
+          "dns",
+          "email",
+          "ip",
+          "uri"
+        ]
+      },
+      "value": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255
+      }
+    }
+  },
+  "SubjectFields": {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": false,
+    "properties": {
+      "country": {
+        "type": "string",
+        "pattern": "^[A-Z]{2}$"
+      },
+      "stateOrProvince": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "locality": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "organization": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64
+      },
+      "organizationalUnit": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64
+      },
+      "commonName": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64
+      },
+      "emailAddress": {
+        "type": "string",
+        "maxLength": 255
+      }
+    }
   },
   "Token": {
     "type": "object",
@@ -3131,6 +3952,35 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
         "type": "boolean"
       }
     }
+  },
+  "TrustFailureReason": {
+    "type": "string",
+    "enum": [
+      "notTimeValid",
+      "notTimeNested",
+      "revoked",
+      "revocationStatusUnknown",
+      "revocationOffline",
+      "signatureInvalid",
+      "invalidUsage",
+      "untrustedRoot",
+      "cyclicChain",
+      "partialChain",
+      "ctlNotTimeValid",
+      "ctlSignatureInvalid",
+      "ctlInvalidUsage",
+      "invalidExtension",
+      "invalidPolicyConstraints",
+      "invalidBasicConstraints",
+      "invalidNameConstraints",
+      "unsupportedNameConstraint",
+      "undefinedNameConstraint",
+      "forbiddenNameConstraint",
+      "excludedNameConstraint",
+      "noIssuanceChainPolicy",
+      "notSupportedCriticalExtension",
+      "unknown"
+    ]
   },
   "UnblockPinRequest": {
     "type": "object",

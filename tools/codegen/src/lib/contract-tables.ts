@@ -32,6 +32,7 @@ const VALUE_KEYWORDS = new Set([
   "required",
   "minProperties",
   "maxProperties",
+  "multipleOf",
   "minimum",
   "maximum",
   "exclusiveMinimum",

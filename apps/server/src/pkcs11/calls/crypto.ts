@@ -8,8 +8,8 @@ const CKU_CONTEXT_SPECIFIC = 2;
 // CKZ_DATA_SPECIFIED (PKCS#11 v3.1 section 2.1.8), missing from pkcs11js's constants.
 const CKZ_DATA_SPECIFIED = 1;
 const CKR_SIGNATURE_INVALID = 0xc0;
-// The largest signature or RSA block any supported key makes (RSA-8192), with room to spare.
-const MAX_BLOCK = 1024;
+// The largest signature or RSA block any key the service may meet makes: RSA-16384 (SoftHSM's limit) is 2048 bytes.
+const MAX_BLOCK = 2048;
 
 const buffer = (bytes: Uint8Array) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
