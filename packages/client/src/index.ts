@@ -2,7 +2,7 @@
 export { type CatalogueEntry, type CustomData, type ErrorCode, errorCatalogue, isErrorCode, type Problem, ScwsError } from "@open-scws/errors";
 export type { CallOptions } from "./facade/call-options.js";
 export { Certificate, DataContainer, Key, ScwsObject } from "./facade/objects.js";
-export { Pin, type PinState } from "./facade/pin.js";
+export { type ChangeOptions, type LoginOptions, Pin, type PinState } from "./facade/pin.js";
 export { Reader, type ReaderState, type TokenSummary } from "./facade/reader.js";
 export type { ReaderChange, ReaderEventSink, ReaderEventSource } from "./facade/reader-registry.js";
 export { createScws, DEFAULT_DISCOVERY_TIMEOUT_MS, DEFAULT_PORTS, type ReaderCallback, SCWS, Scws, type ScwsOptions } from "./facade/scws.js";

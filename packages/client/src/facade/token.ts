@@ -27,7 +27,7 @@ export class Token {
   ) {
     this.#context = context;
     this.#state = state;
-    this.#pins = state.pins.map((pin) => new Pin(this, pin));
+    this.#pins = state.pins.map((pin) => new Pin(context, this, pin));
   }
 
   /** The connection's opaque id, as the HTTP API names it. (open SCWS addition) */
