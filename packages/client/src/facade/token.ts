@@ -1,13 +1,16 @@
 // SCWS.Token: a connection to the token in a reader, with its properties cached from the service's answer.
-import type { components } from "@open-scws/spec";
+import type { components, operations } from "@open-scws/spec";
 import { unwrap } from "../transport/unwrap.js";
 import { type CallOptions, callInit } from "./call-options.js";
+import { objectFrom, type TokenObject } from "./object-factory.js";
 import { Pin } from "./pin.js";
 import type { Reader } from "./reader.js";
 import type { FacadeContext } from "./service-connection.js";
 
 /** A token connection as the spec describes it. */
 export type TokenState = components["schemas"]["Token"];
+/** Filters of `getObjects`, applied on the token: `type`, `ckId` (hex), `label`. (open SCWS addition) */
+export type ObjectFilter = NonNullable<operations["listObjects"]["parameters"]["query"]>;
 
 /**
  * A connection to a token, made by `Reader.connect()`. Built by the library, never by user code. Call
@@ -75,9 +78,24 @@ export class Token {
     return this.#state.firmwareVersion;
   }
 
+  /**
+   * The objects on the token that this connection may see: private ones only after a login. Each is a `Certificate`,
+   * a `Key` or a `DataContainer`; `filter` narrows the listing on the token (open SCWS addition).
+   */
+  async getObjects(filter?: ObjectFilter & CallOptions): Promise<TokenObject[]> {
+    const init = callInit(filter);
+    const query = { type: filter?.type, ckId: filter?.ckId, label: filter?.label };
+    const { objects } = unwrap(await this.#client().GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId: this.id }, query }, ...init }));
+    return objects.map((state) => objectFrom(this.#context, this, state));
+  }
+
   /** Ends the connection; the service logs out what it logged in. */
   async disconnect(options?: CallOptions): Promise<void> {
     const init = callInit(options);
-    unwrap(await this.#context.connection().client.DELETE("/v1/tokens/{tokenId}", { params: { path: { tokenId: this.id } }, ...init }));
+    unwrap(await this.#client().DELETE("/v1/tokens/{tokenId}", { params: { path: { tokenId: this.id } }, ...init }));
+  }
+
+  #client() {
+    return this.#context.connection().client;
   }
 }
