@@ -1,6 +1,7 @@
 // SCWS.Token: a connection to the token in a reader, with its properties cached from the service's answer.
 import type { components, operations } from "@open-scws/spec";
 import { unwrap } from "../transport/unwrap.js";
+import { type Bytes, bytesOf, fromBase64, toBase64 } from "./bytes.js";
 import { type CallOptions, callInit } from "./call-options.js";
 import { objectFrom, type TokenObject } from "./object-factory.js";
 import { Pin } from "./pin.js";
@@ -11,6 +12,10 @@ import type { FacadeContext } from "./service-connection.js";
 export type TokenState = components["schemas"]["Token"];
 /** Filters of `getObjects`, applied on the token: `type`, `ckId` (hex), `label`. (open SCWS addition) */
 export type ObjectFilter = NonNullable<operations["listObjects"]["parameters"]["query"]>;
+/** A hash function the token computes: `"sha256"`... */
+export type DigestAlgorithm = components["schemas"]["DigestAlgorithm"];
+/** A mechanism the token supports, with its key sizes and uses. */
+export type Mechanism = components["schemas"]["Mechanism"];
 
 /**
  * A connection to a token, made by `Reader.connect()`. Built by the library, never by user code. Call
@@ -87,6 +92,26 @@ export class Token {
     const query = { type: filter?.type, ckId: filter?.ckId, label: filter?.label };
     const { objects } = unwrap(await this.#client().GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId: this.id }, query }, ...init }));
     return objects.map((state) => objectFrom(this.#context, this, state));
+  }
+
+  /** Hashes `data` on the token. (open SCWS addition) */
+  async digest(data: Bytes, algorithm: DigestAlgorithm, options?: CallOptions): Promise<ArrayBuffer> {
+    const body = { data: toBase64(bytesOf("data", data)), algorithm };
+    const init = callInit(options);
+    return fromBase64(unwrap(await this.#client().POST("/v1/tokens/{tokenId}/digest", { params: { path: { tokenId: this.id } }, body, ...init })).digest);
+  }
+
+  /** `length` random bytes (1 to 4096) from the token's generator. (open SCWS addition) */
+  async generateRandom(length: number, options?: CallOptions): Promise<ArrayBuffer> {
+    const init = callInit(options);
+    const body = { length };
+    return fromBase64(unwrap(await this.#client().POST("/v1/tokens/{tokenId}/random", { params: { path: { tokenId: this.id } }, body, ...init })).random);
+  }
+
+  /** The mechanisms the token supports. (open SCWS addition) */
+  async getMechanisms(options?: CallOptions): Promise<Mechanism[]> {
+    const init = callInit(options);
+    return unwrap(await this.#client().GET("/v1/tokens/{tokenId}/mechanisms", { params: { path: { tokenId: this.id } }, ...init })).mechanisms;
   }
 
   /** Ends the connection; the service logs out what it logged in. */
