@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.{ts,js}"],
     typecheck: { enabled: true, include: ["src/**/*.test.ts"] },
     // Each test file is its own process: SoftHSM reads its configuration once per process.
     pool: "forks",

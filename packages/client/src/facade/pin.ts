@@ -1,23 +1,65 @@
-// SCWS.Pin: the state of one PIN of a connected token, as cached properties.
+// SCWS.Pin: the state of one PIN of a connected token as cached properties, and the PIN operations, each of which
+// refreshes the properties from the service's answer. No PIN value is kept: it goes into one request body only.
+import { ScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
+import { badParams } from "../transport/client-errors.js";
+import { unwrap } from "../transport/unwrap.js";
+import { type CallOptions, callInit } from "./call-options.js";
+import type { FacadeContext } from "./service-connection.js";
 import type { Token } from "./token.js";
 
 /** A PIN's state as the spec describes it. */
 export type PinState = components["schemas"]["Pin"];
+type LoginRequest = components["schemas"]["LoginRequest"];
+type ChangePinRequest = components["schemas"]["ChangePinRequest"];
+
+/**
+ * Options of `Pin.login`: `confirmFinalTry` must be true when the PIN has one try left (`lastTry`), or the service
+ * answers `SCWS_FINAL_TRY_UNCONFIRMED` without spending it. (open SCWS addition)
+ */
+export type LoginOptions = CallOptions & Pick<LoginRequest, "confirmFinalTry">;
+/** Options of `Pin.change`: `confirmFinalTry` as for `login`; `userType: "so"` changes the SO PIN. (open SCWS addition) */
+export type ChangeOptions = CallOptions & Pick<ChangePinRequest, "confirmFinalTry" | "userType">;
+
+type PinCall = Promise<{ data?: PinState; error?: unknown; response: Response }>;
+
+/** A PIN argument; the error names the argument, never its value. */
+function pinOf(field: string, value: unknown): string {
+  if (typeof value === "string") return value;
+  throw badParams(field, "must be a string");
+}
+
+/** `login`'s value: a PIN, or null/undefined for the PIN pad. */
+function pinOrPadOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value === false) throw badParams("value", "must be a string: the middleware's own PIN dialog (false) is not offered by open SCWS");
+  if (typeof value !== "string") throw badParams("value", "must be a string, or null to use the token's PIN pad");
+  return value;
+}
+
+function finalTryOf(options: { confirmFinalTry?: unknown } | undefined): { confirmFinalTry?: boolean } {
+  const confirm = options?.confirmFinalTry;
+  if (confirm === undefined) return {};
+  if (typeof confirm !== "boolean") throw badParams("options.confirmFinalTry", "must be a boolean");
+  return { confirmFinalTry: confirm };
+}
 
 /**
  * A PIN of a token (`Token.pins[n]`, where an object's `pinNumber` is `n`). Built by the library, never by user code.
- * Its properties are the state read when the token was connected.
+ * Its properties are the state read when the token was connected, refreshed by each of its methods.
  */
 export class Pin {
-  readonly #state: PinState;
+  readonly #context: FacadeContext;
+  #state: PinState;
 
   /** @internal Pins come from `Token.pins`. */
   constructor(
+    context: FacadeContext,
     /** The token the PIN belongs to. */
     readonly token: Token,
     state: PinState,
   ) {
+    this.#context = context;
     this.#state = state;
   }
 
@@ -73,4 +115,76 @@ export class Pin {
   get soValidated(): boolean {
     return this.#state.soValidated;
   }
+  /** The shortest PIN the token accepts. (open SCWS addition) */
+  get minLength(): number {
+    return this.#state.minLength;
+  }
+  /** The longest PIN the token accepts. (open SCWS addition) */
+  get maxLength(): number {
+    return this.#state.maxLength;
+  }
+
+  /**
+   * Verifies the PIN: `value` is the PIN, or `null`/`undefined` with a PIN pad (`Token.protectedAuthPath`); `so` true
+   * logs in the Security Officer instead of the user.
+   * @example await token.pins[cert.pinNumber].login(pin); // then pin.login(pin, false, { confirmFinalTry: true }) on the last try
+   */
+  async login(value?: string | null, so?: boolean | null, options?: LoginOptions): Promise<void> {
+    const pin = pinOrPadOf(value);
+    if (so !== undefined && so !== null && typeof so !== "boolean") throw badParams("so", "must be true for the SO PIN, or false");
+    const body: LoginRequest = { pin, userType: so ? "so" : "user", ...finalTryOf(options) };
+    const init = callInit(options);
+    await this.#apply(init, (client, path) => client.POST("/v1/tokens/{tokenId}/pins/{pinNumber}/login", { params: { path }, body, ...init }));
+  }
+
+  /** Ends this connection's login to the token; private objects are hidden again. */
+  async logout(options?: CallOptions): Promise<void> {
+    const init = callInit(options);
+    await this.#apply(init, (client, path) => client.POST("/v1/tokens/{tokenId}/pins/{pinNumber}/logout", { params: { path }, ...init }));
+  }
+
+  /** Changes the user PIN (or, with `{ userType: "so" }` while logged in as SO, the SO PIN). A wrong old PIN spends a try. */
+  async change(oldValue: string, newValue: string, options?: ChangeOptions): Promise<void> {
+    const body: ChangePinRequest = { oldPin: pinOf("oldValue", oldValue), newPin: pinOf("newValue", newValue), ...finalTryOf(options) };
+    if (options?.userType !== undefined) body.userType = options.userType;
+    const init = callInit(options);
+    await this.#apply(init, (client, path) => client.POST("/v1/tokens/{tokenId}/pins/{pinNumber}/change", { params: { path }, body, ...init }));
+  }
+
+  /**
+   * Sets a new user PIN and unblocks it (`C_InitPIN`), after `login(soPin, true)` on this connection: the Java API's
+   * `initPin`, whose JS name SCWS never published.
+   */
+  async initPin(newValue: string, options?: CallOptions): Promise<void> {
+    const body = { newPin: pinOf("newValue", newValue) };
+    const init = callInit(options);
+    await this.#apply(init, (client, path) => client.POST("/v1/tokens/{tokenId}/pins/{pinNumber}/unblock", { params: { path }, body, ...init }));
+  }
+
+  /** Reads the PIN's state afresh, as another caller or the token may have changed it. (open SCWS addition) */
+  async refresh(options?: CallOptions): Promise<void> {
+    const init = callInit(options);
+    await this.#apply(init, (client, path) => client.GET("/v1/tokens/{tokenId}/pins/{pinNumber}", { params: { path }, ...init }));
+  }
+
+  /**
+   * Runs a PIN call and keeps the state it answers. A failure that reports remaining tries has moved the counters,
+   * so the state is read again (best effort) before the failure is passed on.
+   */
+  async #apply(init: { signal?: AbortSignal }, call: (client: PinClient, path: PinPath) => PinCall): Promise<void> {
+    const { client } = this.#context.connection();
+    const path = { tokenId: this.token.id, pinNumber: this.number };
+    try {
+      this.#state = unwrap(await call(client, path));
+    } catch (error) {
+      if (error instanceof ScwsError && error.customData.remainingTries !== undefined) {
+        const fresh = await client.GET("/v1/tokens/{tokenId}/pins/{pinNumber}", { params: { path }, ...init }).catch(() => undefined);
+        if (fresh?.data) this.#state = fresh.data;
+      }
+      throw error;
+    }
+  }
 }
+
+type PinClient = ReturnType<FacadeContext["connection"]>["client"];
+type PinPath = { tokenId: string; pinNumber: number };

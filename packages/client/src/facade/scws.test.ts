@@ -3,7 +3,10 @@ import { ScwsError } from "@open-scws/errors";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { readerWithToken, serviceInfo } from "../testing/fake-services.js";
 import { version } from "../version.js";
-import { Certificate, DataContainer, Key, ScwsObject } from "./objects.js";
+import { Certificate } from "./certificate.js";
+import { DataContainer } from "./data-container.js";
+import { Key } from "./key.js";
+import { ScwsObject } from "./objects.js";
 import type { ReaderEventSink, ReaderEventSource } from "./reader-registry.js";
 import { createScws, SCWS, type Scws, type ScwsOptions } from "./scws.js";
 

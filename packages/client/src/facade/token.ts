@@ -1,13 +1,21 @@
 // SCWS.Token: a connection to the token in a reader, with its properties cached from the service's answer.
-import type { components } from "@open-scws/spec";
+import type { components, operations } from "@open-scws/spec";
 import { unwrap } from "../transport/unwrap.js";
+import { type Bytes, bytesOf, fromBase64, toBase64 } from "./bytes.js";
 import { type CallOptions, callInit } from "./call-options.js";
+import { objectFrom, type TokenObject } from "./object-factory.js";
 import { Pin } from "./pin.js";
 import type { Reader } from "./reader.js";
 import type { FacadeContext } from "./service-connection.js";
 
 /** A token connection as the spec describes it. */
 export type TokenState = components["schemas"]["Token"];
+/** Filters of `getObjects`, applied on the token: `type`, `ckId` (hex), `label`. (open SCWS addition) */
+export type ObjectFilter = NonNullable<operations["listObjects"]["parameters"]["query"]>;
+/** A hash function the token computes: `"sha256"`... */
+export type DigestAlgorithm = components["schemas"]["DigestAlgorithm"];
+/** A mechanism the token supports, with its key sizes and uses. */
+export type Mechanism = components["schemas"]["Mechanism"];
 
 /**
  * A connection to a token, made by `Reader.connect()`. Built by the library, never by user code. Call
@@ -27,7 +35,7 @@ export class Token {
   ) {
     this.#context = context;
     this.#state = state;
-    this.#pins = state.pins.map((pin) => new Pin(this, pin));
+    this.#pins = state.pins.map((pin) => new Pin(context, this, pin));
   }
 
   /** The connection's opaque id, as the HTTP API names it. (open SCWS addition) */
@@ -75,9 +83,44 @@ export class Token {
     return this.#state.firmwareVersion;
   }
 
+  /**
+   * The objects on the token that this connection may see: private ones only after a login. Each is a `Certificate`,
+   * a `Key` or a `DataContainer`; `filter` narrows the listing on the token (open SCWS addition).
+   */
+  async getObjects(filter?: ObjectFilter & CallOptions): Promise<TokenObject[]> {
+    const init = callInit(filter);
+    const query = { type: filter?.type, ckId: filter?.ckId, label: filter?.label };
+    const { objects } = unwrap(await this.#client().GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId: this.id }, query }, ...init }));
+    return objects.map((state) => objectFrom(this.#context, this, state));
+  }
+
+  /** Hashes `data` on the token. (open SCWS addition) */
+  async digest(data: Bytes, algorithm: DigestAlgorithm, options?: CallOptions): Promise<ArrayBuffer> {
+    const body = { data: toBase64(bytesOf("data", data)), algorithm };
+    const init = callInit(options);
+    return fromBase64(unwrap(await this.#client().POST("/v1/tokens/{tokenId}/digest", { params: { path: { tokenId: this.id } }, body, ...init })).digest);
+  }
+
+  /** `length` random bytes (1 to 4096) from the token's generator. (open SCWS addition) */
+  async generateRandom(length: number, options?: CallOptions): Promise<ArrayBuffer> {
+    const init = callInit(options);
+    const body = { length };
+    return fromBase64(unwrap(await this.#client().POST("/v1/tokens/{tokenId}/random", { params: { path: { tokenId: this.id } }, body, ...init })).random);
+  }
+
+  /** The mechanisms the token supports. (open SCWS addition) */
+  async getMechanisms(options?: CallOptions): Promise<Mechanism[]> {
+    const init = callInit(options);
+    return unwrap(await this.#client().GET("/v1/tokens/{tokenId}/mechanisms", { params: { path: { tokenId: this.id } }, ...init })).mechanisms;
+  }
+
   /** Ends the connection; the service logs out what it logged in. */
   async disconnect(options?: CallOptions): Promise<void> {
     const init = callInit(options);
-    unwrap(await this.#context.connection().client.DELETE("/v1/tokens/{tokenId}", { params: { path: { tokenId: this.id } }, ...init }));
+    unwrap(await this.#client().DELETE("/v1/tokens/{tokenId}", { params: { path: { tokenId: this.id } }, ...init }));
+  }
+
+  #client() {
+    return this.#context.connection().client;
   }
 }

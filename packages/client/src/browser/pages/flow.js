@@ -1,7 +1,9 @@
 // The flow a web application runs, written against the library's API as it is passed in (the ES module's exports,
-// or the classic script's OpenScws global), so that both bundles run the same steps. Later steps (login,
-// getObjects, sign) are added here as the API offers them.
-export async function runFlow(api, { port, label }) {
+// or the classic script's OpenScws global), so that both bundles run the same steps: find the service, list the
+// readers, connect, log in, list the objects, and sign with the certificate's private key, as SCWS documents it.
+const toHex = (buffer) => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+
+export async function runFlow(api, { port, label, pin, message }) {
   const scws = api.createScws({ ports: [port] });
   try {
     const added = [];
@@ -20,6 +22,21 @@ export async function runFlow(api, { port, label }) {
       serialNumber: token.serialNumber,
       pins: token.pins.map((pin) => ({ validated: pin.validated, blocked: pin.blocked })),
     };
+    if (pin !== undefined) {
+      const certificate = (await token.getObjects()).find((object) => object.type === "certificate");
+      await token.pins[certificate.pinNumber].login(pin);
+      const key = (await token.getObjects()).find((object) => object.type === "privateKey" && object.ckId === certificate.ckId);
+      const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(message));
+      const signature = await key.sign(hash, "sha256");
+      Object.assign(result, {
+        isCertificate: certificate instanceof scws.Certificate,
+        isKey: key instanceof scws.Key,
+        validatedAfterLogin: token.pins[certificate.pinNumber].validated,
+        signatureIsArrayBuffer: signature instanceof ArrayBuffer,
+        signatureHex: toHex(signature),
+      });
+      await token.pins[certificate.pinNumber].logout();
+    }
     await token.disconnect();
     return { ok: true, result };
   } catch (error) {

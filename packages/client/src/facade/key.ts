@@ -1,0 +1,169 @@
+// SCWS.Key: a public, private or secret key on a token, and the cryptography done with it on the token. Binary
+// arguments are bytes (hashes and signatures also hex, as SCWS handles them); results are ArrayBuffers.
+import { ScwsError } from "@open-scws/errors";
+import type { components } from "@open-scws/spec";
+import { badParams } from "../transport/client-errors.js";
+import { unwrap } from "../transport/unwrap.js";
+import { type Bytes, type BytesOrHex, bytesOf, bytesOrHexOf, fromBase64, toBase64 } from "./bytes.js";
+import { type CallOptions, callInit } from "./call-options.js";
+import { callFor, type DetailsOf, detailsWith, type ObjectType, ScwsObject, stateOf } from "./objects.js";
+
+type Schemas = components["schemas"];
+/** The kinds of key. SCWS has `"publicKey"` and `"privateKey"`; `"secretKey"` is an open SCWS addition. */
+export type KeyType = Extract<ObjectType, "publicKey" | "privateKey" | "secretKey">;
+/** `"RSA"`, `"ECDSA"`, and the algorithms SCWS does not name (`"EdDSA"`, `"AES"`...). */
+export type KeyAlgorithm = Schemas["KeyAlgorithm"];
+/** SCWS's `algorithm` of `sign`: a hash name (`"sha256"`...) or RSA-PSS's `{ mgf, saltLen }`; `null` for none. */
+export type SignAlgorithm = Schemas["SignAlgorithm"];
+/** Options of `sign` and `hashAndSign`: ECDSA's `signatureFormat` (`"raw"` r‖s by default, or `"der"`) and the per-use `pin` of an `alwaysAuthenticate` key. */
+export type SignOptions = CallOptions & Pick<Schemas["SignRequest"], "signatureFormat" | "pin">;
+/** Options of `verify` and `verifyData`: the signature's format, as `sign` made it. */
+export type VerifyOptions = CallOptions & Pick<Schemas["VerifyRequest"], "signatureFormat">;
+/** Options of `decrypt`: the per-use `pin` of an `alwaysAuthenticate` key. */
+export type DecryptOptions = CallOptions & Pick<Schemas["DecryptRequest"], "pin">;
+type BinaryMembers = "label" | "iv" | "aad";
+/** How to encrypt or decrypt (`{ name: "RSA-OAEP" }`, `{ name: "AES-GCM", iv, aad }`...), with its binary members as bytes. */
+export type EncryptionAlgorithm = Omit<Schemas["EncryptionAlgorithm"], BinaryMembers> & { [Member in BinaryMembers]?: Bytes };
+/** What `encrypt` returns: the ciphertext, and the IV the token drew when the algorithm takes one. */
+export type Encrypted = { [Member in keyof Schemas["EncryptResult"]]: ArrayBuffer };
+
+function signAlgorithmOf(algorithm: SignAlgorithm | null | undefined): { algorithm?: SignAlgorithm } {
+  return algorithm === null || algorithm === undefined ? {} : { algorithm };
+}
+
+/** The members that are set; the service's schema (checked by the client first) refuses wrong types. */
+function definedOf<Values extends object>(values: Values): Partial<Values> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<Values>;
+}
+
+function encryptionAlgorithmOf(field: string, algorithm: unknown): Schemas["EncryptionAlgorithm"] {
+  if (typeof algorithm !== "object" || algorithm === null) throw badParams(field, 'must be an object such as { name: "RSA-PKCS1" }');
+  const { label, iv, aad, ...rest } = algorithm as EncryptionAlgorithm;
+  const binary = { label, iv, aad };
+  const encoded: Partial<Record<BinaryMembers, string>> = {};
+  for (const [name, value] of Object.entries(binary)) if (value !== undefined) encoded[name as BinaryMembers] = toBase64(bytesOf(`${field}.${name}`, value));
+  return { ...rest, ...encoded };
+}
+
+/** A public, private or secret key on a token (`SCWS.Key`), from `Token.getObjects()`. */
+export class Key extends ScwsObject {
+  override get type(): KeyType {
+    return stateOf(this).type as KeyType;
+  }
+  /** `"publicKey"`, `"privateKey"` (or `"secretKey"`). */
+  get keyType(): KeyType {
+    return this.type;
+  }
+  /** The key's algorithm: `"RSA"` or `"ECDSA"` in SCWS's terms. */
+  get algorithmName(): KeyAlgorithm | undefined {
+    return stateOf(this).algorithmName;
+  }
+  /** SCWS's qualified-signature flag; always false over PKCS#11. */
+  get partialHash(): boolean {
+    return stateOf(this).partialHash ?? false;
+  }
+  /** Whether each use needs the PIN again (`CKA_ALWAYS_AUTHENTICATE`): pass it as `{ pin }` to `sign`, `hashAndSign` or `decrypt`. */
+  get alwaysAuthenticate(): boolean {
+    return stateOf(this).alwaysAuthenticate ?? false;
+  }
+
+  /** A public key's value, as SubjectPublicKeyInfo PEM. A private or secret key answers `CKR_ATTRIBUTE_SENSITIVE`. */
+  async getValue(options?: CallOptions): Promise<string> {
+    const init = callInit(options);
+    const { client, params } = callFor(this);
+    const { value } = unwrap(await client.GET("/v1/tokens/{tokenId}/objects/{objectId}/value", { params: { ...params, query: { encoding: "pem" } }, ...init }));
+    return value;
+  }
+
+  /** Algorithm, size or curve, usages, and the matching certificate's id. */
+  override async getDetails(options?: CallOptions): Promise<DetailsOf<"key">> {
+    return detailsWith(await super.getDetails(options), "key");
+  }
+
+  /**
+   * Signs a hash the caller computed, with a private key: RSA PKCS#1 v1.5 (with the DigestInfo of `algorithm`'s hash,
+   * or none), RSA-PSS for `{ mgf, saltLen }`, or ECDSA, raw r‖s as SCWS returns it.
+   * @example const signature = await key.sign(await crypto.subtle.digest("SHA-256", data), "sha256");
+   */
+  async sign(hash: BytesOrHex, algorithm?: SignAlgorithm | null, options?: SignOptions): Promise<ArrayBuffer> {
+    const body = {
+      hash: toBase64(bytesOrHexOf("hash", hash)),
+      ...signAlgorithmOf(algorithm),
+      ...definedOf({ signatureFormat: options?.signatureFormat, pin: options?.pin }),
+    };
+    const init = callInit(options);
+    const { client, params } = callFor(this);
+    return this.#countingPin(async () =>
+      fromBase64(unwrap(await client.POST("/v1/tokens/{tokenId}/keys/{objectId}/sign", { params, body, ...init })).signature),
+    );
+  }
+
+  /** Hashes `data` with `algorithm`'s hash (SHA-256 by default) on the token, then signs as `sign` does. */
+  async hashAndSign(data: Bytes, algorithm?: SignAlgorithm | null, options?: SignOptions): Promise<ArrayBuffer> {
+    const body = {
+      data: toBase64(bytesOf("data", data)),
+      ...signAlgorithmOf(algorithm),
+      ...definedOf({ signatureFormat: options?.signatureFormat, pin: options?.pin }),
+    };
+    const init = callInit(options);
+    const { client, params } = callFor(this);
+    return this.#countingPin(async () =>
+      fromBase64(unwrap(await client.POST("/v1/tokens/{tokenId}/keys/{objectId}/hash-and-sign", { params, body, ...init })).signature),
+    );
+  }
+
+  /** Checks, with a public key, a signature `sign` made over `hash`: false when it does not verify. (open SCWS addition) */
+  async verify(hash: BytesOrHex, signature: BytesOrHex, algorithm?: SignAlgorithm | null, options?: VerifyOptions): Promise<boolean> {
+    return this.#verify({ hash: toBase64(bytesOrHexOf("hash", hash)) }, signature, algorithm, options);
+  }
+
+  /** Checks, with a public key, a signature `hashAndSign` made over `data`. (open SCWS addition) */
+  async verifyData(data: Bytes, signature: BytesOrHex, algorithm?: SignAlgorithm | null, options?: VerifyOptions): Promise<boolean> {
+    return this.#verify({ data: toBase64(bytesOf("data", data)) }, signature, algorithm, options);
+  }
+
+  /** Encrypts with a public or secret key; AES IVs are drawn by the token when not given. (open SCWS addition) */
+  async encrypt(data: Bytes, algorithm: EncryptionAlgorithm, options?: CallOptions): Promise<Encrypted> {
+    const body = { data: toBase64(bytesOf("data", data)), algorithm: encryptionAlgorithmOf("algorithm", algorithm) };
+    const init = callInit(options);
+    const { client, params } = callFor(this);
+    const { ciphertext, iv } = unwrap(await client.POST("/v1/tokens/{tokenId}/keys/{objectId}/encrypt", { params, body, ...init }));
+    return { ciphertext: fromBase64(ciphertext), ...(iv === undefined ? {} : { iv: fromBase64(iv) }) };
+  }
+
+  /** Decrypts with a private key (RSA PKCS#1 v1.5 unless `algorithm` says otherwise, as SCWS does) or a secret key. */
+  async decrypt(data: Bytes, algorithm?: EncryptionAlgorithm | null, options?: DecryptOptions): Promise<ArrayBuffer> {
+    const body = {
+      ciphertext: toBase64(bytesOf("data", data)),
+      ...(algorithm === null || algorithm === undefined ? {} : { algorithm: encryptionAlgorithmOf("algorithm", algorithm) }),
+      ...definedOf({ pin: options?.pin }),
+    };
+    const init = callInit(options);
+    const { client, params } = callFor(this);
+    return this.#countingPin(async () =>
+      fromBase64(unwrap(await client.POST("/v1/tokens/{tokenId}/keys/{objectId}/decrypt", { params, body, ...init })).plaintext),
+    );
+  }
+
+  /** A per-use PIN that was wrong moved the PIN's counters: `Token.pins` follows (best effort) before the error is passed on. */
+  async #countingPin<Result>(call: () => Promise<Result>): Promise<Result> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ScwsError && error.customData.remainingTries !== undefined) await this.parent.pins[this.pinNumber]?.refresh().catch(() => {});
+      throw error;
+    }
+  }
+
+  async #verify(input: { hash: string } | { data: string }, signature: BytesOrHex, algorithm: SignAlgorithm | null | undefined, options?: VerifyOptions) {
+    const body = {
+      ...input,
+      signature: toBase64(bytesOrHexOf("signature", signature)),
+      ...signAlgorithmOf(algorithm),
+      ...definedOf({ signatureFormat: options?.signatureFormat }),
+    };
+    const init = callInit(options);
+    const { client, params } = callFor(this);
+    return unwrap(await client.POST("/v1/tokens/{tokenId}/keys/{objectId}/verify", { params, body, ...init })).valid;
+  }
+}
