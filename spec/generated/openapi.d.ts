@@ -22,6 +22,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/environments/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a challenge for an application
+         * @description `SCWS.findService(webAppCert, challenge)`'s second half: a single-use challenge for a registered
+         *     application, bound to the page's origin. The application's back end signs its `message`, and the page
+         *     calls `createEnvironment` with the signature. With `clientChallenge`, the answer also holds the
+         *     service's signature of it (`serviceProof`, SCWS's `cryptogram` and `keyID`).
+         */
+        post: operations["createChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/environments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an environment
+         * @description `SCWS.createEnvironment(signature)`: checks the application's signature of the challenge and answers
+         *     the environment with its credential, given this once. A wrong signature answers `CKR_SIGNATURE_INVALID`;
+         *     an unknown, used or expired challenge `SCWS_CHALLENGE_INVALID`; too many environments
+         *     `SCWS_LIMIT_REACHED`.
+         */
+        post: operations["createEnvironment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/environments/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Describe the caller's environment
+         * @description The environment whose credential the request carries, and when it expires.
+         */
+        get: operations["getEnvironment"];
+        put?: never;
+        post?: never;
+        /**
+         * End the caller's environment
+         * @description Ends the environment: its token connections are closed and its logins end. Its credential is not
+         *     valid afterwards. An environment also ends by itself after `idleTimeoutSeconds` without a call.
+         */
+        delete: operations["endEnvironment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/readers": {
         parameters: {
             query?: never;
@@ -948,7 +1019,7 @@ export interface components {
          * @example readers
          * @enum {string}
          */
-        Capability: "readers" | "tokens" | "pins" | "objects" | "cryptography" | "events" | "keyGeneration" | "import" | "trust";
+        Capability: "environments" | "readers" | "tokens" | "pins" | "objects" | "cryptography" | "events" | "keyGeneration" | "import" | "trust";
         /**
          * Version
          * @description A version number as major.minor, as PKCS#11 reports hardware, firmware and library versions.
@@ -1042,7 +1113,7 @@ export interface components {
          * @example CKR_PIN_INCORRECT
          * @enum {string}
          */
-        ErrorCode: "CKR_CANCEL" | "CKR_HOST_MEMORY" | "CKR_SLOT_ID_INVALID" | "CKR_GENERAL_ERROR" | "CKR_FUNCTION_FAILED" | "CKR_ARGUMENTS_BAD" | "CKR_ATTRIBUTE_READ_ONLY" | "CKR_ATTRIBUTE_SENSITIVE" | "CKR_ATTRIBUTE_TYPE_INVALID" | "CKR_ATTRIBUTE_VALUE_INVALID" | "CKR_ACTION_PROHIBITED" | "CKR_DATA_INVALID" | "CKR_DATA_LEN_RANGE" | "CKR_DEVICE_ERROR" | "CKR_DEVICE_MEMORY" | "CKR_DEVICE_REMOVED" | "CKR_ENCRYPTED_DATA_INVALID" | "CKR_ENCRYPTED_DATA_LEN_RANGE" | "CKR_FUNCTION_CANCELED" | "CKR_FUNCTION_NOT_PARALLEL" | "CKR_FUNCTION_NOT_SUPPORTED" | "CKR_KEY_HANDLE_INVALID" | "CKR_KEY_SIZE_RANGE" | "CKR_KEY_TYPE_INCONSISTENT" | "CKR_KEY_NOT_NEEDED" | "CKR_KEY_CHANGED" | "CKR_KEY_INDIGESTIBLE" | "CKR_KEY_FUNCTION_NOT_PERMITTED" | "CKR_KEY_NOT_WRAPPABLE" | "CKR_KEY_UNEXTRACTABLE" | "CKR_MECHANISM_INVALID" | "CKR_MECHANISM_PARAM_INVALID" | "CKR_PIN_INCORRECT" | "CKR_PIN_INVALID" | "CKR_PIN_LEN_RANGE" | "CKR_PIN_EXPIRED" | "CKR_PIN_LOCKED" | "CKR_SIGNATURE_INVALID" | "CKR_SIGNATURE_LEN_RANGE" | "CKR_TEMPLATE_INCOMPLETE" | "CKR_TEMPLATE_INCONSISTENT" | "CKR_TOKEN_NOT_PRESENT" | "CKR_TOKEN_NOT_RECOGNIZED" | "CKR_TOKEN_WRITE_PROTECTED" | "CKR_UNWRAPPING_KEY_HANDLE_INVALID" | "CKR_UNWRAPPING_KEY_SIZE_RANGE" | "CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT" | "CKR_USER_ALREADY_LOGGED_IN" | "CKR_USER_NOT_LOGGED_IN" | "CKR_USER_PIN_NOT_INITIALIZED" | "CKR_USER_TYPE_INVALID" | "CKR_USER_ANOTHER_ALREADY_LOGGED_IN" | "CKR_USER_TOO_MANY_TYPES" | "CKR_WRAPPED_KEY_INVALID" | "CKR_WRAPPED_KEY_LEN_RANGE" | "CKR_WRAPPING_KEY_HANDLE_INVALID" | "CKR_WRAPPING_KEY_SIZE_RANGE" | "CKR_WRAPPING_KEY_TYPE_INCONSISTENT" | "CKR_CURVE_NOT_SUPPORTED" | "CKR_INFORMATION_SENSITIVE" | "CKR_LIBRARY_LOAD_FAILED" | "CKR_PIN_TOO_WEAK" | "CKR_PUBLIC_KEY_INVALID" | "CXR_NO_LICENSE_KEY" | "CXR_CONTAINER_INVALID" | "CXR_CONTAINER_EXISTS" | "CXR_PUK_ALREADY_USED" | "CXR_PIN_UNBLOCK_BLOCKED" | "CXR_NOT_PERMITTED" | "CXR_MISSING_FINGERPRINT_SCANNER" | "CXR_SIGNATURE_TIMESTAMP" | "CXR_PACE_NEEDED" | "CXR_CERT_NOT_TRUSTED" | "CXR_BROKEN_AUTHENTICATION" | "MWR_IMPORT_FILE_INVALID" | "MWR_IMPORT_PASSWORD_INVALID" | "MWR_IMPORT_KEY_TYPE_UNSUPPORTED" | "MWR_IMPORT_KEY_LENGTH_UNSUPPORTED" | "MWR_PUK_ALREADY_USED" | "MWR_SCWS_UNREACHABLE" | "MWR_SCWS_COMM_ERROR" | "MWR_SCWS_COMM_TIMEOUT" | "MWR_SCWS_BAD_PARAMS" | "MWR_SCWS_UNKNOWN_ERROR" | "CXR_BT_PERMISSIONS_NOT_GRANTED" | "CXR_BT_INITIALIZATION_FAILED" | "CXR_BT_NOT_SCANNING" | "CXR_BT_DEVICE_NOT_SUPPORTED" | "CXR_BT_DEVICE_NOT_DETECTED" | "CXR_BT_ALREADY_PAIRED" | "CXR_FUNCTION_TIMED_OUT" | "CXR_AID_NOT_IN_PLIST_FILE" | "CKR_OBJECT_HANDLE_INVALID" | "CKR_SESSION_HANDLE_INVALID" | "SCWS_ROUTE_NOT_FOUND" | "SCWS_METHOD_NOT_ALLOWED" | "SCWS_PAYLOAD_TOO_LARGE" | "SCWS_UNSUPPORTED_MEDIA_TYPE" | "SCWS_HOST_REFUSED" | "SCWS_FINAL_TRY_UNCONFIRMED";
+        ErrorCode: "CKR_CANCEL" | "CKR_HOST_MEMORY" | "CKR_SLOT_ID_INVALID" | "CKR_GENERAL_ERROR" | "CKR_FUNCTION_FAILED" | "CKR_ARGUMENTS_BAD" | "CKR_ATTRIBUTE_READ_ONLY" | "CKR_ATTRIBUTE_SENSITIVE" | "CKR_ATTRIBUTE_TYPE_INVALID" | "CKR_ATTRIBUTE_VALUE_INVALID" | "CKR_ACTION_PROHIBITED" | "CKR_DATA_INVALID" | "CKR_DATA_LEN_RANGE" | "CKR_DEVICE_ERROR" | "CKR_DEVICE_MEMORY" | "CKR_DEVICE_REMOVED" | "CKR_ENCRYPTED_DATA_INVALID" | "CKR_ENCRYPTED_DATA_LEN_RANGE" | "CKR_FUNCTION_CANCELED" | "CKR_FUNCTION_NOT_PARALLEL" | "CKR_FUNCTION_NOT_SUPPORTED" | "CKR_KEY_HANDLE_INVALID" | "CKR_KEY_SIZE_RANGE" | "CKR_KEY_TYPE_INCONSISTENT" | "CKR_KEY_NOT_NEEDED" | "CKR_KEY_CHANGED" | "CKR_KEY_INDIGESTIBLE" | "CKR_KEY_FUNCTION_NOT_PERMITTED" | "CKR_KEY_NOT_WRAPPABLE" | "CKR_KEY_UNEXTRACTABLE" | "CKR_MECHANISM_INVALID" | "CKR_MECHANISM_PARAM_INVALID" | "CKR_PIN_INCORRECT" | "CKR_PIN_INVALID" | "CKR_PIN_LEN_RANGE" | "CKR_PIN_EXPIRED" | "CKR_PIN_LOCKED" | "CKR_SIGNATURE_INVALID" | "CKR_SIGNATURE_LEN_RANGE" | "CKR_TEMPLATE_INCOMPLETE" | "CKR_TEMPLATE_INCONSISTENT" | "CKR_TOKEN_NOT_PRESENT" | "CKR_TOKEN_NOT_RECOGNIZED" | "CKR_TOKEN_WRITE_PROTECTED" | "CKR_UNWRAPPING_KEY_HANDLE_INVALID" | "CKR_UNWRAPPING_KEY_SIZE_RANGE" | "CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT" | "CKR_USER_ALREADY_LOGGED_IN" | "CKR_USER_NOT_LOGGED_IN" | "CKR_USER_PIN_NOT_INITIALIZED" | "CKR_USER_TYPE_INVALID" | "CKR_USER_ANOTHER_ALREADY_LOGGED_IN" | "CKR_USER_TOO_MANY_TYPES" | "CKR_WRAPPED_KEY_INVALID" | "CKR_WRAPPED_KEY_LEN_RANGE" | "CKR_WRAPPING_KEY_HANDLE_INVALID" | "CKR_WRAPPING_KEY_SIZE_RANGE" | "CKR_WRAPPING_KEY_TYPE_INCONSISTENT" | "CKR_CURVE_NOT_SUPPORTED" | "CKR_INFORMATION_SENSITIVE" | "CKR_LIBRARY_LOAD_FAILED" | "CKR_PIN_TOO_WEAK" | "CKR_PUBLIC_KEY_INVALID" | "CXR_NO_LICENSE_KEY" | "CXR_CONTAINER_INVALID" | "CXR_CONTAINER_EXISTS" | "CXR_PUK_ALREADY_USED" | "CXR_PIN_UNBLOCK_BLOCKED" | "CXR_NOT_PERMITTED" | "CXR_MISSING_FINGERPRINT_SCANNER" | "CXR_SIGNATURE_TIMESTAMP" | "CXR_PACE_NEEDED" | "CXR_CERT_NOT_TRUSTED" | "CXR_BROKEN_AUTHENTICATION" | "MWR_IMPORT_FILE_INVALID" | "MWR_IMPORT_PASSWORD_INVALID" | "MWR_IMPORT_KEY_TYPE_UNSUPPORTED" | "MWR_IMPORT_KEY_LENGTH_UNSUPPORTED" | "MWR_PUK_ALREADY_USED" | "MWR_SCWS_UNREACHABLE" | "MWR_SCWS_COMM_ERROR" | "MWR_SCWS_COMM_TIMEOUT" | "MWR_SCWS_BAD_PARAMS" | "MWR_SCWS_UNKNOWN_ERROR" | "CXR_BT_PERMISSIONS_NOT_GRANTED" | "CXR_BT_INITIALIZATION_FAILED" | "CXR_BT_NOT_SCANNING" | "CXR_BT_DEVICE_NOT_SUPPORTED" | "CXR_BT_DEVICE_NOT_DETECTED" | "CXR_BT_ALREADY_PAIRED" | "CXR_FUNCTION_TIMED_OUT" | "CXR_AID_NOT_IN_PLIST_FILE" | "CKR_OBJECT_HANDLE_INVALID" | "CKR_SESSION_HANDLE_INVALID" | "SCWS_ROUTE_NOT_FOUND" | "SCWS_METHOD_NOT_ALLOWED" | "SCWS_PAYLOAD_TOO_LARGE" | "SCWS_UNSUPPORTED_MEDIA_TYPE" | "SCWS_HOST_REFUSED" | "SCWS_FINAL_TRY_UNCONFIRMED" | "SCWS_ORIGIN_REFUSED" | "SCWS_APPLICATION_UNKNOWN" | "SCWS_CREDENTIAL_REQUIRED" | "SCWS_CREDENTIAL_INVALID" | "SCWS_CHALLENGE_INVALID" | "SCWS_RATE_LIMITED" | "SCWS_LIMIT_REACHED";
         /**
          * Pkcs11Failure
          * @description The PKCS#11 return value behind an error, kept as the token reported it. It matters most when
@@ -1150,6 +1221,164 @@ export interface components {
             instance?: string;
             code: components["schemas"]["ErrorCode"];
             customData: components["schemas"]["CustomData"];
+        };
+        /**
+         * HexBytes
+         * @description Bytes in hex, as SCWS passes challenges and signatures; either case is accepted.
+         * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+         */
+        HexBytes: string;
+        /**
+         * ChallengeRequest
+         * @description `SCWS.findService(webAppCert, challenge)`: asks for a challenge for a registered application. With
+         *     `clientChallenge` (mutual mode), the service also signs it, so the application can check that it
+         *     talks to the genuine service.
+         * @example {
+         *       "applicationId": "intranet",
+         *       "clientChallenge": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+         *     }
+         */
+        ChallengeRequest: {
+            /**
+             * @description The application's id in the service's configuration.
+             * @example intranet
+             */
+            applicationId: string;
+            clientChallenge?: components["schemas"]["HexBytes"];
+        };
+        /**
+         * ServiceProof
+         * @description The service's signature over the client's challenge (SCWS's `cryptogram` and `keyID`): Ed25519 over the
+         *     ASCII text `open-scws-service:` followed by the challenge in lower-case hex. Check it against the public
+         *     key the operator gave you (`open-scws service-key`), not one received over the wire.
+         * @example {
+         *       "cryptogram": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a089f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *       "keyId": "3f2a9c1b7d4e5f60",
+         *       "algorithm": "Ed25519"
+         *     }
+         */
+        ServiceProof: {
+            cryptogram: components["schemas"]["HexBytes"];
+            /**
+             * @description Names the service key that signed, so that its public key can be looked up.
+             * @example 3f2a9c1b7d4e5f60
+             */
+            keyId: string;
+            /**
+             * @description The signature algorithm.
+             * @example Ed25519
+             * @constant
+             */
+            algorithm: "Ed25519";
+        };
+        /**
+         * EnvironmentChallenge
+         * @description A challenge for an application's back end to sign with its registered key: the ASCII text in
+         *     `message` (`open-scws-environment:` followed by `challenge`), with Ed25519, ECDSA P-256 with SHA-256, or
+         *     RSA PKCS#1 v1.5 with SHA-256, as its key is. Single use; it expires at `expiresAt`.
+         * @example {
+         *       "challengeId": "c-6f1c2b3a4d5e6f708192a3b4c5d6e7f8",
+         *       "challenge": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *       "message": "open-scws-environment:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+         *       "expiresAt": "2026-11-29T16:31:00.000Z"
+         *     }
+         */
+        EnvironmentChallenge: {
+            /**
+             * @description Names the challenge in `createEnvironment`.
+             * @example c-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+             */
+            challengeId: string;
+            challenge: components["schemas"]["HexBytes"];
+            /**
+             * @description Exactly what the application's key must sign.
+             * @example open-scws-environment:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            message: string;
+            /**
+             * Format: date-time
+             * @description When the challenge stops being accepted.
+             * @example 2026-11-29T16:31:00.000Z
+             */
+            expiresAt: string;
+            serviceProof?: components["schemas"]["ServiceProof"];
+        };
+        /**
+         * EnvironmentRequest
+         * @description `SCWS.createEnvironment(signature)`: the challenge and the application's signature of its message, in
+         *     hex (an ECDSA signature as DER or raw r‖s). Only an application registered as a development
+         *     registration (`trustOrigin`) may leave the signature out.
+         * @example {
+         *       "challengeId": "c-6f1c2b3a4d5e6f708192a3b4c5d6e7f8",
+         *       "signature": "3045022100e0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b102201f2e3d4c5b6a79887766554433221100ffeeddccbbaa99887766554433221100"
+         *     }
+         */
+        EnvironmentRequest: {
+            /**
+             * @description The challenge's id, from `createChallenge`.
+             * @example c-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+             */
+            challengeId: string;
+            signature?: components["schemas"]["HexBytes"];
+        };
+        /**
+         * Environment
+         * @description An environment: what one web application's page (or client) may do, and owns — its token connections
+         *     and logins, which no other environment can see or use. It ends when ended or after idling.
+         * @example {
+         *       "id": "e-0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+         *       "applicationId": "intranet",
+         *       "origin": "https://intranet.example",
+         *       "createdAt": "2026-11-29T16:30:00.000Z",
+         *       "expiresAt": "2026-11-29T16:45:00.000Z",
+         *       "idleTimeoutSeconds": 900,
+         *       "connections": 1
+         *     }
+         */
+        Environment: {
+            /**
+             * @description The environment's id, for logs.
+             * @example e-0a1b2c3d4e5f60718293a4b5c6d7e8f9
+             */
+            id: string;
+            /**
+             * @description The application it belongs to.
+             * @example intranet
+             */
+            applicationId: string;
+            /**
+             * @description The web origin it was created from, if any; calls from any other origin are refused.
+             * @example https://intranet.example
+             */
+            origin?: string;
+            /**
+             * @description The credential to send as `X-SCWS-Environment`, given once, by `createEnvironment` only (256 random
+             *     bits, base64url). The service keeps only its hash.
+             * @example q83vASNFZ4kQIjNEVWZ3iJmqu8zd7v8AESIzRFVmd4g
+             */
+            credential?: string;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             * @example 2026-11-29T16:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it ends if it is not used before.
+             * @example 2026-11-29T16:45:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * @description How long it lives without a call.
+             * @example 900
+             */
+            idleTimeoutSeconds: number;
+            /**
+             * @description How many token connections it holds.
+             * @example 1
+             */
+            connections: number;
         };
         /**
          * ReaderId
@@ -3136,6 +3365,27 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The token refused the operation in its current state: wrong or locked PIN, no login, a sensitive value, a key not allowed for this use. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#CKR_PIN_INCORRECT",
+                 *       "title": "Wrong PIN",
+                 *       "status": 403,
+                 *       "detail": "The PIN was refused; 2 tries remain before it locks.",
+                 *       "code": "CKR_PIN_INCORRECT",
+                 *       "customData": {
+                 *         "remainingTries": 2
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /**
          * @description The request's Host header does not name this service (127.0.0.1, localhost or [::1] with its
          *     port, or a configured name). Refused before any work, which defeats DNS rebinding.
@@ -3173,6 +3423,114 @@ export interface components {
                  *       "status": 500,
                  *       "detail": "An unexpected error occurred; see the service log for request urn:uuid:5b0e1f64-7f9e-4c1e-9d6c-2f1a3b4c5d6e.",
                  *       "code": "CKR_GENERAL_ERROR",
+                 *       "customData": {}
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body is larger than the service accepts; customData.limit gives the limit in bytes. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#SCWS_PAYLOAD_TOO_LARGE",
+                 *       "title": "Request body too large",
+                 *       "status": 413,
+                 *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                 *       "code": "SCWS_PAYLOAD_TOO_LARGE",
+                 *       "customData": {
+                 *         "limit": 1048576
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body is not application/json. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#SCWS_UNSUPPORTED_MEDIA_TYPE",
+                 *       "title": "Unsupported media type",
+                 *       "status": 415,
+                 *       "detail": "Send the request body as application/json.",
+                 *       "code": "SCWS_UNSUPPORTED_MEDIA_TYPE",
+                 *       "customData": {
+                 *         "field": "/header/content-type"
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A rate or a cap is reached (SCWS_RATE_LIMITED, SCWS_LIMIT_REACHED); Retry-After says when to try again. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#SCWS_LIMIT_REACHED",
+                 *       "title": "Limit reached",
+                 *       "status": 429,
+                 *       "detail": "This environment already holds 16 token connections.",
+                 *       "code": "SCWS_LIMIT_REACHED",
+                 *       "customData": {
+                 *         "limit": 16,
+                 *         "retryAfterSeconds": 1
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The operation needs a credential the request lacks (SCWS_CREDENTIAL_REQUIRED), or the credential is unknown, ended or expired (SCWS_CREDENTIAL_INVALID). */
+        Unauthorized: {
+            headers: {
+                /** @description The credential the service expects. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#SCWS_CREDENTIAL_REQUIRED",
+                 *       "title": "Credential required",
+                 *       "status": 401,
+                 *       "detail": "This operation needs the X-SCWS-Environment header; create an environment first.",
+                 *       "code": "SCWS_CREDENTIAL_REQUIRED",
+                 *       "customData": {
+                 *         "field": "/header/x-scws-environment"
+                 *       }
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request is well formed but the token cannot do it: an unsupported mechanism, curve or key size, a key of the wrong type, a token it does not recognise. */
+        UnprocessableContent: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/docs/errors#CKR_TOKEN_NOT_RECOGNIZED",
+                 *       "title": "Token not recognised",
+                 *       "status": 422,
+                 *       "detail": "The token in this reader is not initialised.",
+                 *       "code": "CKR_TOKEN_NOT_RECOGNIZED",
                  *       "customData": {}
                  *     }
                  */
@@ -3255,25 +3613,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request is well formed but the token cannot do it: an unsupported mechanism, curve or key size, a key of the wrong type, a token it does not recognise. */
-        UnprocessableContent: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/docs/errors#CKR_TOKEN_NOT_RECOGNIZED",
-                 *       "title": "Token not recognised",
-                 *       "status": 422,
-                 *       "detail": "The token in this reader is not initialised.",
-                 *       "code": "CKR_TOKEN_NOT_RECOGNIZED",
-                 *       "customData": {}
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /** @description The PIN's state after the operation. */
         PinState: {
             headers: {
@@ -3281,69 +3620,6 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Pin"];
-            };
-        };
-        /** @description The token refused the operation in its current state: wrong or locked PIN, no login, a sensitive value, a key not allowed for this use. */
-        Forbidden: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/docs/errors#CKR_PIN_INCORRECT",
-                 *       "title": "Wrong PIN",
-                 *       "status": 403,
-                 *       "detail": "The PIN was refused; 2 tries remain before it locks.",
-                 *       "code": "CKR_PIN_INCORRECT",
-                 *       "customData": {
-                 *         "remainingTries": 2
-                 *       }
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The request body is larger than the service accepts; customData.limit gives the limit in bytes. */
-        PayloadTooLarge: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/docs/errors#SCWS_PAYLOAD_TOO_LARGE",
-                 *       "title": "Request body too large",
-                 *       "status": 413,
-                 *       "detail": "The request body exceeds the limit of 1048576 bytes.",
-                 *       "code": "SCWS_PAYLOAD_TOO_LARGE",
-                 *       "customData": {
-                 *         "limit": 1048576
-                 *       }
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The request body is not application/json. */
-        UnsupportedMediaType: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/docs/errors#SCWS_UNSUPPORTED_MEDIA_TYPE",
-                 *       "title": "Unsupported media type",
-                 *       "status": 415,
-                 *       "detail": "Send the request body as application/json.",
-                 *       "code": "SCWS_UNSUPPORTED_MEDIA_TYPE",
-                 *       "customData": {
-                 *         "field": "/header/content-type"
-                 *       }
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description No PKCS#11 module is ready; `customData.modules` names each configured module and why it failed. */
@@ -3459,7 +3735,122 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             421: components["responses"]["MisdirectedRequest"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeRequest"];
+            };
+        };
+        responses: {
+            /** @description The challenge. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentChallenge"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnvironmentRequest"];
+            };
+        };
+        responses: {
+            /** @description The environment, with its credential. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Environment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The environment (without its credential). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Environment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    endEnvironment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The environment is ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3482,7 +3873,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3513,8 +3907,11 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3547,10 +3944,13 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3581,9 +3981,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3612,8 +4015,11 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3639,11 +4045,13 @@ export interface operations {
         responses: {
             200: components["responses"]["PinState"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3675,6 +4083,7 @@ export interface operations {
         responses: {
             200: components["responses"]["PinState"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -3682,6 +4091,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3709,11 +4119,13 @@ export interface operations {
         responses: {
             200: components["responses"]["PinState"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3745,6 +4157,7 @@ export interface operations {
         responses: {
             200: components["responses"]["PinState"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -3752,6 +4165,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3783,6 +4197,7 @@ export interface operations {
         responses: {
             200: components["responses"]["PinState"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -3790,6 +4205,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3836,10 +4252,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3875,10 +4293,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3912,10 +4332,12 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3955,12 +4377,14 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3996,10 +4420,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4041,10 +4467,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4075,11 +4503,13 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4119,6 +4549,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4126,6 +4557,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4165,6 +4597,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4172,6 +4605,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4211,6 +4645,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4218,6 +4653,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4257,6 +4693,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4264,6 +4701,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4303,6 +4741,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4310,6 +4749,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4344,6 +4784,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4351,6 +4792,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4385,6 +4827,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4392,6 +4835,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4439,7 +4883,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4462,6 +4909,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             421: components["responses"]["MisdirectedRequest"];
             500: components["responses"]["InternalError"];
         };
@@ -4485,6 +4933,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             421: components["responses"]["MisdirectedRequest"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["NotReady"];
@@ -4514,6 +4963,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             421: components["responses"]["MisdirectedRequest"];
             500: components["responses"]["InternalError"];
         };
@@ -4548,10 +4998,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             421: components["responses"]["MisdirectedRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4586,6 +5038,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4593,6 +5046,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4633,6 +5087,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4640,6 +5095,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4674,6 +5130,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4681,6 +5138,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4716,6 +5174,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4723,6 +5182,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4758,6 +5218,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -4765,6 +5226,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,5 +1,5 @@
 // Builds the service's domain objects over started modules: readers, connections, PINs, objects, keys, events.
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { ServiceConfig } from "./config/service-config.js";
 import { slotFilterFor } from "./config/token-filter.js";
 import { CreationService } from "./creation/creation-service.js";
@@ -14,6 +14,9 @@ import type { ServiceMetrics } from "./observability/metrics.js";
 import { LoginRegistry } from "./pins/login-registry.js";
 import { PinCounterStore } from "./pins/pin-counters.js";
 import { PinService } from "./pins/pin-service.js";
+import { AccessControl } from "./security/access-control.js";
+import { AuditLog } from "./security/audit-log.js";
+import { loadOrCreateServiceKey } from "./security/service-key.js";
 import type { Services } from "./services.js";
 import type { ModuleRegistry } from "./tokens/module-registry.js";
 import { ReaderDirectory } from "./tokens/reader-directory.js";
@@ -35,7 +38,10 @@ export async function buildServices(parts: ServiceParts, trustAnchors: readonly 
   const readers = new ReaderDirectory(modules, slotFilterFor(config));
   const logins = new LoginRegistry();
   const events = new EventHub();
-  const tokens = new TokenConnections(readers, logins, events);
+  const tokens = new TokenConnections(readers, logins, events, config.environments.maxConnectionsPerEnvironment);
+  const audit = new AuditLog(config.auditLog === "-" ? "-" : resolve(config.dataDir, config.auditLog));
+  const serviceKey = loadOrCreateServiceKey(config.serviceKeyFile ?? join(config.dataDir, "service-key.pem"));
+  const access = new AccessControl(config, serviceKey, audit, (environment) => tokens.disconnectOwner(environment.id));
   const readerWatch = new ReaderWatch(readers, tokens, events, config.readerPollMs);
   await readerWatch.baseline();
   const pins = new PinService(tokens, logins, PinCounterStore.load(join(config.dataDir, "pin-counters.json")), config.pinPolicy, events);
@@ -52,6 +58,7 @@ export async function buildServices(parts: ServiceParts, trustAnchors: readonly 
     tokenCrypto: new TokenCrypto(mechanisms),
     events,
     readerWatch,
+    access,
     creation: new CreationService(objects),
     trust: new TrustService(objects, trustAnchors),
   };

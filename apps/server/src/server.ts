@@ -82,7 +82,8 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     if (module.status === "failed") logger.warn({ module: module.id, reason: module.reason }, "PKCS#11 module failed to start");
   }
   services = await buildServices({ config, version: packageVersion, modules, metrics, startedAt }, trustAnchors);
-  const { events, readerWatch, tokens } = services;
+  const { events, readerWatch, tokens, access } = services;
+  access.environments.start();
   // A restarted module process has no sessions and no logins left (pkcs11/README.md): the connections to its
   // tokens end (they answer CKR_DEVICE_REMOVED) and their owners are told with a loginStateChanged event.
   modules.onHostRestart((restart) => {
@@ -96,6 +97,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   if (!docsDir) logger.warn("the documentation portal is not built (npm run build -w @open-scws/docs); /docs answers 404");
   const app = createApp({
     handlers: createHandlers(services),
+    access,
     logger,
     port: () => port,
     allowedHostNames: config.allowedHostNames,
@@ -145,7 +147,9 @@ export async function startService(config: ServiceConfig, options: StartOptions 
       http.closeAllConnections();
       await closed;
     }
+    await access.environments.stop();
     await tokens.disconnectAll();
+    await access.audit.close();
     await modules.stop();
     logger.info({ reason }, "open SCWS stopped");
   };

@@ -9,6 +9,7 @@ import type { TokenCrypto } from "./keys/token-crypto.js";
 import type { ObjectService } from "./objects/object-service.js";
 import type { ServiceMetrics } from "./observability/metrics.js";
 import type { PinService } from "./pins/pin-service.js";
+import type { AccessControl } from "./security/access-control.js";
 import type { ModuleRegistry } from "./tokens/module-registry.js";
 import type { ReaderDirectory } from "./tokens/reader-directory.js";
 import type { TokenConnections } from "./tokens/token-connections.js";
@@ -34,6 +35,8 @@ export interface Services {
   readonly startedAt: number;
   /** Key generation, imports and certificate requests. */
   readonly creation: CreationService;
+  /** Applications, environments, API keys, the audit log. */
+  readonly access: AccessControl;
   /** Certificate trust against the configured anchors. */
   readonly trust: TrustService;
 }

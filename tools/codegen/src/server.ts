@@ -166,6 +166,7 @@ function routeTable(document: Json, operations: OperationInfo[]): string {
     queryArrays: ${JSON.stringify(queryArrays)},
     validateParams: paramsValidators.${operation.operationId}Params,${body}
     successStatuses: ${JSON.stringify(operation.successStatuses)},
+    needsCredential: ${operation.needsCredential},
   },`;
   });
   return `${banner(GENERATOR)}import type { ErrorCode } from "@open-scws/errors";
@@ -198,6 +199,8 @@ export interface RouteDefinition {
   readonly body?: { readonly validate: Validator; readonly required: boolean };
   /** The 2xx statuses the spec allows. */
   readonly successStatuses: readonly number[];
+  /** Whether the operation needs a credential (the spec's \`security\` is not empty). */
+  readonly needsCredential: boolean;
 }
 
 /** The route table, in spec order. */

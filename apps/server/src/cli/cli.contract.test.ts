@@ -126,12 +126,12 @@ describe("the open-scws command", () => {
     writeFileSync(file, snippet!);
     const { config: loaded } = loadConfig({ file, env: {} });
     expect(loaded.applications).toEqual([
-      { id: "intranet", origins: ["https://intranet.example", "http://localhost:3000"], publicKey: entry.applications[0]!.publicKey },
+      { id: "intranet", origins: ["https://intranet.example", "http://localhost:3000"], publicKey: entry.applications[0]!.publicKey, trustOrigin: false },
     ]);
     const privateKey = createPrivateKey(privateKeyPart!.slice(privateKeyPart!.indexOf("-----BEGIN")));
     const hash = algorithm === "ed25519" ? null : "sha256";
     const signature = sign(hash, Buffer.from("challenge"), privateKey);
-    expect(verify(hash, Buffer.from("challenge"), createPublicKey(loaded.applications[0]!.publicKey), signature)).toBe(true);
+    expect(verify(hash, Buffer.from("challenge"), createPublicKey(loaded.applications[0]!.publicKey!), signature)).toBe(true);
   });
 
   it("register-app refuses an origin with a path, with exit 2", async () => {

@@ -72,7 +72,8 @@ describe("open-scws start, stopped with SIGTERM", () => {
 
   it("finishes the request in flight, then finalises the modules and exits 0", async () => {
     const service = await startCli(sandbox, 10_000);
-    const slow = await beginRequest(service.port, "/v1/readers");
+    // Any request serves; GET /v1/service needs no environment.
+    const slow = await beginRequest(service.port, "/v1/service");
     service.child.kill("SIGTERM");
     await sleep(400);
     expect(service.child.exitCode).toBeNull(); // still draining: the request has not finished
@@ -85,7 +86,7 @@ describe("open-scws start, stopped with SIGTERM", () => {
     const answer = await slow.answer;
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(answer).toMatch(/\r\nconnection: close\r\n/i);
-    expect(answer).toContain('"readers":[');
+    expect(answer).toContain('"name":"open SCWS"');
     expect(await service.exited).toEqual({ code: 0, signal: null });
     const messages = service.log().map((line) => line.msg);
     expect(messages.indexOf("request answered")).toBeLessThan(messages.indexOf("open SCWS stopped"));

@@ -30,7 +30,7 @@ function problemsOf(path: string, env: NodeJS.ProcessEnv = {}): readonly string[
 
 const ed25519 = generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString();
 const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "pem" }).toString();
-const p384 = generateKeyPairSync("ec", { namedCurve: "secp384r1" }).publicKey.export({ type: "spki", format: "pem" }).toString();
+const k256 = generateKeyPairSync("ec", { namedCurve: "secp256k1" }).publicKey.export({ type: "spki", format: "pem" }).toString();
 const app = (extra: string) => `applications:\n  - id: intranet\n    origins: ["https://intranet.example"]\n${extra}`;
 
 const defaults: ServiceConfig = {
@@ -46,6 +46,16 @@ const defaults: ServiceConfig = {
   moduleIsolation: "process",
   exposeTokens: [],
   applications: [],
+  environments: {
+    idleTimeoutSeconds: 900,
+    challengeTtlSeconds: 120,
+    maxEnvironments: 256,
+    maxEnvironmentsPerApplication: 64,
+    maxConnectionsPerEnvironment: 32,
+    maxConcurrentRequests: 64,
+  },
+  apiKeys: [],
+  auditLog: "audit.jsonl",
   trustAnchors: [],
   shutdown: { drainTimeoutMs: 10000 },
 };
@@ -94,9 +104,29 @@ describe("a configuration file that is refused", () => {
       app(`    publicKey: ${JSON.stringify(ed25519)}\n`).replace("intranet.example", "intranet.example/app"),
       /^applications\[0\]\.origins\[0\]: "https:\/\/intranet\.example\/app" is not an origin/,
     ],
-    ["an application without a key", app(""), /^applications\[0\]\.publicKey: is required$/],
-    ["an application with an RSA key", app(`    publicKey: ${JSON.stringify(rsa)}\n`), /^applications\[0\]\.publicKey: is a rsa key; use Ed25519 or EC P-256$/],
-    ["an application with a P-384 key", app(`    publicKey: ${JSON.stringify(p384)}\n`), /^applications\[0\]\.publicKey: is a EC secp384r1 key/],
+    ["an application without a key that does not trust its origins", app(""), /^applications\[0\]\.publicKey: is required unless trustOrigin is true$/],
+    [
+      "an application with a key that also trusts its origins",
+      app(`    publicKey: ${JSON.stringify(ed25519)}\n    trustOrigin: true\n`),
+      /^applications\[0\]\.trustOrigin: an application with a publicKey must not/,
+    ],
+    [
+      "an application with a short RSA key",
+      app(`    publicKey: ${JSON.stringify(rsa)}\n`),
+      /^applications\[0\]\.publicKey: is an RSA key of 1024 bits; use 2048 bits or more$/,
+    ],
+    [
+      "an application with a key on an unsupported curve",
+      app(`    publicKey: ${JSON.stringify(k256)}\n`),
+      /^applications\[0\]\.publicKey: is a EC secp256k1 key/,
+    ],
+    [
+      "shared mode beyond loopback without TLS",
+      "mode: shared\nlisten: {host: 0.0.0.0}\napiKeys: [{id: a, keyHash: 'sha256:" + "0".repeat(64) + "'}]\n",
+      /^tls: is required to listen on 0\.0\.0\.0/,
+    ],
+    ["shared mode without API keys", "mode: shared\n", /^apiKeys: shared mode needs at least one API key/],
+    ["an API key hash that is not SHA-256", "apiKeys: [{id: a, keyHash: 'md5:abc'}]\n", /^apiKeys\[0\]\.keyHash: must match/],
     ["an application with a garbled key", app("    publicKey: not a key\n"), /^applications\[0\]\.publicKey: is not a PEM public key/],
     ["a drain timeout that is negative", "shutdown:\n  drainTimeoutMs: -1\n", /^shutdown\.drainTimeoutMs: must be at least 0, not -1$/],
     ["a body limit given as text", "bodyLimitBytes: 1MB\n", /^bodyLimitBytes: must be an integer, not "1MB"$/],
@@ -129,7 +159,8 @@ describe("a configuration that is accepted", () => {
       return [...keys].flatMap((key) => {
         const child = properties[key];
         if (!child) return [`${path}${key} is in ServiceConfig but not in the schema`];
-        if (!(key in (value as object))) return [`${path}${key} is in the schema but not in ServiceConfig`];
+        // An option with no default (serviceKeyFile, tls) is absent from the defaults, and optional in ServiceConfig.
+        if (!(key in (value as object))) return child.default === undefined ? [] : [`${path}${key} is in the schema but not in ServiceConfig`];
         if (typeof child.description !== "string") return [`${path}${key} has no description`];
         return walk(child, (value as Record<string, unknown>)[key], `${path}${key}.`);
       });
@@ -139,7 +170,7 @@ describe("a configuration that is accepted", () => {
 
   it("reads YAML and JSON files, several modules, token URIs and applications", () => {
     const yaml = file(
-      `mode: shared\nlisten: {host: 0.0.0.0, port: 9000}\nmodules:\n  - {id: softhsm, library: /usr/lib/softhsm/libsofthsm2.so}\n  - {id: opensc, library: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so, maxSessionsPerToken: 2}\nexposeTokens: ["pkcs11:token=demo;manufacturer=SoftHSM%20project"]\n${app(`    publicKey: ${JSON.stringify(ed25519)}\n`)}`,
+      `mode: shared\nlisten: {host: 0.0.0.0, port: 9000}\ntls: {certFile: ${JSON.stringify(file("cert"))}, keyFile: ${JSON.stringify(file("key"))}}\napiKeys: [{id: billing, keyHash: "sha256:${"a".repeat(64)}"}]\nmodules:\n  - {id: softhsm, library: /usr/lib/softhsm/libsofthsm2.so}\n  - {id: opensc, library: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so, maxSessionsPerToken: 2}\nexposeTokens: ["pkcs11:token=demo;manufacturer=SoftHSM%20project"]\n${app(`    publicKey: ${JSON.stringify(ed25519)}\n`)}`,
     );
     const { config } = loadConfig({ file: yaml, env: {} });
     expect(config).toMatchObject({

@@ -38,13 +38,19 @@ export function originProblem(origin: string): string | undefined {
   return undefined;
 }
 
+const EC_CURVES = new Set(["prime256v1", "secp384r1", "secp521r1"]);
+
 function publicKeyProblem(pem: string): string | undefined {
   try {
     const key = createPublicKey(pem);
     if (key.asymmetricKeyType === "ed25519") return undefined;
-    if (key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1") return undefined;
+    if (key.asymmetricKeyType === "ec" && EC_CURVES.has(key.asymmetricKeyDetails?.namedCurve ?? "")) return undefined;
+    if (key.asymmetricKeyType === "rsa") {
+      const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+      return bits >= 2048 ? undefined : `is an RSA key of ${bits} bits; use 2048 bits or more`;
+    }
     const detail = key.asymmetricKeyType === "ec" ? `EC ${key.asymmetricKeyDetails?.namedCurve}` : key.asymmetricKeyType;
-    return `is a ${detail} key; use Ed25519 or EC P-256`;
+    return `is a ${detail} key; use Ed25519, EC P-256, P-384 or P-521, or RSA`;
   } catch {
     return "is not a PEM public key (-----BEGIN PUBLIC KEY-----)";
   }
@@ -86,8 +92,43 @@ export function semanticChecks(config: ServiceConfig): CheckResult {
       const problem = originProblem(origin);
       if (problem) problems.push(`applications[${index}].origins[${originIndex}]: "${origin}" ${problem}`);
     });
-    const keyProblem = publicKeyProblem(application.publicKey);
-    if (keyProblem) problems.push(`applications[${index}].publicKey: ${keyProblem}`);
+    if (application.publicKey === undefined) {
+      if (!application.trustOrigin) problems.push(`applications[${index}].publicKey: is required unless trustOrigin is true`);
+    } else {
+      if (application.trustOrigin) problems.push(`applications[${index}].trustOrigin: an application with a publicKey must not also trust its origins`);
+      const keyProblem = publicKeyProblem(application.publicKey);
+      if (keyProblem) problems.push(`applications[${index}].publicKey: ${keyProblem}`);
+    }
   });
+  checkSharedMode(config, problems, warnings);
   return { problems, warnings };
+}
+
+/** Listening beyond loopback needs shared mode and TLS; shared mode's clients need API keys. */
+function checkSharedMode(config: ServiceConfig, problems: string[], warnings: string[]): void {
+  if (!isLoopback(config.listen.host) && config.mode === "shared" && !config.tls) {
+    problems.push(`tls: is required to listen on ${config.listen.host}, beyond loopback; give tls.certFile and tls.keyFile`);
+  }
+  for (const option of ["certFile", "keyFile"] as const) {
+    const file = config.tls?.[option];
+    if (file !== undefined && !existsSync(file)) problems.push(`tls.${option}: ${file} does not exist`);
+  }
+  duplicates(
+    config.apiKeys.map((key) => key.id),
+    "apiKeys",
+    problems,
+  );
+  config.apiKeys.forEach((key, index) => {
+    key.tokens.forEach((uri, uriIndex) => {
+      try {
+        parsePkcs11Uri(uri);
+      } catch (error) {
+        problems.push(`apiKeys[${index}].tokens[${uriIndex}]: ${(error as Error).message}`);
+      }
+    });
+  });
+  if (config.mode === "shared" && config.apiKeys.length === 0) {
+    problems.push("apiKeys: shared mode needs at least one API key (open-scws create-api-key makes one)");
+  }
+  if (config.mode === "local" && config.apiKeys.length > 0) warnings.push("apiKeys: API keys are used in shared mode only; local mode ignores them");
 }

@@ -17,8 +17,31 @@ export interface ApplicationConfig {
   readonly id: string;
   /** The exact origins its pages are served from. */
   readonly origins: readonly string[];
-  /** Its Ed25519 or EC P-256 public key, PEM SubjectPublicKeyInfo. */
-  readonly publicKey: string;
+  /** Its public key (Ed25519, EC P-256/384/521 or RSA), PEM SubjectPublicKeyInfo; absent for a development registration. */
+  readonly publicKey?: string;
+  /** A development registration: its origins get environments without a signature. */
+  readonly trustOrigin: boolean;
+}
+
+/** Limits of environments. */
+export interface EnvironmentLimits {
+  readonly idleTimeoutSeconds: number;
+  readonly challengeTtlSeconds: number;
+  readonly maxEnvironments: number;
+  readonly maxEnvironmentsPerApplication: number;
+  readonly maxConnectionsPerEnvironment: number;
+  readonly maxConcurrentRequests: number;
+}
+
+/** A shared-mode client's API key, as its hash. */
+export interface ApiKeyConfig {
+  readonly id: string;
+  /** `sha256:` and the hex SHA-256 of the key. */
+  readonly keyHash: string;
+  /** RFC 7512 URIs of the tokens it may use; empty: every exposed token. */
+  readonly tokens: readonly string[];
+  readonly requestsPerSecond: number;
+  readonly burst: number;
 }
 
 /** The log levels pino knows, least verbose first. */
@@ -45,6 +68,14 @@ export interface ServiceConfig {
   /** RFC 7512 URIs of the tokens to show; empty shows every token. */
   readonly exposeTokens: readonly string[];
   readonly applications: readonly ApplicationConfig[];
+  readonly environments: EnvironmentLimits;
+  /** The service's Ed25519 key for mutual mode; made in dataDir when absent. */
+  readonly serviceKeyFile?: string;
+  readonly apiKeys: readonly ApiKeyConfig[];
+  /** HTTPS, required beyond loopback. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** The audit log's path (relative to dataDir), or `-` for standard output. */
+  readonly auditLog: string;
   readonly shutdown: {
     /** How long requests in flight may take to finish once a stop is asked for. */
     readonly drainTimeoutMs: number;

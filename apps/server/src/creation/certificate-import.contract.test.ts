@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pkcs11Tool } from "@open-scws/softhsm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_CALLER } from "../http/request-context.js";
 import { CKA } from "../pkcs11/constants.js";
 import {
   connectByLabel,
@@ -30,12 +29,12 @@ describe("importCertificate against SoftHSM, compared with what pkcs11-tool and 
     t.client.POST("/v1/tokens/{tokenId}/certificates", { params: { path: { tokenId } }, body });
   /** CKA_SUBJECT, CKA_ISSUER and CKA_SERIAL_NUMBER as SoftHSM holds them, read raw through the service's PKCS#11 host. */
   const rawFields = async (handle: string) => {
-    const connection = t.service.services.tokens.get(tokenId, LOCAL_CALLER);
+    const connection = t.service.services.tokens.get(tokenId, t.callerId);
     return (await connection.module.host.getAttributes(connection.slot, handle, [CKA.SUBJECT, CKA.ISSUER, CKA.SERIAL_NUMBER])).map((value) =>
       Buffer.from(value ?? []).toString("hex"),
     );
   };
-  const handleOf = (objectId: string) => t.service.services.tokens.get(tokenId, LOCAL_CALLER).objects.get(objectId)!.handle;
+  const handleOf = (objectId: string) => t.service.services.tokens.get(tokenId, t.callerId).objects.get(objectId)!.handle;
   const derOf = (credential: OpensslCredential) => {
     const path = `${credential.certificatePath}.der`;
     openssl(t.sandbox.dir, ["x509", "-in", credential.certificatePath, "-outform", "DER", "-out", path]);

@@ -2,6 +2,10 @@
 import type { Validator } from "./validation-types.js";
 
 export declare const getServiceInfoParams: Validator;
+export declare const createChallengeParams: Validator;
+export declare const createEnvironmentParams: Validator;
+export declare const getEnvironmentParams: Validator;
+export declare const endEnvironmentParams: Validator;
 export declare const listReadersParams: Validator;
 export declare const getReaderParams: Validator;
 export declare const connectTokenParams: Validator;

@@ -8,7 +8,7 @@ import type { Validator } from "./validation-types.js";
 export const apiVersion = "1.0.0";
 
 /** Every operationId of the spec. */
-export const operationIds = ["getServiceInfo","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom","listEvents","getLiveness","getReadiness","getMetrics","getCertificateTrust","generateKey","createCertificateRequest","importCertificate","createDataContainer","importPkcs12"] as const;
+export const operationIds = ["getServiceInfo","createChallenge","createEnvironment","getEnvironment","endEnvironment","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom","listEvents","getLiveness","getReadiness","getMetrics","getCertificateTrust","generateKey","createCertificateRequest","importCertificate","createDataContainer","importPkcs12"] as const;
 
 /** An operationId of the spec. */
 export type OperationId = (typeof operationIds)[number];
@@ -29,6 +29,8 @@ export interface RouteDefinition {
   readonly body?: { readonly validate: Validator; readonly required: boolean };
   /** The 2xx statuses the spec allows. */
   readonly successStatuses: readonly number[];
+  /** Whether the operation needs a credential (the spec's `security` is not empty). */
+  readonly needsCredential: boolean;
 }
 
 /** The route table, in spec order. */
@@ -41,6 +43,49 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getServiceInfoParams,
     successStatuses: [200],
+    needsCredential: false,
+  },
+  {
+    operationId: "createChallenge",
+    method: "POST",
+    path: "/v1/environments/challenges",
+    honoPath: "/v1/environments/challenges",
+    queryArrays: [],
+    validateParams: paramsValidators.createChallengeParams,
+    body: { validate: bodyValidators.createChallengeBody, required: true },
+    successStatuses: [201],
+    needsCredential: false,
+  },
+  {
+    operationId: "createEnvironment",
+    method: "POST",
+    path: "/v1/environments",
+    honoPath: "/v1/environments",
+    queryArrays: [],
+    validateParams: paramsValidators.createEnvironmentParams,
+    body: { validate: bodyValidators.createEnvironmentBody, required: true },
+    successStatuses: [201],
+    needsCredential: false,
+  },
+  {
+    operationId: "getEnvironment",
+    method: "GET",
+    path: "/v1/environments/current",
+    honoPath: "/v1/environments/current",
+    queryArrays: [],
+    validateParams: paramsValidators.getEnvironmentParams,
+    successStatuses: [200],
+    needsCredential: true,
+  },
+  {
+    operationId: "endEnvironment",
+    method: "DELETE",
+    path: "/v1/environments/current",
+    honoPath: "/v1/environments/current",
+    queryArrays: [],
+    validateParams: paramsValidators.endEnvironmentParams,
+    successStatuses: [204],
+    needsCredential: true,
   },
   {
     operationId: "listReaders",
@@ -50,6 +95,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.listReadersParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "getReader",
@@ -59,6 +105,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getReaderParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "connectToken",
@@ -68,6 +115,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.connectTokenParams,
     successStatuses: [201],
+    needsCredential: true,
   },
   {
     operationId: "getToken",
@@ -77,6 +125,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getTokenParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "disconnectToken",
@@ -86,6 +135,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.disconnectTokenParams,
     successStatuses: [204],
+    needsCredential: true,
   },
   {
     operationId: "getPin",
@@ -95,6 +145,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getPinParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "logInWithPin",
@@ -105,6 +156,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.logInWithPinParams,
     body: { validate: bodyValidators.logInWithPinBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "logOutOfPin",
@@ -114,6 +166,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.logOutOfPinParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "changePin",
@@ -124,6 +177,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.changePinParams,
     body: { validate: bodyValidators.changePinBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "unblockPin",
@@ -134,6 +188,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.unblockPinParams,
     body: { validate: bodyValidators.unblockPinBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "listObjects",
@@ -143,6 +198,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.listObjectsParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "getObject",
@@ -152,6 +208,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getObjectParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "updateObject",
@@ -162,6 +219,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.updateObjectParams,
     body: { validate: bodyValidators.updateObjectBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "deleteObject",
@@ -171,6 +229,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.deleteObjectParams,
     successStatuses: [204],
+    needsCredential: true,
   },
   {
     operationId: "getObjectDetails",
@@ -180,6 +239,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getObjectDetailsParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "getObjectValue",
@@ -189,6 +249,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getObjectValueParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "listMechanisms",
@@ -198,6 +259,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.listMechanismsParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "signWithKey",
@@ -208,6 +270,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.signWithKeyParams,
     body: { validate: bodyValidators.signWithKeyBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "hashAndSignWithKey",
@@ -218,6 +281,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.hashAndSignWithKeyParams,
     body: { validate: bodyValidators.hashAndSignWithKeyBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "verifyWithKey",
@@ -228,6 +292,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.verifyWithKeyParams,
     body: { validate: bodyValidators.verifyWithKeyBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "encryptWithKey",
@@ -238,6 +303,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.encryptWithKeyParams,
     body: { validate: bodyValidators.encryptWithKeyBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "decryptWithKey",
@@ -248,6 +314,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.decryptWithKeyParams,
     body: { validate: bodyValidators.decryptWithKeyBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "digestData",
@@ -258,6 +325,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.digestDataParams,
     body: { validate: bodyValidators.digestDataBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "generateRandom",
@@ -268,6 +336,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.generateRandomParams,
     body: { validate: bodyValidators.generateRandomBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "listEvents",
@@ -277,6 +346,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.listEventsParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "getLiveness",
@@ -286,6 +356,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getLivenessParams,
     successStatuses: [200],
+    needsCredential: false,
   },
   {
     operationId: "getReadiness",
@@ -295,6 +366,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getReadinessParams,
     successStatuses: [200],
+    needsCredential: false,
   },
   {
     operationId: "getMetrics",
@@ -304,6 +376,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getMetricsParams,
     successStatuses: [200],
+    needsCredential: false,
   },
   {
     operationId: "getCertificateTrust",
@@ -313,6 +386,7 @@ export const routes: readonly RouteDefinition[] = [
     queryArrays: [],
     validateParams: paramsValidators.getCertificateTrustParams,
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "generateKey",
@@ -323,6 +397,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.generateKeyParams,
     body: { validate: bodyValidators.generateKeyBody, required: true },
     successStatuses: [201],
+    needsCredential: true,
   },
   {
     operationId: "createCertificateRequest",
@@ -333,6 +408,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.createCertificateRequestParams,
     body: { validate: bodyValidators.createCertificateRequestBody, required: true },
     successStatuses: [200],
+    needsCredential: true,
   },
   {
     operationId: "importCertificate",
@@ -343,6 +419,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.importCertificateParams,
     body: { validate: bodyValidators.importCertificateBody, required: true },
     successStatuses: [201],
+    needsCredential: true,
   },
   {
     operationId: "createDataContainer",
@@ -353,6 +430,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.createDataContainerParams,
     body: { validate: bodyValidators.createDataContainerBody, required: true },
     successStatuses: [201],
+    needsCredential: true,
   },
   {
     operationId: "importPkcs12",
@@ -363,6 +441,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.importPkcs12Params,
     body: { validate: bodyValidators.importPkcs12Body, required: true },
     successStatuses: [201],
+    needsCredential: true,
   },
 ];
 

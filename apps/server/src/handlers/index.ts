@@ -3,6 +3,7 @@ import type { Handlers } from "../http/operation-types.js";
 import type { Services } from "../services.js";
 import { creationHandlers } from "./creation.js";
 import { cryptographyHandlers } from "./cryptography.js";
+import { environmentHandlers } from "./environments.js";
 import { eventHandlers } from "./events.js";
 import { objectHandlers } from "./objects.js";
 import { operationsHandlers } from "./operations.js";
@@ -16,6 +17,7 @@ import { trustHandlers } from "./trust.js";
 export function createHandlers(services: Services): Handlers {
   return {
     ...serviceHandlers(services),
+    ...environmentHandlers(services),
     ...operationsHandlers(services),
     ...readerHandlers(services),
     ...tokenHandlers(services),

@@ -14,7 +14,7 @@ export function serviceHandlers(services: Services): Pick<Handlers, "getServiceI
           version: services.version,
           apiVersion,
           mode: services.config.mode,
-          capabilities: ["readers", "tokens", "pins", "objects", "cryptography", "events", "keyGeneration", "import", "trust"],
+          capabilities: ["environments", "readers", "tokens", "pins", "objects", "cryptography", "events", "keyGeneration", "import", "trust"],
           modules: services.modules.statuses(),
         },
       };

@@ -1,6 +1,13 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ScwsError } from "@open-scws/errors";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { configFromEnvironment } from "../config/load-config.js";
+import { AccessControl } from "../security/access-control.js";
+import { AuditLog } from "../security/audit-log.js";
+import { loadOrCreateServiceKey } from "../security/service-key.js";
 import { createApp } from "./app.js";
 import type { Handlers } from "./operation-types.js";
 
@@ -26,8 +33,19 @@ function recordingHandlers(calls: string[]): Handlers {
   } as unknown as Handlers;
 }
 
+/** Real access control over a scratch folder, with one environment whose credential the tests send. */
+const scratch = mkdtempSync(join(tmpdir(), "scws-app-test-"));
+const access = new AccessControl(
+  configFromEnvironment({}),
+  loadOrCreateServiceKey(join(scratch, "key.pem")),
+  new AuditLog(join(scratch, "audit.jsonl")),
+  async () => {},
+);
+const { credential } = access.environments.create("tests", undefined);
+
 function appWith(calls: string[], bodyLimitBytes = 1024) {
   return createApp({
+    access,
     handlers: recordingHandlers(calls),
     logger: pino({ level: "silent" }),
     port: () => 8930,
@@ -36,7 +54,7 @@ function appWith(calls: string[], bodyLimitBytes = 1024) {
   });
 }
 
-const LOCAL = { host: "127.0.0.1:8930" };
+const LOCAL = { host: "127.0.0.1:8930", "x-scws-environment": credential };
 
 describe("the HTTP layer", () => {
   it.each(["127.0.0.1:8930", "localhost:8930", "[::1]:8930", "LOCALHOST:8930", "scws.example", "scws.example:8930"])("accepts Host %s", async (host) => {

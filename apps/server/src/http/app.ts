@@ -6,10 +6,12 @@ import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { routes } from "../generated/routes.js";
 import type { ServiceMetrics } from "../observability/metrics.js";
+import type { AccessControl } from "../security/access-control.js";
 import type { AppEnv } from "./app-env.js";
 import { mountDocs } from "./docs-route.js";
 import { handleError, problemResponse } from "./error-funnel.js";
 import { hostGuard } from "./guards/host-guard.js";
+import { originGuard } from "./guards/origin-guard.js";
 import type { Handlers } from "./operation-types.js";
 import { registerRoutes } from "./register-routes.js";
 import { unmatchedRouteError } from "./unmatched-route.js";
@@ -17,6 +19,8 @@ import { unmatchedRouteError } from "./unmatched-route.js";
 /** What the app needs from the running service. */
 export interface AppOptions {
   readonly handlers: Handlers;
+  /** Authenticates callers and knows the allowed origins. */
+  readonly access: AccessControl;
   readonly logger: Logger;
   /** The port the service listens on, known once it listens. */
   readonly port: () => number;
@@ -66,6 +70,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     else log.info(fields, "request answered");
   });
   app.use(hostGuard(options.port, options.allowedHostNames));
+  app.use(originGuard((origin) => options.access.applications.allowsOrigin(origin)));
   app.use(
     bodyLimit({
       maxSize: options.bodyLimitBytes,
@@ -76,7 +81,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       },
     }),
   );
-  registerRoutes(app, options.handlers);
+  registerRoutes(app, options.handlers, options.access);
   if (options.docsDir) mountDocs(app, options.docsDir);
   app.notFound((c) => {
     const error = unmatched(c.req.method, c.req.path);

@@ -14,6 +14,11 @@ function fromHttpException(error: HTTPException): ScwsError {
 export function problemResponse(error: ScwsError, requestId: string): Response {
   const headers = new Headers({ "content-type": "application/problem+json", "cache-control": "no-store" });
   if (error.code === "SCWS_METHOD_NOT_ALLOWED" && error.customData.allowed) headers.set("allow", error.customData.allowed.join(", "));
+  // RFC 9110 section 11.6.1: a 401 names the credential expected.
+  if (error.httpStatus === 401) {
+    const bearer = error.customData.field === "/header/authorization";
+    headers.set("www-authenticate", bearer ? 'Bearer realm="open-scws"' : 'SCWS-Environment realm="open-scws"');
+  }
   const retryAfter = error.customData.retryAfterSeconds;
   if (typeof retryAfter === "number") headers.set("retry-after", String(Math.ceil(retryAfter)));
   return new Response(JSON.stringify(error.toProblem(requestId)), { status: error.httpStatus, headers });

@@ -1,18 +1,44 @@
 // Mounts every operation of the generated route table: read and validate the input, call its handler, answer.
 import type { Context, Hono } from "hono";
 import { type OperationId, type RouteDefinition, routes } from "../generated/routes.js";
+import type { AccessControl, Caller } from "../security/access-control.js";
 import type { AppEnv } from "./app-env.js";
 import type { HandlerInput, Handlers } from "./operation-types.js";
 import { readJsonBody, readParams } from "./read-input.js";
-import { LOCAL_CALLER } from "./request-context.js";
+import { ANONYMOUS_CALLER, type RequestContext } from "./request-context.js";
 import { validationError } from "./validation-error.js";
 
 type AnyHandler = (
   input: HandlerInput<OperationId>,
 ) => Promise<{ status: number; body?: unknown; text?: string; contentType?: string; headers?: Record<string, string>; raw?: Response }>;
 
-async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHandler): Promise<Response> {
+function contextOf(c: Context<AppEnv>, caller: Caller | undefined, access: AccessControl): RequestContext {
+  const header = (name: string) => c.req.header(name);
+  if (!caller) return { requestId: c.get("requestId"), caller: ANONYMOUS_CALLER, signal: c.req.raw.signal, header };
+  const scope = access.scopeOf(caller.id, caller.client);
+  return {
+    requestId: c.get("requestId"),
+    caller: caller.id,
+    signal: c.req.raw.signal,
+    header,
+    ...(caller.environment ? { environment: caller.environment } : {}),
+    ...(scope ? { scope } : {}),
+  };
+}
+
+async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHandler, access: AccessControl): Promise<Response> {
   c.set("operationId", route.operationId);
+  // The credential is checked before the input: a caller without one learns nothing about the operation.
+  const caller = route.needsCredential ? access.authenticate((name) => c.req.header(name)) : undefined;
+  const leave = caller ? access.inFlight.enter(caller.id) : () => {};
+  try {
+    return await answer(c, route, handler, contextOf(c, caller, access));
+  } finally {
+    leave();
+  }
+}
+
+async function answer(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHandler, context: RequestContext): Promise<Response> {
   const params = readParams(c, route);
   if (!route.validateParams(params)) throw validationError(route.validateParams.errors, "params");
   let body: unknown;
@@ -24,7 +50,7 @@ async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHan
     params: params.path,
     query: params.query,
     body,
-    context: { requestId: c.get("requestId"), caller: LOCAL_CALLER, signal: c.req.raw.signal, header: (name: string) => c.req.header(name) },
+    context,
   } as HandlerInput<OperationId>);
   if (result.raw) return result.raw;
   if (result.text !== undefined) return c.body(result.text, result.status as 200, { ...result.headers, "content-type": result.contentType ?? "text/plain" });
@@ -33,9 +59,9 @@ async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHan
 }
 
 /** Registers a handler for each operation of the spec on the app. */
-export function registerRoutes(app: Hono<AppEnv>, handlers: Handlers): void {
+export function registerRoutes(app: Hono<AppEnv>, handlers: Handlers, access: AccessControl): void {
   for (const route of routes) {
     const handler = handlers[route.operationId] as unknown as AnyHandler;
-    app.on(route.method, route.honoPath, (c) => serve(c, route, handler));
+    app.on(route.method, route.honoPath, (c) => serve(c, route, handler, access));
   }
 }

@@ -1,7 +1,9 @@
 // What every handler knows about the request it serves, beyond its parameters and body.
+import type { SlotFilter } from "../config/token-filter.js";
+import type { Environment } from "../security/environments.js";
 
-/** The caller every request has until applications authenticate with environments. */
-export const LOCAL_CALLER = "local";
+/** The caller of an operation that needs no credential (service information, creating an environment). */
+export const ANONYMOUS_CALLER = "anonymous";
 
 /** The request's identity, for ownership, logs and problem bodies. */
 export interface RequestContext {
@@ -9,6 +11,10 @@ export interface RequestContext {
   readonly requestId: string;
   /** Who calls: token connections and logins belong to their caller, and others cannot see or use them. */
   readonly caller: string;
+  /** The caller's environment, in local mode. */
+  readonly environment?: Environment;
+  /** The tokens the caller may use (a shared-mode client bound to some tokens); undefined: every exposed token. */
+  readonly scope?: SlotFilter;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
   /** A request header, by case-insensitive name. */

@@ -20,5 +20,6 @@ export {
 } from "./pki-fixtures.js";
 export { type RawAnswer, rawRequest } from "./raw-http.js";
 export { assertConforms, pathTemplateOf, specViolations } from "./spec-conformance.js";
+export { createEnvironment, signChallenge, type TestApplication, testApplication } from "./test-environment.js";
 export { startTestService, type TestService, type TestServiceOptions } from "./test-service.js";
 export { connectByLabel, login, logout, pinState } from "./token-session.js";

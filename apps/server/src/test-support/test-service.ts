@@ -13,6 +13,7 @@ import type { Pkcs11Host } from "../pkcs11/host.js";
 import { type RunningService, startService } from "../server.js";
 import { findLeak } from "./canaries.js";
 import { assertConforms } from "./spec-conformance.js";
+import { createEnvironment, type TestApplication, testApplication } from "./test-environment.js";
 
 /** A service under test and what it runs on. */
 export interface TestService {
@@ -20,13 +21,26 @@ export interface TestService {
   readonly sandbox: SoftHsmSandbox;
   /** The tokens made for this run, by label. */
   readonly tokens: Readonly<Record<string, SoftHsmToken>>;
-  /** The typed client; every answer it receives is checked against the spec, and a violation fails the call. */
+  /**
+   * The typed client, with an environment's credential on every call; every answer it receives is checked
+   * against the spec, and a violation or a leaked secret fails the call.
+   */
   readonly client: Client<paths>;
+  /** The same client without a credential. */
+  readonly anonymous: Client<paths>;
+  /** The credential `client` carries. */
+  readonly credential: string;
+  /** The id of `client`'s environment: the owner of what it connects and logs in to. */
+  readonly callerId: string;
+  /** The application the test environments belong to, with its private key. */
+  readonly application: TestApplication;
+  /** A client for a new environment of the test application: another caller. */
+  newEnvironment(): Promise<{ client: Client<paths>; credential: string; callerId: string }>;
   /** Every log line the service wrote, as JSON text. */
   readonly logs: readonly string[];
   /** Adds secrets that no answer or log line may contain from now on. */
   addCanary(secret: string): void;
-  /** `fetch` against the service, for requests the typed client cannot express; answers are checked too. */
+  /** `fetch` against the service, with the credential unless the request sets its own; answers are checked too. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
@@ -68,7 +82,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   process.env.SOFTHSM2_CONF = sandbox.confPath;
   Object.assign(process.env, options.moduleEnv);
   const environment = { SCWS_PORT: "0", SCWS_PKCS11_MODULE: options.module ?? softHsmModule, SCWS_READER_POLL_MS: "100" };
-  const base = { ...configFromEnvironment(environment), dataDir: options.dataDir ?? join(sandbox.dir, "data") };
+  const application = testApplication();
+  const defaults = configFromEnvironment(environment);
+  const base = { ...defaults, dataDir: options.dataDir ?? join(sandbox.dir, "data"), applications: [application.config] };
   const config = options.configure ? options.configure(base) : base;
   const service = await startService(config, { logger, ...(options.decorateHost ? { decorateHost: options.decorateHost } : {}) });
 
@@ -80,15 +96,33 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     if (leak) throw new Error(`An answer to ${input.method} ${new URL(input.url).pathname} contains a secret (canary ${leak.slice(0, 4)}...).`);
     return response;
   };
-  const client = createClient<paths>({ baseUrl: service.url, fetch: checkedFetch });
+  const anonymous = createClient<paths>({ baseUrl: service.url, fetch: checkedFetch });
+  const newEnvironment = async () => {
+    const credential = await createEnvironment(anonymous, application);
+    // The credential is a secret too: from now on no log line or answer may hold it.
+    canaries.add(credential);
+    const bound = createClient<paths>({ baseUrl: service.url, fetch: checkedFetch, headers: { "x-scws-environment": credential } });
+    const current = await bound.GET("/v1/environments/current");
+    return { credential, client: bound, callerId: current.data!.id };
+  };
+  const { client, credential, callerId } = await newEnvironment();
   return {
     service,
     sandbox,
     tokens,
     client,
+    anonymous,
+    credential,
+    callerId,
+    application,
+    newEnvironment,
     logs,
     addCanary: (secret) => void canaries.add(secret),
-    fetch: (path, init) => checkedFetch(new Request(`${service.url}${path}`, init)),
+    fetch: (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has("x-scws-environment")) headers.set("x-scws-environment", credential);
+      return checkedFetch(new Request(`${service.url}${path}`, { ...init, headers }));
+    },
     async close() {
       await service.close();
       if (!options.sandbox) sandbox.remove();

@@ -14,6 +14,8 @@ export interface LocatedReader {
   readonly reader: Reader;
   readonly module: ModuleRuntime;
   readonly slot: SlotHandle;
+  /** What the module reported of the slot, for a present reader. */
+  readonly info?: SlotInfo;
 }
 
 /** The reader id of a module's slot: a hash, stable across restarts, that does not reveal the slot number. */
@@ -55,7 +57,7 @@ export class ReaderDirectory {
   ) {}
 
   /** Every present reader, read afresh from the modules. One failing module does not hide the others. */
-  async list(): Promise<LocatedReader[]> {
+  async list(scope?: SlotFilter): Promise<LocatedReader[]> {
     const ready = this.modules.ready();
     if (ready.length === 0) throw this.noModuleError();
     const results = await Promise.allSettled(ready.map((module) => module.host.listSlots()));
@@ -67,13 +69,13 @@ export class ReaderDirectory {
         if (this.exposes && !this.exposes(module, slot)) continue;
         const reader = readerOf(module.id, slot);
         this.seen.set(reader.id, { module, slot: slot.handle, name: reader.name });
-        located.push({ reader, module, slot: slot.handle });
+        located.push({ reader, module, slot: slot.handle, info: slot });
       }
     });
     const failure = results.find((result) => result.status === "rejected");
     if (failure && located.length === 0) throw toScwsError(failure.reason);
     if (!failure) this.onListed?.(located.map((entry) => entry.reader));
-    return located;
+    return scope ? located.filter((entry) => entry.info && scope(entry.module, entry.info)) : located;
   }
 
   private noModuleError(): ScwsError {
@@ -82,10 +84,11 @@ export class ReaderDirectory {
   }
 
   /** One reader by id: present, or "unavailable" if it was seen and went away. */
-  async find(readerId: string): Promise<LocatedReader> {
-    const present = (await this.list()).find((entry) => entry.reader.id === readerId);
+  async find(readerId: string, scope?: SlotFilter): Promise<LocatedReader> {
+    const present = (await this.list(scope)).find((entry) => entry.reader.id === readerId);
     if (present) return present;
-    const gone = this.seen.get(readerId);
+    // A reader that went away cannot be matched against a caller's tokens: for a scoped caller it does not exist.
+    const gone = scope ? undefined : this.seen.get(readerId);
     if (!gone) throw new ScwsError(`No reader has the id ${readerId}.`, "CKR_SLOT_ID_INVALID", undefined, { field: "/path/readerId" });
     return {
       reader: { id: readerId, name: gone.name, cardPresent: false, status: "unavailable", moduleId: gone.module.id },

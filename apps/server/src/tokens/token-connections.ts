@@ -3,10 +3,12 @@
 // token was removed (or whose module restarted) answers CKR_DEVICE_REMOVED until it is ended.
 import { randomBytes } from "node:crypto";
 import { ScwsError } from "@open-scws/errors";
+import type { SlotFilter } from "../config/token-filter.js";
 import type { EventHub } from "../events/event-hub.js";
 import type { LoginRegistry } from "../pins/login-registry.js";
 import { TokenFlag } from "../pkcs11/flags.js";
 import type { ObjectHandle, Pkcs11Host, SlotHandle, TokenInfo } from "../pkcs11/host.js";
+import { limitReached } from "../security/environments.js";
 import type { ModuleRuntime } from "./module-registry.js";
 import type { ReaderDirectory } from "./reader-directory.js";
 import { watchForLostToken } from "./token-loss.js";
@@ -50,7 +52,15 @@ export class TokenConnections {
     private readonly readers: ReaderDirectory,
     private readonly logins: LoginRegistry,
     private readonly events: EventHub,
+    private readonly maxPerOwner = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** How many connections an owner holds. */
+  countOf(owner: string): number {
+    let count = 0;
+    for (const connection of this.connections.values()) if (connection.owner === owner) count += 1;
+    return count;
+  }
 
   /** How many connections are open. */
   get size(): number {
@@ -58,8 +68,9 @@ export class TokenConnections {
   }
 
   /** Connects to the token in a reader (`Reader.connect()`), and returns the connection with the token's information. */
-  async connect(readerId: string, owner: string): Promise<{ connection: TokenConnection; info: TokenInfo }> {
-    const { reader, module, slot } = await this.readers.find(readerId);
+  async connect(readerId: string, owner: string, scope?: SlotFilter): Promise<{ connection: TokenConnection; info: TokenInfo }> {
+    if (this.countOf(owner) >= this.maxPerOwner) throw limitReached("token connections of one caller", this.maxPerOwner, 1);
+    const { reader, module, slot } = await this.readers.find(readerId, scope);
     if (reader.status === "unavailable") {
       throw new ScwsError(`The reader ${readerId} is no longer available.`, "CKR_SLOT_ID_INVALID", undefined, { field: "/path/readerId" });
     }
@@ -138,6 +149,12 @@ export class TokenConnections {
     } finally {
       await connection.module.host.detach(connection.slot).catch(() => undefined);
     }
+  }
+
+  /** Ends every connection of an owner (its environment ended). */
+  async disconnectOwner(owner: string): Promise<void> {
+    const owned = [...this.connections.values()].filter((connection) => connection.owner === owner);
+    await Promise.allSettled(owned.map((connection) => this.disconnect(connection.id, owner)));
   }
 
   /** Ends every connection. */

@@ -16,7 +16,196 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    }
+  },
+  "POST /v1/environments/challenges": {
+    "answers": {
+      "201": {
+        "application/json": {
+          "$ref": "EnvironmentChallenge"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "ChallengeRequest"
+      }
+    }
+  },
+  "POST /v1/environments": {
+    "answers": {
+      "201": {
+        "application/json": {
+          "$ref": "Environment"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "EnvironmentRequest"
+      }
+    }
+  },
+  "GET /v1/environments/current": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "Environment"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    }
+  },
+  "DELETE /v1/environments/current": {
+    "answers": {
+      "204": {},
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -40,7 +229,22 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -74,12 +278,27 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "404": {
         "application/problem+json": {
           "$ref": "Problem"
         }
       },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -118,6 +337,16 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "404": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -134,6 +363,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -172,6 +406,16 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "404": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -183,6 +427,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -217,12 +466,27 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "404": {
         "application/problem+json": {
           "$ref": "Problem"
         }
       },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -251,6 +515,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -272,6 +541,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -315,6 +589,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -346,6 +625,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -395,6 +679,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -416,6 +705,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -459,6 +753,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -490,6 +789,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -539,6 +843,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -570,6 +879,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -619,6 +933,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -635,6 +954,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -673,6 +997,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -689,6 +1018,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -730,6 +1064,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -756,6 +1095,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -799,6 +1143,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -815,6 +1164,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -856,6 +1210,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -872,6 +1231,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -913,6 +1277,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -929,6 +1298,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -970,6 +1344,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -991,6 +1370,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1029,6 +1413,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1060,6 +1449,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1107,6 +1501,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1138,6 +1537,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1185,6 +1589,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1216,6 +1625,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1263,6 +1677,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1294,6 +1713,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1341,6 +1765,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1372,6 +1801,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1419,6 +1853,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1450,6 +1889,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1494,6 +1938,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1525,6 +1974,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1572,7 +2026,22 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1592,6 +2061,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1616,6 +2090,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1649,6 +2128,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "421": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1673,6 +2157,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1689,6 +2178,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1730,6 +2224,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1761,6 +2260,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1810,6 +2314,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1841,6 +2350,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1888,6 +2402,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1919,6 +2438,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -1968,6 +2492,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1999,6 +2528,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -2048,6 +2582,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -2079,6 +2618,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
@@ -2127,6 +2671,7 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
   "Capability": {
     "type": "string",
     "enum": [
+      "environments",
       "readers",
       "tokens",
       "pins",
@@ -2357,6 +2902,22 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
     "type": "string",
     "minLength": 1,
     "maxLength": 65536
+  },
+  "ChallengeRequest": {
+    "type": "object",
+    "required": [
+      "applicationId"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "applicationId": {
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"
+      },
+      "clientChallenge": {
+        "$ref": "HexBytes"
+      }
+    }
   },
   "ChangePinRequest": {
     "type": "object",
@@ -2634,6 +3195,90 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       }
     }
   },
+  "Environment": {
+    "type": "object",
+    "required": [
+      "id",
+      "applicationId",
+      "createdAt",
+      "expiresAt",
+      "idleTimeoutSeconds",
+      "connections"
+    ],
+    "properties": {
+      "id": {
+        "type": "string",
+        "pattern": "^e-[0-9a-f]{32}$"
+      },
+      "applicationId": {
+        "type": "string"
+      },
+      "origin": {
+        "type": "string"
+      },
+      "credential": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_-]{43}$"
+      },
+      "createdAt": {
+        "type": "string"
+      },
+      "expiresAt": {
+        "type": "string"
+      },
+      "idleTimeoutSeconds": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "connections": {
+        "type": "integer",
+        "minimum": 0
+      }
+    }
+  },
+  "EnvironmentChallenge": {
+    "type": "object",
+    "required": [
+      "challengeId",
+      "challenge",
+      "message",
+      "expiresAt"
+    ],
+    "properties": {
+      "challengeId": {
+        "type": "string",
+        "pattern": "^c-[0-9a-f]{32}$"
+      },
+      "challenge": {
+        "$ref": "HexBytes"
+      },
+      "message": {
+        "type": "string"
+      },
+      "expiresAt": {
+        "type": "string"
+      },
+      "serviceProof": {
+        "$ref": "ServiceProof"
+      }
+    }
+  },
+  "EnvironmentRequest": {
+    "type": "object",
+    "required": [
+      "challengeId"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "challengeId": {
+        "type": "string",
+        "pattern": "^c-[0-9a-f]{32}$"
+      },
+      "signature": {
+        "$ref": "HexBytes"
+      }
+    }
+  },
   "ErrorCode": {
     "type": "string",
     "enum": [
@@ -2736,7 +3381,14 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "SCWS_PAYLOAD_TOO_LARGE",
       "SCWS_UNSUPPORTED_MEDIA_TYPE",
       "SCWS_HOST_REFUSED",
-      "SCWS_FINAL_TRY_UNCONFIRMED"
+      "SCWS_FINAL_TRY_UNCONFIRMED",
+      "SCWS_ORIGIN_REFUSED",
+      "SCWS_APPLICATION_UNKNOWN",
+      "SCWS_CREDENTIAL_REQUIRED",
+      "SCWS_CREDENTIAL_INVALID",
+      "SCWS_CHALLENGE_INVALID",
+      "SCWS_RATE_LIMITED",
+      "SCWS_LIMIT_REACHED"
     ]
   },
   "EventBatch": {
@@ -2855,6 +3507,10 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
         "$ref": "PinValue"
       }
     }
+  },
+  "HexBytes": {
+    "type": "string",
+    "pattern": "^(?:[0-9a-fA-F]{2}){16,1024}$"
   },
   "ImportCertificateRequest": {
     "type": "object",
@@ -3621,6 +4277,26 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
         "items": {
           "$ref": "ModuleStatus"
         }
+      }
+    }
+  },
+  "ServiceProof": {
+    "type": "object",
+    "required": [
+      "cryptogram",
+      "keyId",
+      "algorithm"
+    ],
+    "properties": {
+      "cryptogram": {
+        "$ref": "HexBytes"
+      },
+      "keyId": {
+        "type": "string"
+      },
+      "algorithm": {
+        "type": "string",
+        "const": "Ed25519"
       }
     }
   },

@@ -3,7 +3,7 @@ import { ckrValues } from "../generated/ckr-values.js";
 import { type ErrorCode, errorCatalogue, errorCodes, isErrorCode } from "./index.js";
 import { scwsDocumentedCodes } from "./scws-documented-codes.fixture.js";
 
-const STATUSES_IN_USE = new Set([400, 403, 404, 405, 409, 413, 415, 421, 422, 500, 502, 503, 507]);
+const STATUSES_IN_USE = new Set([400, 401, 403, 404, 405, 409, 413, 415, 421, 422, 429, 500, 502, 503, 507]);
 
 describe("the error catalogue", () => {
   it("holds all 92 codes the SCWS conventions document", () => {

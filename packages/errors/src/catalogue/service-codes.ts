@@ -41,4 +41,11 @@ export const serviceCodes = {
     "The PIN has one try left, so a wrong PIN would lock it; the service did not try without the caller's confirmation.",
     "Warn the user, then log in again with confirmFinalTry: true.",
   ),
+  SCWS_ORIGIN_REFUSED: fromService(403, "Origin not allowed", "The request comes from a web page whose origin no registered application lists; nothing was done.", "Register the application with this origin in the service's configuration."),
+  SCWS_APPLICATION_UNKNOWN: fromService(403, "Application not registered", "The application is not registered with the service, or not for the origin of this page.", "Check the application id, and that the page's origin is among the application's origins."),
+  SCWS_CREDENTIAL_REQUIRED: fromService(401, "Credential required", "The operation needs an environment credential in the X-SCWS-Environment header (in shared mode, an API key in Authorization: Bearer).", "Create an environment first (createEnvironment), then send its credential with every call."),
+  SCWS_CREDENTIAL_INVALID: fromService(401, "Credential not valid", "The credential is unknown, its environment was ended, or it expired after idling; its connections and logins are gone.", "Create a new environment and connect again."),
+  SCWS_CHALLENGE_INVALID: fromService(401, "Challenge not valid", "The challenge is unknown, was already used, or expired.", "Ask for a new challenge and have it signed at once."),
+  SCWS_RATE_LIMITED: fromService(429, "Too many requests", "The client sent more requests than its rate allows.", "Wait as long as Retry-After says, then send the request again.", true),
+  SCWS_LIMIT_REACHED: fromService(429, "Limit reached", "A cap on environments, token connections or concurrent operations is reached; customData.limit names it.", "End environments or connections you no longer use, or wait as long as Retry-After says.", true),
 } as const satisfies FamilyCatalogue<ServiceCode>;

@@ -44,6 +44,15 @@ describe("readOperations", () => {
     expect(remove.parameters.map((p) => `${p.in}:${p.name}:${p.required}`)).toEqual(["path:thingId:true", "query:force:false"]);
   });
 
+  it("reads whether an operation needs a credential, from its own security or the document's", () => {
+    const secured = readOperations({ ...fixture, security: [{ key: [] }] });
+    expect(secured.map((o) => o.needsCredential)).toEqual([true, true, true]);
+    const open = structuredClone(fixture) as typeof fixture & { security?: unknown };
+    (open.paths["/v1/things"].post as Record<string, unknown>).security = [];
+    expect(readOperations({ ...open, security: [{ key: [] }] }).map((o) => o.needsCredential)).toEqual([true, true, false]);
+    expect(operations.every((o) => !o.needsCredential)).toBe(true);
+  });
+
   it("finds a JSON body through a $ref and whether it is required", () => {
     const create = operations.find((o) => o.operationId === "createThing")!;
     expect(create.body).toEqual({ schema: { $ref: "#/components/schemas/Thing" }, required: true });

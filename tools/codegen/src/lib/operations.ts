@@ -19,6 +19,8 @@ export interface OperationInfo {
   readonly body?: { readonly schema: Json; readonly required: boolean };
   /** The 2xx statuses the operation can answer. */
   readonly successStatuses: readonly number[];
+  /** Whether a credential is needed: the operation's `security`, or the document's, is not empty. */
+  readonly needsCredential: boolean;
 }
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
@@ -74,6 +76,7 @@ export function readOperations(document: Json): OperationInfo[] {
         parameters,
         ...(jsonBody ? { body: { schema: jsonBody.schema as Json, required: requestBody?.required === true } } : {}),
         successStatuses,
+        needsCredential: ((operation.security ?? document.security ?? []) as unknown[]).length > 0,
       });
     }
   }

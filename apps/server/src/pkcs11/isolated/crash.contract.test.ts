@@ -1,20 +1,25 @@
 // A module crash while the service answers HTTP requests: the request in flight gets a problem+json with
 // CKR_DEVICE_ERROR, the HTTP server stays up, the restart is logged, and the next request is answered.
+import type { paths } from "@open-scws/spec";
+import createClient from "openapi-fetch";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFromEnvironment } from "../../config/load-config.js";
 import { type RunningService, startService } from "../../server.js";
-import { assertConforms } from "../../test-support/index.js";
+import { assertConforms, createEnvironment, testApplication } from "../../test-support/index.js";
 import { type FaultLab, faultLab } from "./fault-lab.fixture.js";
 
 describe("a module that crashes under the HTTP server", () => {
   let lab: FaultLab;
   let service: RunningService;
+  let credential: string;
   const logged: Array<{ msg: string; moduleId?: string; cause?: string; detail?: string }> = [];
   beforeAll(async () => {
     lab = faultLab(["alpha"]);
     const logger = pino({ level: "warn" }, { write: (line: string) => logged.push(JSON.parse(line)) });
-    service = await startService(configFromEnvironment({ SCWS_PORT: "0" }), { hosts: [lab.host()], logger });
+    const application = testApplication();
+    service = await startService({ ...configFromEnvironment({ SCWS_PORT: "0" }), applications: [application.config] }, { hosts: [lab.host()], logger });
+    credential = await createEnvironment(createClient<paths>({ baseUrl: service.url }), application);
   });
   afterAll(async () => {
     await service.close();
@@ -22,7 +27,7 @@ describe("a module that crashes under the HTTP server", () => {
   });
 
   it("answers the request in flight with 502 CKR_DEVICE_ERROR, logs the restart, then answers the next request", async () => {
-    const readers = () => fetch(`${service.url}/v1/readers`);
+    const readers = () => fetch(`${service.url}/v1/readers`, { headers: { "x-scws-environment": credential } });
     expect((await readers()).status).toBe(200);
     lab.control.crash("C_GetSlotList", "segv");
     const failed = await readers();
