@@ -2,7 +2,8 @@
 // the HTTP server; and stops it gracefully: no new connections, event streams ended, requests in flight
 // drained, modules finalised.
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
@@ -10,7 +11,6 @@ import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { buildServices } from "./build-services.js";
 import type { ServiceConfig } from "./config/service-config.js";
-import { CreationService } from "./creation/creation-service.js";
 import { createHandlers } from "./handlers/index.js";
 import { createApp } from "./http/app.js";
 import { instrumentHost } from "./observability/instrumented-host.js";
@@ -107,22 +107,18 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     isDraining: () => draining,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const created = serve(
-      {
-        fetch: app.fetch,
-        hostname: config.listen.host,
-        port: config.listen.port,
-        // Slow senders are cut off (slowloris): headers within 10 s, the whole request within 30 s.
-        serverOptions: { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 },
-      },
-      () => resolve(created),
-    );
+    // Slow senders are cut off (slowloris): headers within 10 s, the whole request within 30 s.
+    const timeouts = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };
+    const transport = config.tls
+      ? { createServer: createHttpsServer, serverOptions: { ...timeouts, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
+      : { serverOptions: timeouts };
+    const created = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port, ...transport }, () => resolve(created));
     created.once("error", reject);
   });
   const http = server as unknown as import("node:http").Server;
   port = (server.address() as AddressInfo).port;
   const host = config.listen.host.includes(":") ? `[${config.listen.host}]` : config.listen.host;
-  const url = `http://${host}:${port}`;
+  const url = `${config.tls ? "https" : "http"}://${host}:${port}`;
   logger.info({ url, mode: config.mode, modules: modules.statuses() }, "open SCWS is listening");
 
   let closing: Promise<void> | undefined;
