@@ -1177,7 +1177,7 @@ export interface components {
              */
             allowed?: string[];
             /**
-             * @description The limit that was reached, in the unit of the error (bytes, environments, requests).
+             * @description The limit that was reached, in the unit of the error: bytes, environments, connections, requests in flight, or requests per second for an API key's rate (which may be fractional).
              * @example 1048576
              */
             limit?: number;

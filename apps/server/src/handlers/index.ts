@@ -1,6 +1,7 @@
 // Every operation's handler, one module per spec tag; `satisfies Handlers` fails to compile if one is missing.
 import type { Handlers } from "../http/operation-types.js";
 import type { Services } from "../services.js";
+import { withAudit } from "./audited.js";
 import { creationHandlers } from "./creation.js";
 import { cryptographyHandlers } from "./cryptography.js";
 import { environmentHandlers } from "./environments.js";
@@ -15,7 +16,7 @@ import { trustHandlers } from "./trust.js";
 
 /** The handlers of all operations. */
 export function createHandlers(services: Services): Handlers {
-  return {
+  const handlers = {
     ...serviceHandlers(services),
     ...environmentHandlers(services),
     ...operationsHandlers(services),
@@ -28,4 +29,5 @@ export function createHandlers(services: Services): Handlers {
     ...creationHandlers(services),
     ...trustHandlers(services),
   } satisfies Handlers;
+  return withAudit(handlers, services);
 }

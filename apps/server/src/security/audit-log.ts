@@ -11,6 +11,10 @@ export type AuditEventName =
   | "loginSucceeded"
   | "loginFailed"
   | "logout"
+  | "pinChanged"
+  | "pinChangeFailed"
+  | "pinUnblocked"
+  | "pinUnblockFailed"
   | "keyGenerated"
   | "objectImported"
   | "objectCreated"
@@ -24,12 +28,13 @@ export interface AuditFields {
   readonly origin?: string;
   readonly token?: string;
   readonly userType?: string;
+  readonly object?: string;
   readonly objectType?: string;
   readonly code?: string;
   readonly reason?: string;
 }
 
-const FIELDS: ReadonlyArray<keyof AuditFields> = ["caller", "application", "origin", "token", "userType", "objectType", "code", "reason"];
+const FIELDS: ReadonlyArray<keyof AuditFields> = ["caller", "application", "origin", "token", "userType", "object", "objectType", "code", "reason"];
 
 /** Appends security events to a file, or to standard output. */
 export class AuditLog {

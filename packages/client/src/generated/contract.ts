@@ -3025,7 +3025,7 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
         }
       },
       "limit": {
-        "type": "integer",
+        "type": "number",
         "minimum": 0
       }
     }
