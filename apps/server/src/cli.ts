@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // The open-scws command: one module per command under cli/; `open-scws help` lists them.
 import { checkConfigCommand } from "./cli/check-config.js";
+import { createApiKeyCommand } from "./cli/create-api-key.js";
 import { demoTokenCommand } from "./cli/demo.js";
 import { modulesCommand, readersCommand, tokensCommand } from "./cli/inventory.js";
 import { type Command, UsageError } from "./cli/options.js";
 import { registerAppCommand } from "./cli/register-app.js";
+import { serviceKeyCommand } from "./cli/service-key.js";
 import { startCommand } from "./cli/start.js";
 import { versionCommand } from "./cli/version.js";
 
@@ -16,6 +18,8 @@ const commands: Record<string, Command> = {
   readers: readersCommand,
   tokens: tokensCommand,
   "register-app": registerAppCommand,
+  "service-key": serviceKeyCommand,
+  "create-api-key": createApiKeyCommand,
   "demo-token": demoTokenCommand,
 };
 

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { createHash, createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
+import { statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,9 @@ import { SoftHsmSandbox, softHsmModule } from "@open-scws/softhsm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadConfig } from "../config/load-config.js";
+import { ApiKeys } from "../security/api-keys.js";
+import { loadOrCreateServiceKey } from "../security/service-key.js";
+import { serviceMessage } from "../security/signatures.js";
 
 const cli = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 const run = promisify(execFile);
@@ -132,6 +135,53 @@ describe("the open-scws command", () => {
     const hash = algorithm === "ed25519" ? null : "sha256";
     const signature = sign(hash, Buffer.from("challenge"), privateKey);
     expect(verify(hash, Buffer.from("challenge"), createPublicKey(loaded.applications[0]!.publicKey!), signature)).toBe(true);
+  });
+
+  it("create-api-key prints a key once and an entry holding only its hash, which shared mode accepts", async () => {
+    const { code, stdout } = await openScws(["create-api-key", "--id", "billing", "--token", "pkcs11:token=cli%20one", "--rate", "2.5", "--burst", "10"]);
+    expect(code).toBe(0);
+    const [snippet, keyPart] = stdout.split("\n\n");
+    const key = keyPart!.trim().split("\n").at(-1)!;
+    expect(key).toMatch(/^scws_[\w-]{43}$/);
+    expect(snippet).not.toContain(key);
+    const file = join(sandbox.dir, "shared.yaml");
+    writeFileSync(file, `mode: shared\n${snippet}\n`);
+    const { config: loaded } = loadConfig({ file, env: {} });
+    expect(loaded.apiKeys).toEqual([
+      {
+        id: "billing",
+        keyHash: `sha256:${createHash("sha256").update(key).digest("hex")}`,
+        tokens: ["pkcs11:token=cli%20one"],
+        requestsPerSecond: 2.5,
+        burst: 10,
+      },
+    ]);
+    expect(new ApiKeys(loaded.apiKeys).authenticate(key)).toEqual({ id: "billing", tokens: ["pkcs11:token=cli%20one"] });
+  });
+
+  it.each([
+    [["create-api-key"], "--id is required"],
+    [["create-api-key", "--id", "a", "--token", "token=x"], '--token "token=x" is not a PKCS#11 URI'],
+    [["create-api-key", "--id", "a", "--rate", "0"], '--rate must be a positive number, not "0"'],
+    [["create-api-key", "--id", "a", "--burst", "1.5"], '--burst must be a positive integer, not "1.5"'],
+  ])("create-api-key refuses %j with exit 2", async (args, message) => {
+    const { code, stderr } = await openScws(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it("service-key prints the public key the service signs its proofs with, making it once", async () => {
+    const dataDir = join(sandbox.dir, "service-key-data");
+    const first = await openScws(["service-key", "--data-dir", dataDir], env);
+    const second = await openScws(["service-key", "--data-dir", dataDir], env);
+    expect(first.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    const key = loadOrCreateServiceKey(join(dataDir, "service-key.pem"));
+    expect(first.stdout).toContain(`# The service key ${key.keyId} `);
+    expect(first.stdout.slice(first.stdout.indexOf("-----BEGIN"))).toBe(key.publicKeyPem);
+    expect(statSync(join(dataDir, "service-key.pem")).mode & 0o777).toBe(0o600);
+    const proof = key.prove("ab".repeat(16));
+    expect(verify(null, Buffer.from(serviceMessage("ab".repeat(16))), createPublicKey(key.publicKeyPem), Buffer.from(proof.cryptogram, "hex"))).toBe(true);
   });
 
   it("register-app refuses an origin with a path, with exit 2", async () => {

@@ -1,0 +1,19 @@
+// `open-scws service-key`: prints the service's public key and its id, for applications that check the
+// service's proof in mutual mode. Makes the key where the service would, when it does not exist yet.
+import { join } from "node:path";
+import { loadOrCreateServiceKey } from "../security/service-key.js";
+import { type Command, configOptions, loadForCommand, parseOptions } from "./options.js";
+
+export const serviceKeyCommand: Command = {
+  summary: "print the service's public key (Ed25519) and key id, which applications pin for mutual mode",
+  usage: "service-key [--config FILE] [--data-dir DIR]",
+  async run(args) {
+    const loaded = loadForCommand(parseOptions(args, configOptions));
+    if (!loaded) return 1;
+    const file = loaded.config.serviceKeyFile ?? join(loaded.config.dataDir, "service-key.pem");
+    const key = loadOrCreateServiceKey(file);
+    console.log(`# The service key ${key.keyId} (${file}). Give this public key to applications that check the service's proof.`);
+    process.stdout.write(key.publicKeyPem);
+    return 0;
+  },
+};
