@@ -1,5 +1,6 @@
 // `open-scws demo-token`: makes (or finds) the demo SoftHSM token in the data folder.
 import { resolve } from "node:path";
+import type { ServiceConfig } from "../config/service-config.js";
 import { DEMO_TOKEN_LABEL, ensureDemoToken } from "../demo/demo-token.js";
 import { type Command, configOptions, loadForCommand, parseOptions } from "./options.js";
 
@@ -14,6 +15,21 @@ export function prepareDemoToken(dataDir: string): void {
   } else {
     console.log(`Using the demo token "${DEMO_TOKEN_LABEL}" in ${dataDir} (its PINs are in demo-token.json there).`);
   }
+}
+
+/** The development registration `--demo` adds: pages of the service's own origins get environments without a signature. */
+export const DEMO_APPLICATION_ID = "demo";
+
+/**
+ * The configuration with the demo's development registration, which trusts the service's own origins (where the
+ * demo page is served); unchanged when the configuration registers "demo" itself or the port is chosen at start.
+ */
+export function withDemoApplication(config: ServiceConfig): ServiceConfig {
+  if (config.applications.some((application) => application.id === DEMO_APPLICATION_ID) || config.listen.port === 0) return config;
+  const scheme = config.tls ? "https" : "http";
+  const hosts = ["127.0.0.1", "localhost", "[::1]"];
+  const origins = hosts.map((host) => `${scheme}://${host}:${config.listen.port}`);
+  return { ...config, applications: [...config.applications, { id: DEMO_APPLICATION_ID, origins, trustOrigin: true }] };
 }
 
 export const demoTokenCommand: Command = {

@@ -2,7 +2,7 @@
 // flight up to shutdown.drainTimeoutMs, finalises the modules) and exits 0.
 import { resolve } from "node:path";
 import { startService } from "../server.js";
-import { prepareDemoToken } from "./demo.js";
+import { prepareDemoToken, withDemoApplication } from "./demo.js";
 import { type Command, configOptions, loadForCommand, parseOptions } from "./options.js";
 
 export const startCommand: Command = {
@@ -14,7 +14,8 @@ export const startCommand: Command = {
     if (!loaded) return 1;
     if (values.demo) prepareDemoToken(resolve(loaded.config.dataDir));
     // Signals are handled from the start: one that arrives while the modules load stops the service once it is up.
-    const starting = startService(loaded.config);
+    // --demo also registers the service's own origins as a development application, for the demo page and curl.
+    const starting = startService(values.demo ? withDemoApplication(loaded.config) : loaded.config);
     let stopping = false;
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       process.on(signal, () => {
