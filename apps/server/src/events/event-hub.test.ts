@@ -8,7 +8,7 @@ describe("EventHub", () => {
     const hub = new EventHub();
     hub.publish({ type: "readerAdded", reader });
     hub.publish({ type: "readerStateChanged", reader: { ...reader, cardPresent: false } });
-    const page = hub.after(1, "a");
+    const page = hub.after(1, { caller: "a" });
     expect(page.events.map((event) => [event.id, event.type])).toEqual([[2, "readerStateChanged"]]);
     expect(page).toMatchObject({ cursor: 2, missed: false });
   });
@@ -16,28 +16,28 @@ describe("EventHub", () => {
   it("sends a caller's login events to that caller only", () => {
     const hub = new EventHub();
     const login = { tokenId: `t-${"1".repeat(32)}`, readerId: reader.id, validated: true, soValidated: false, reason: "login" as const };
-    hub.publish({ type: "loginStateChanged", login }, "alice");
+    hub.publish({ type: "loginStateChanged", login }, { caller: "alice" });
     const heard: string[] = [];
-    hub.subscribe("bob", (event) => heard.push(event.type));
-    hub.publish({ type: "loginStateChanged", login }, "alice");
-    expect(hub.after(0, "bob").events).toEqual([]);
-    expect(hub.after(0, "alice").events).toHaveLength(2);
+    hub.subscribe({ caller: "bob" }, (event) => heard.push(event.type));
+    hub.publish({ type: "loginStateChanged", login }, { caller: "alice" });
+    expect(hub.after(0, { caller: "bob" }).events).toEqual([]);
+    expect(hub.after(0, { caller: "alice" }).events).toHaveLength(2);
     expect(heard).toEqual([]);
   });
 
   it("says when a cursor is older than the buffer", () => {
     const hub = new EventHub(2);
     for (let i = 0; i < 5; i += 1) hub.publish({ type: "readerStateChanged", reader });
-    expect(hub.after(1, "a")).toMatchObject({ missed: true, cursor: 5 });
-    expect(hub.after(3, "a")).toMatchObject({ missed: false });
+    expect(hub.after(1, { caller: "a" })).toMatchObject({ missed: true, cursor: 5 });
+    expect(hub.after(3, { caller: "a" })).toMatchObject({ missed: false });
   });
 
   it("waits for the next event, or gives up after the wait", async () => {
     const hub = new EventHub();
-    const waiting = hub.waitAfter(0, "a", 5_000);
+    const waiting = hub.waitAfter(0, { caller: "a" }, 5_000);
     setTimeout(() => hub.publish({ type: "readerRemoved", reader }), 5);
     expect((await waiting).events.map((event) => event.type)).toEqual(["readerRemoved"]);
-    const empty = await hub.waitAfter(hub.cursor, "a", 10);
+    const empty = await hub.waitAfter(hub.cursor, { caller: "a" }, 10);
     expect(empty.events).toEqual([]);
     expect(hub.listenerCount).toBe(0);
   });

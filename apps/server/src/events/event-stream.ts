@@ -1,7 +1,7 @@
 // Server-Sent Events (HTML Living Standard, section 9.2): an event's id, name and JSON data per message, a
 // retry hint, and a comment line every 15 seconds so that proxies and browsers keep the stream open.
 import type { components } from "@open-scws/spec";
-import type { EventHub } from "./event-hub.js";
+import type { EventHub, EventReader } from "./event-hub.js";
 
 type ServiceEvent = components["schemas"]["ServiceEvent"];
 
@@ -13,7 +13,7 @@ function frame(event: ServiceEvent): string {
 }
 
 /** A streaming answer with the caller's events after `since`, then each new one, until the client goes away. */
-export function eventStream(hub: EventHub, caller: string, since: number, signal: AbortSignal, onClose: () => void): Response {
+export function eventStream(hub: EventHub, reader: EventReader, since: number, signal: AbortSignal, onClose: () => void): Response {
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const body = new ReadableStream<Uint8Array>({
@@ -27,11 +27,11 @@ export function eventStream(hub: EventHub, caller: string, since: number, signal
       };
       send(`retry: ${RETRY_MS}\n\n`);
       let last = since;
-      for (const event of hub.after(since, caller).events) {
+      for (const event of hub.after(since, reader).events) {
         send(frame(event));
         last = event.id;
       }
-      const unsubscribe = hub.subscribe(caller, (event) => {
+      const unsubscribe = hub.subscribe(reader, (event) => {
         if (event.id > last) send(frame(event));
       });
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), HEARTBEAT_MS);

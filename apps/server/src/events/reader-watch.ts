@@ -2,9 +2,9 @@
 // changed. It polls only while someone listens (SoftHSM has no C_WaitForSlotEvent); listings made for other
 // reasons are compared too. A token that left its reader ends the connections to it.
 import type { components } from "@open-scws/spec";
-import type { ReaderDirectory } from "../tokens/reader-directory.js";
+import type { LocatedReader, ReaderDirectory } from "../tokens/reader-directory.js";
 import type { TokenConnections } from "../tokens/token-connections.js";
-import type { EventHub } from "./event-hub.js";
+import type { EventHub, EventSlot } from "./event-hub.js";
 
 type Reader = components["schemas"]["Reader"];
 
@@ -20,7 +20,7 @@ function sameState(a: Reader, b: Reader): boolean {
 
 /** Publishes reader events from successive listings. */
 export class ReaderWatch {
-  private snapshot: Map<string, Reader> | undefined;
+  private snapshot: Map<string, LocatedReader> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private holders = 0;
   private polling = false;
@@ -70,25 +70,31 @@ export class ReaderWatch {
     }
   }
 
-  /** Publishes the differences between the last listing and this one. */
-  compare(listing: readonly Reader[]): void {
+  /** Publishes the differences between the last listing and this one, each to the callers that may see its token. */
+  compare(listing: readonly LocatedReader[]): void {
     const previous = this.snapshot;
-    this.snapshot = new Map(listing.map((reader) => [reader.id, reader]));
+    this.snapshot = new Map(listing.map((entry) => [entry.reader.id, entry]));
     if (!previous) return;
-    for (const reader of listing) {
+    for (const entry of listing) {
+      const { reader } = entry;
       const before = previous.get(reader.id);
-      if (!before) this.events.publish({ type: "readerAdded", reader });
-      else if (!sameState(before, reader)) {
-        // The reader's change is published before the logins it ends: cause, then effect.
-        this.events.publish({ type: "readerStateChanged", reader });
-        if (before.token?.serialNumber !== undefined && before.token.serialNumber !== reader.token?.serialNumber)
+      if (!before) this.events.publish({ type: "readerAdded", reader }, { slots: slotsOf(entry) });
+      else if (!sameState(before.reader, reader)) {
+        // The reader's change is published before the logins it ends: cause, then effect. Callers that may see the
+        // token that left, or the one that came, hear of it.
+        this.events.publish({ type: "readerStateChanged", reader }, { slots: [...slotsOf(before), ...slotsOf(entry)] });
+        if (before.reader.token?.serialNumber !== undefined && before.reader.token.serialNumber !== reader.token?.serialNumber)
           this.tokens.tokenLost(reader.id, "tokenRemoved");
       }
     }
     for (const [id, before] of previous) {
       if (this.snapshot.has(id)) continue;
-      this.events.publish({ type: "readerRemoved", reader: { ...before, cardPresent: false, status: "unavailable" } });
+      this.events.publish({ type: "readerRemoved", reader: { ...before.reader, cardPresent: false, status: "unavailable" } }, { slots: slotsOf(before) });
       this.tokens.tokenLost(id, "tokenRemoved");
     }
   }
+}
+
+function slotsOf(entry: LocatedReader): EventSlot[] {
+  return entry.info ? [{ module: entry.module, info: entry.info }] : [];
 }

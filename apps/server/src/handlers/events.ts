@@ -10,12 +10,13 @@ export function eventHandlers(services: Services): Pick<Handlers, "listEvents"> 
     async listEvents({ query, context }) {
       const resumeFrom = context.header("last-event-id");
       const since = query.since ?? (resumeFrom === undefined ? services.events.cursor : Number(resumeFrom));
+      const reader = { caller: context.caller, ...(context.scope ? { scope: context.scope } : {}) };
       const release = services.readerWatch.hold();
       if (context.header("accept")?.includes("text/event-stream")) {
-        return { status: 200, raw: eventStream(services.events, context.caller, since, context.signal, release) };
+        return { status: 200, raw: eventStream(services.events, reader, since, context.signal, release) };
       }
       try {
-        const page = await services.events.waitAfter(since, context.caller, (query.wait ?? 0) * 1000, context.signal);
+        const page = await services.events.waitAfter(since, reader, (query.wait ?? 0) * 1000, context.signal);
         return { status: 200, body: page.missed ? page : { events: page.events, cursor: page.cursor } };
       } finally {
         release();

@@ -148,7 +148,7 @@ export class PinService {
   private announce(connection: TokenConnection, reason: "login" | "logout"): void {
     const state = this.logins.loggedInAs(connection.tokenKey, connection.owner);
     const login = { tokenId: connection.id, readerId: connection.readerId, validated: state.user, soValidated: state.so, reason };
-    this.events.publish({ type: "loginStateChanged", login }, connection.owner);
+    this.events.publish({ type: "loginStateChanged", login }, { caller: connection.owner });
   }
 
   private count(connection: TokenConnection, user: LoginUser): TryCount {

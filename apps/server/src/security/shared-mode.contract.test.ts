@@ -3,83 +3,29 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SoftHsmSandbox, softHsmModule } from "@open-scws/softhsm";
 import type { paths } from "@open-scws/spec";
-import createClient, { type Client } from "openapi-fetch";
-import { Agent, fetch as undiciFetch } from "undici";
+import type { Client } from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configFromEnvironment } from "../config/load-config.js";
-import { createLogger } from "../observability/logger.js";
-import { type RunningService, startService } from "../server.js";
 import { findLeak } from "../test-support/canaries.js";
-import { makeOpensslIdentity } from "../test-support/fixtures.js";
-import { assertConforms } from "../test-support/spec-conformance.js";
-
-const API_KEYS = {
-  alpha: `scws_${randomBytes(24).toString("base64url")}`,
-  beta: `scws_${randomBytes(24).toString("base64url")}`,
-  slow: `scws_${randomBytes(24).toString("base64url")}`,
-};
-const keyHash = (key: string) => `sha256:${createHash("sha256").update(key).digest("hex")}`;
+import { apiKeyHash, type SharedTestService, startSharedTestService } from "../test-support/shared-test-service.js";
 
 describe("shared mode: HTTPS, API keys bound to tokens, rate limits and an audit log", () => {
-  const sandbox = SoftHsmSandbox.temporary();
-  const tokenA = sandbox.initToken("shared-a");
-  const tokenB = sandbox.initToken("shared-b");
-  const logs: string[] = [];
   const signedData = randomBytes(48);
   const signatures: string[] = [];
-  let service: RunningService;
-  let canaries: Set<string>;
-  let tls: ReturnType<typeof makeOpensslIdentity>;
-  let dispatcher: Agent;
-  const clients = {} as Record<keyof typeof API_KEYS | "none", Client<paths>>;
+  let t: SharedTestService<"alpha" | "beta" | "slow">;
+  let clients: SharedTestService<"alpha" | "beta" | "slow">["clients"] & { none: Client<paths> };
 
   beforeAll(async () => {
-    tls = makeOpensslIdentity(sandbox.dir, "service-tls", { subject: "/CN=open SCWS test", extensions: ["subjectAltName=IP:127.0.0.1"] });
-    canaries = new Set([tokenA.pin, tokenA.soPin, tokenB.pin, tokenB.soPin, ...Object.values(API_KEYS), signedData.toString("base64")]);
-    process.env.SOFTHSM2_CONF = sandbox.confPath;
-    const defaults = configFromEnvironment({ SCWS_PORT: "0", SCWS_PKCS11_MODULE: softHsmModule });
-    service = await startService(
-      {
-        ...defaults,
-        mode: "shared",
-        dataDir: join(sandbox.dir, "data"),
-        tls: { certFile: tls.certificatePemPath, keyFile: join(sandbox.dir, "service-tls.key.pem") },
-        apiKeys: [
-          { id: "alpha", keyHash: keyHash(API_KEYS.alpha), tokens: ["pkcs11:token=shared-a"], requestsPerSecond: 100, burst: 100 },
-          { id: "beta", keyHash: keyHash(API_KEYS.beta), tokens: [], requestsPerSecond: 100, burst: 100 },
-          { id: "slow", keyHash: keyHash(API_KEYS.slow), tokens: [], requestsPerSecond: 0.5, burst: 2 },
-        ],
-        auditLog: "audit.jsonl",
-      },
-      { logger: createLogger("debug", { write: (line: string) => void logs.push(line) }) },
-    );
-    dispatcher = new Agent({ connect: { ca: tls.certificatePem } });
-    const checkedFetch = async (request: Request): Promise<Response> => {
-      const body = request.body ? await request.arrayBuffer() : undefined;
-      const answer = await undiciFetch(request.url, { method: request.method, headers: [...request.headers], body, dispatcher });
-      const content = answer.status === 204 || answer.status === 304 ? null : await answer.arrayBuffer();
-      const response = new Response(content, { status: answer.status, headers: [...answer.headers] });
-      Object.defineProperty(response, "url", { value: answer.url });
-      await assertConforms(request.method, response);
-      const leak = findLeak(await response.clone().text(), canaries);
-      if (leak) throw new Error(`An answer to ${request.method} ${request.url} contains a secret (canary ${leak.slice(0, 4)}...).`);
-      return response;
-    };
-    for (const name of ["alpha", "beta", "slow"] as const) {
-      clients[name] = createClient<paths>({ baseUrl: service.url, fetch: checkedFetch, headers: { authorization: `Bearer ${API_KEYS[name]}` } });
-    }
-    clients.none = createClient<paths>({ baseUrl: service.url, fetch: checkedFetch });
+    t = await startSharedTestService({
+      tokenLabels: ["shared-a", "shared-b"],
+      tls: true,
+      apiKeys: { alpha: { tokens: ["pkcs11:token=shared-a"] }, beta: {}, slow: { requestsPerSecond: 0.5, burst: 2 } },
+      configure: (config) => ({ ...config, auditLog: "audit.jsonl" }),
+    });
+    t.addCanary(signedData.toString("base64"));
+    clients = { ...t.clients, none: t.anonymous };
   });
-
-  afterAll(async () => {
-    await service.close();
-    await dispatcher.close();
-    const leak = findLeak(logs.join("\n"), canaries);
-    sandbox.remove();
-    if (leak) throw new Error(`The service's log contains a secret (canary ${leak.slice(0, 4)}...).`);
-  });
+  afterAll(() => t.close());
 
   const readers = async (client: Client<paths>) => (await client.GET("/v1/readers")).data!.readers.filter((reader) => reader.token?.label);
   const connect = async (client: Client<paths>, label: string) => {
@@ -90,27 +36,27 @@ describe("shared mode: HTTPS, API keys bound to tokens, rate limits and an audit
     client.POST("/v1/tokens/{tokenId}/pins/{pinNumber}/login", { params: { path: { tokenId, pinNumber: 0 } }, body: { pin } });
 
   it("serves HTTPS with the configured certificate, and nothing over plain HTTP", async () => {
-    expect(service.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(t.service.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const info = await clients.none.GET("/v1/service");
     expect(info.response.status).toBe(200);
-    await expect(fetch(service.url.replace("https:", "http:") + "/v1/service")).rejects.toThrow();
+    await expect(fetch(t.service.url.replace("https:", "http:") + "/v1/service")).rejects.toThrow();
   });
 
   it.each([
-    ["no Authorization header", {}, "SCWS_CREDENTIAL_REQUIRED"],
-    ["an unknown key", { authorization: `Bearer scws_${randomBytes(24).toString("base64url")}` }, "SCWS_CREDENTIAL_INVALID"],
-    ["a key with another scheme", { authorization: `Basic ${API_KEYS.alpha}` }, "SCWS_CREDENTIAL_REQUIRED"],
-    ["the key's hash instead of the key", { authorization: `Bearer ${keyHash(API_KEYS.alpha)}` }, "SCWS_CREDENTIAL_INVALID"],
-    ["a local-mode environment header", { "x-scws-environment": API_KEYS.alpha }, "SCWS_CREDENTIAL_REQUIRED"],
+    ["no Authorization header", (): Record<string, string> => ({}), "SCWS_CREDENTIAL_REQUIRED"],
+    ["an unknown key", () => ({ authorization: `Bearer scws_${randomBytes(24).toString("base64url")}` }), "SCWS_CREDENTIAL_INVALID"],
+    ["a key with another scheme", () => ({ authorization: `Basic ${t.keys.alpha}` }), "SCWS_CREDENTIAL_REQUIRED"],
+    ["the key's hash instead of the key", () => ({ authorization: `Bearer ${apiKeyHash(t.keys.alpha)}` }), "SCWS_CREDENTIAL_INVALID"],
+    ["a local-mode environment header", () => ({ "x-scws-environment": t.keys.alpha }), "SCWS_CREDENTIAL_REQUIRED"],
   ])("refuses %s with 401 and WWW-Authenticate", async (_name, headers, code) => {
-    const { error, response } = await clients.none.GET("/v1/readers", { headers });
+    const { error, response } = await clients.none.GET("/v1/readers", { headers: headers() });
     expect(response.status).toBe(401);
     expect(error?.code).toBe(code);
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
   });
 
   it("never takes the key from the query string", async () => {
-    const { error, response } = await clients.none.GET("/v1/readers", { params: { query: { api_key: API_KEYS.alpha } as never } });
+    const { error, response } = await clients.none.GET("/v1/readers", { params: { query: { api_key: t.keys.alpha } as never } });
     expect(response.status).toBe(401);
     expect(error?.code).toBe("SCWS_CREDENTIAL_REQUIRED");
   });
@@ -130,8 +76,8 @@ describe("shared mode: HTTPS, API keys bound to tokens, rate limits and an audit
     const theirs = (await connect(clients.beta, "shared-a")).data!.id;
     const wrong = await login(clients.alpha, mine, "0000-not-the-pin");
     expect(wrong.error?.code).toBe("CKR_PIN_INCORRECT");
-    expect((await login(clients.alpha, mine, tokenA.pin)).response.status).toBe(200);
-    const over = await login(clients.beta, theirs, tokenA.pin);
+    expect((await login(clients.alpha, mine, t.tokens["shared-a"]!.pin)).response.status).toBe(200);
+    const over = await login(clients.beta, theirs, t.tokens["shared-a"]!.pin);
     expect(over.error?.code).toBe("CKR_USER_ANOTHER_ALREADY_LOGGED_IN");
     const borrowed = await clients.beta.GET("/v1/tokens/{tokenId}", { params: { path: { tokenId: mine } } });
     expect([borrowed.response.status, borrowed.error?.code]).toEqual([404, "CKR_SESSION_HANDLE_INVALID"]);
@@ -147,7 +93,7 @@ describe("shared mode: HTTPS, API keys bound to tokens, rate limits and an audit
     signatures.push(signed.data!.signature);
     const imported = await clients.alpha.POST("/v1/tokens/{tokenId}/certificates", {
       params: { path: { tokenId: mine } },
-      body: { certificate: readFileSync(tls.certificateDerPath).toString("base64"), ckLabel: "service TLS" },
+      body: { certificate: readFileSync(t.tls!.certificateDerPath).toString("base64"), ckLabel: "service TLS" },
     });
     expect(imported.response.status).toBe(201);
     const deleted = await clients.alpha.DELETE("/v1/tokens/{tokenId}/objects/{objectId}", { params: { path: { tokenId: mine, objectId: privateKey } } });
@@ -170,9 +116,7 @@ describe("shared mode: HTTPS, API keys bound to tokens, rate limits and an audit
   });
 
   it("writes the security events to the audit log, and no PIN, key or signed data", async () => {
-    const lines = readFileSync(join(sandbox.dir, "data", "audit.jsonl"), "utf8")
-      .trim()
-      .split("\n");
+    const lines = readFileSync(join(t.dataDir, "audit.jsonl"), "utf8").trim().split("\n");
     const events = lines.map((line) => JSON.parse(line) as Record<string, string>);
     const by = (event: string, caller?: string) => events.filter((entry) => entry.event === event && (caller === undefined || entry.caller === caller));
     expect(by("loginFailed", "k-alpha")[0]).toMatchObject({ code: "CKR_PIN_INCORRECT", token: expect.any(String) });
@@ -191,7 +135,9 @@ describe("shared mode: HTTPS, API keys bound to tokens, rate limits and an audit
     );
     for (const entry of events) expect(Number.isNaN(Date.parse(entry.time!))).toBe(false);
     const text = lines.join("\n");
-    expect(findLeak(text, new Set([...canaries, ...signatures]))).toBeUndefined();
+    expect(
+      findLeak(text, [t.tokens["shared-a"]!.pin, t.tokens["shared-a"]!.soPin, ...Object.values(t.keys), signedData.toString("base64"), ...signatures]),
+    ).toBeUndefined();
     expect(text).not.toContain(createHash("sha256").update(signedData).digest("hex"));
   });
 });

@@ -19,6 +19,7 @@ export {
   tamperedCertificate,
 } from "./pki-fixtures.js";
 export { type RawAnswer, rawRequest } from "./raw-http.js";
+export { apiKeyHash, type SharedTestService, type SharedTestServiceOptions, startSharedTestService, type TestApiKey } from "./shared-test-service.js";
 export { assertConforms, pathTemplateOf, specViolations } from "./spec-conformance.js";
 export { createEnvironment, signChallenge, type TestApplication, testApplication } from "./test-environment.js";
 export { startTestService, type TestService, type TestServiceOptions } from "./test-service.js";

@@ -48,7 +48,7 @@ export class ReaderDirectory {
   private readonly seen = new Map<string, { module: ModuleRuntime; slot: SlotHandle; name: string }>();
 
   /** Called with every complete listing, for the reader watch. */
-  onListed: ((readers: Reader[]) => void) | undefined;
+  onListed: ((readers: LocatedReader[]) => void) | undefined;
 
   /** `exposes` hides the slots it refuses (the `exposeTokens` option); without it every slot is shown. */
   constructor(
@@ -74,7 +74,7 @@ export class ReaderDirectory {
     });
     const failure = results.find((result) => result.status === "rejected");
     if (failure && located.length === 0) throw toScwsError(failure.reason);
-    if (!failure) this.onListed?.(located.map((entry) => entry.reader));
+    if (!failure) this.onListed?.(located);
     return scope ? located.filter((entry) => entry.info && scope(entry.module, entry.info)) : located;
   }
 

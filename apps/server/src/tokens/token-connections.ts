@@ -128,7 +128,7 @@ export class TokenConnections {
       connection.lost = reason;
       if (this.logins.get(connection.tokenKey)?.owner !== connection.owner) continue;
       const login = { tokenId: connection.id, readerId: connection.readerId, validated: false, soValidated: false, reason };
-      this.events.publish({ type: "loginStateChanged", login }, connection.owner);
+      this.events.publish({ type: "loginStateChanged", login }, { caller: connection.owner });
     }
     for (const connection of newlyLost) this.logins.clear(connection.tokenKey);
   }
