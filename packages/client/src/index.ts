@@ -19,10 +19,21 @@ export type { TokenObject } from "./facade/object-factory.js";
 export { type DetailsOf, type ObjectChanges, type ObjectDetails, type ObjectState, type ObjectType, ScwsObject } from "./facade/objects.js";
 export { type ChangeOptions, type LoginOptions, Pin, type PinState } from "./facade/pin.js";
 export { Reader, type ReaderState, type TokenSummary } from "./facade/reader.js";
-export type { ReaderChange, ReaderEventSink, ReaderEventSource } from "./facade/reader-registry.js";
-export { createScws, DEFAULT_DISCOVERY_TIMEOUT_MS, DEFAULT_PORTS, type ReaderCallback, SCWS, Scws, type ScwsOptions } from "./facade/scws.js";
+export type { LoginChange, ReaderChange, ReaderEventSink, ReaderEventSource } from "./facade/reader-registry.js";
+export {
+  createScws,
+  DEFAULT_DISCOVERY_TIMEOUT_MS,
+  DEFAULT_PORTS,
+  type LoginCallback,
+  type LoginChangeReason,
+  type ReaderCallback,
+  SCWS,
+  Scws,
+  type ScwsOptions,
+} from "./facade/scws.js";
 export type { ServiceConnection, ServiceInfo } from "./facade/service-connection.js";
 export { type DigestAlgorithm, type Mechanism, type ObjectFilter, Token, type TokenState } from "./facade/token.js";
+export { type EventTransport, type ServiceEventsOptions, serviceEvents } from "./events/service-events.js";
 export { ENVIRONMENT_HEADER, environmentCredential } from "./transport/environment.js";
 export { type DataOf, unwrap } from "./transport/unwrap.js";
 export { createScwsClient, DEFAULT_TIMEOUT_MS, type ScwsClient, type ScwsClientOptions } from "./typed-client.js";

@@ -36,6 +36,7 @@ export class Token {
     this.#context = context;
     this.#state = state;
     this.#pins = state.pins.map((pin) => new Pin(context, this, pin));
+    context.tokenConnected?.(this);
   }
 
   /** The connection's opaque id, as the HTTP API names it. (open SCWS addition) */
@@ -118,6 +119,7 @@ export class Token {
   async disconnect(options?: CallOptions): Promise<void> {
     const init = callInit(options);
     unwrap(await this.#client().DELETE("/v1/tokens/{tokenId}", { params: { path: { tokenId: this.id } }, ...init }));
+    this.#context.tokenDisconnected?.(this);
   }
 
   #client() {
