@@ -1,5 +1,6 @@
 // Public entry of @open-scws/client: the typed client, and the SCWS-compatible facade.
 export { type CatalogueEntry, type CustomData, type ErrorCode, errorCatalogue, isErrorCode, type Problem, ScwsError } from "@open-scws/errors";
+export { type EventTransport, type ServiceEventsOptions, serviceEvents } from "./events/service-events.js";
 export type { Bytes, BytesOrHex } from "./facade/bytes.js";
 export type { CallOptions } from "./facade/call-options.js";
 export { Certificate } from "./facade/certificate.js";
@@ -33,7 +34,6 @@ export {
 } from "./facade/scws.js";
 export type { ServiceConnection, ServiceInfo } from "./facade/service-connection.js";
 export { type DigestAlgorithm, type Mechanism, type ObjectFilter, Token, type TokenState } from "./facade/token.js";
-export { type EventTransport, type ServiceEventsOptions, serviceEvents } from "./events/service-events.js";
 export { ENVIRONMENT_HEADER, environmentCredential } from "./transport/environment.js";
 export { type DataOf, unwrap } from "./transport/unwrap.js";
 export { createScwsClient, DEFAULT_TIMEOUT_MS, type ScwsClient, type ScwsClientOptions } from "./typed-client.js";

@@ -2,9 +2,9 @@
 // getReader, the reader callbacks, and the classes), over the typed client. Methods return promises; properties
 // return cached values.
 import { ScwsError } from "@open-scws/errors";
+import { type EventTransport, serviceEvents } from "../events/service-events.js";
 import { badParams, unreachable } from "../transport/client-errors.js";
 import { unwrap } from "../transport/unwrap.js";
-import { type EventTransport, serviceEvents } from "../events/service-events.js";
 import { checkBaseUrl, checkTimeout, DEFAULT_TIMEOUT_MS } from "../typed-client.js";
 import { version } from "../version.js";
 import { type CallOptions, callInit } from "./call-options.js";
