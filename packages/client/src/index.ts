@@ -3,9 +3,11 @@ export { type CatalogueEntry, type CustomData, type ErrorCode, errorCatalogue, i
 export { type EventTransport, type ServiceEventsOptions, serviceEvents } from "./events/service-events.js";
 export type { Bytes, BytesOrHex } from "./facade/bytes.js";
 export type { CallOptions } from "./facade/call-options.js";
-export { Certificate } from "./facade/certificate.js";
+export { Certificate, type CertificateTrust, type TrustAnchorEntry } from "./facade/certificate.js";
 export { DataContainer } from "./facade/data-container.js";
 export {
+  type CertificateRequest,
+  type CertificateRequestOptions,
   type DecryptOptions,
   type Encrypted,
   type EncryptionAlgorithm,
@@ -34,6 +36,15 @@ export {
 } from "./facade/scws.js";
 export type { ServiceConnection, ServiceInfo } from "./facade/service-connection.js";
 export { type DigestAlgorithm, type Mechanism, type ObjectFilter, Token, type TokenState } from "./facade/token.js";
+export type {
+  CertificateImportOptions,
+  DataContainerRequest,
+  ImportedPkcs12,
+  KeyPair,
+  KeyPairRequest,
+  Pkcs12ImportOptions,
+  SecretKeyRequest,
+} from "./facade/token-creation.js";
 export { ENVIRONMENT_HEADER, environmentCredential } from "./transport/environment.js";
 export { type DataOf, unwrap } from "./transport/unwrap.js";
 export { createScwsClient, DEFAULT_TIMEOUT_MS, type ScwsClient, type ScwsClientOptions } from "./typed-client.js";
