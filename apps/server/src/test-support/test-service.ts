@@ -51,6 +51,8 @@ export interface TestServiceOptions {
   readonly tokenLabels?: readonly string[];
   /** Runs after the tokens are made and before the service starts, to prepare the sandbox. */
   readonly beforeStart?: (sandbox: SoftHsmSandbox) => void;
+  /** The demo page's built files, to serve under /demo as `open-scws start --demo` does. */
+  readonly demoDir?: string;
   /** Changes to the configuration. */
   readonly configure?: (config: ServiceConfig) => ServiceConfig;
 }
@@ -70,7 +72,11 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const environment = { SCWS_PORT: "0", SCWS_PKCS11_MODULE: options.module ?? softHsmModule, SCWS_READER_POLL_MS: "100" };
   const base = { ...configFromEnvironment(environment), dataDir: options.dataDir ?? join(sandbox.dir, "data") };
   const config = options.configure ? options.configure(base) : base;
-  const service = await startService(config, { logger, ...(options.decorateHost ? { decorateHost: options.decorateHost } : {}) });
+  const service = await startService(config, {
+    logger,
+    ...(options.decorateHost ? { decorateHost: options.decorateHost } : {}),
+    ...(options.demoDir ? { demoDir: options.demoDir } : {}),
+  });
 
   const checkedFetch = async (input: Request): Promise<Response> => {
     const response = await fetch(input);
