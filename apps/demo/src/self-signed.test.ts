@@ -1,6 +1,5 @@
 import { createPublicKey, generateKeyPairSync, sign, X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
-// @ts-expect-error the page's plain JavaScript module has no type declarations
 import { derOfPem, selfSignedCertificate } from "./page/self-signed.js";
 
 // The page's certificate builder, checked by Node's X.509 parser with a key Node made, the way the page signs with
@@ -15,7 +14,7 @@ describe("the demo page's self-signed certificate", () => {
       commonName: options.commonName ?? "open SCWS demo",
       now: options.now ?? new Date("2026-11-29T12:00:00Z"),
       sign: async (tbs: Uint8Array) => sign("sha256", tbs, privateKey),
-    }) as Promise<Uint8Array>;
+    });
 
   it("parses as X.509 with the subject as issuer, one year of validity and the key it was given, and verifies with it", async () => {
     const certificate = new X509Certificate(Buffer.from(await build()));

@@ -74,7 +74,7 @@ export function derOfPem(pem) {
 /**
  * Builds a self-signed end-entity certificate for digital signatures; `sign(tbs)` must return the ECDSA-SHA256
  * signature of its argument in DER, as `privateKey.hashAndSign(tbs, "sha256", { signatureFormat: "der" })` does.
- * @param {{ publicKeyDer: Uint8Array, commonName: string, sign: (tbs: Uint8Array) => Promise<ArrayBuffer>, days?: number, now?: Date }} options
+ * @param {{ publicKeyDer: Uint8Array, commonName: string, sign: (tbs: Uint8Array) => Promise<ArrayBuffer | Uint8Array>, days?: number, now?: Date }} options
  * @returns {Promise<Uint8Array>} the certificate, DER
  */
 export async function selfSignedCertificate({ publicKeyDer, commonName, sign, days = 365, now = new Date() }) {
