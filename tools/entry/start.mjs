@@ -7,7 +7,8 @@ import { ensureNodeModules, ensureSystemPackages, repoRoot, step, turbo } from "
 ensureSystemPackages("service");
 ensureNodeModules();
 step("Building the service");
-turbo(["run", "build", "--filter=@open-scws/server...", "--output-logs=errors-only"]);
+// The demo package brings the server, the client's browser bundle and the demo page that --demo serves at /demo.
+turbo(["run", "build", "--filter=@open-scws/demo...", "--output-logs=errors-only"]);
 
 const useDemoToken = !process.env.SCWS_PKCS11_MODULE;
 const args = [join(repoRoot, "apps/server/dist/cli.js"), "start", "--data-dir", join(repoRoot, "data")];

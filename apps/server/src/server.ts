@@ -45,6 +45,8 @@ export interface StartOptions {
   readonly decorateHost?: (host: Pkcs11Host) => Pkcs11Host;
   /** The documentation portal's built files; `null` serves none. Default: @open-scws/docs's dist, when built. */
   readonly docsDir?: string | null;
+  /** The demo page's built files, served under /demo; only `open-scws start --demo` gives them (see {@link demoPageDir}). */
+  readonly demoDir?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -61,6 +63,19 @@ function hostsFor(config: ServiceConfig): Pkcs11Host[] {
 export function defaultDocsDir(): string | undefined {
   try {
     const dir = join(dirname(require.resolve("@open-scws/docs/package.json")), "dist");
+    return existsSync(join(dir, "index.html")) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where the built demo page is (@open-scws/demo's dist), if it was built. The demo package uses the browser client,
+ * whose tests use this server, so it is found at run time rather than declared as a dependency (which would be a cycle).
+ */
+export function demoPageDir(): string | undefined {
+  try {
+    const dir = join(dirname(require.resolve("@open-scws/demo/package.json")), "dist");
     return existsSync(join(dir, "index.html")) ? dir : undefined;
   } catch {
     return undefined;
@@ -104,6 +119,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     bodyLimitBytes: config.bodyLimitBytes,
     metrics,
     ...(docsDir ? { docsDir } : {}),
+    ...(options.demoDir ? { demoDir: options.demoDir } : {}),
     isDraining: () => draining,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -1,7 +1,7 @@
 // `open-scws start`: runs the service until SIGTERM or SIGINT, then stops gracefully (drains requests in
 // flight up to shutdown.drainTimeoutMs, finalises the modules) and exits 0.
 import { resolve } from "node:path";
-import { startService } from "../server.js";
+import { demoPageDir, startService } from "../server.js";
 import { prepareDemoToken, withDemoApplication } from "./demo.js";
 import { type Command, configOptions, loadForCommand, parseOptions } from "./options.js";
 
@@ -13,9 +13,12 @@ export const startCommand: Command = {
     const loaded = loadForCommand(values);
     if (!loaded) return 1;
     if (values.demo) prepareDemoToken(resolve(loaded.config.dataDir));
+    // The demo page is served only on the demo token: its buttons write keys and certificates to the token.
+    const demoDir = values.demo ? demoPageDir() : undefined;
+    if (values.demo && !demoDir) console.error("warning: the demo page is not built (npm run build -w @open-scws/demo); /demo answers 404");
     // Signals are handled from the start: one that arrives while the modules load stops the service once it is up.
     // --demo also registers the service's own origins as a development application, for the demo page and curl.
-    const starting = startService(values.demo ? withDemoApplication(loaded.config) : loaded.config);
+    const starting = startService(values.demo ? withDemoApplication(loaded.config) : loaded.config, demoDir ? { demoDir } : {});
     let stopping = false;
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       process.on(signal, () => {
@@ -40,8 +43,16 @@ export const startCommand: Command = {
       console.error(`open SCWS could not start: ${(error as Error).message}`);
       return 1;
     }
-    // The log on standard output is JSON lines; the friendly line is for a person at a terminal only.
-    if (process.stdout.isTTY) console.log(`\nopen SCWS is ready at ${service.url}/v1/service (documentation at ${service.url}/docs/)`);
+    // The log on standard output is JSON lines; the friendly lines are for a person at a terminal only.
+    if (process.stdout.isTTY) console.log(readyMessage(service.url, demoDir !== undefined));
     return undefined;
   },
 };
+
+/** What a person at the terminal reads once the service is up: the demo page first when there is one, then the docs. */
+export function readyMessage(url: string, demo: boolean): string {
+  const lines = ["open SCWS is ready."];
+  if (demo) lines.push(`  Try it in your browser: ${url}/demo/`);
+  lines.push(`  Documentation:          ${url}/docs/`, `  API:                    ${url}/v1/service`);
+  return `\n${lines.join("\n")}`;
+}

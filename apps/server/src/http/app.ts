@@ -8,12 +8,12 @@ import { routes } from "../generated/routes.js";
 import type { ServiceMetrics } from "../observability/metrics.js";
 import type { AccessControl } from "../security/access-control.js";
 import type { AppEnv } from "./app-env.js";
-import { mountDocs } from "./docs-route.js";
 import { handleError, problemResponse } from "./error-funnel.js";
 import { hostGuard } from "./guards/host-guard.js";
 import { originGuard } from "./guards/origin-guard.js";
 import type { Handlers } from "./operation-types.js";
 import { registerRoutes } from "./register-routes.js";
+import { mountDemo, mountDocs } from "./static-route.js";
 import { unmatchedRouteError } from "./unmatched-route.js";
 
 /** What the app needs from the running service. */
@@ -30,8 +30,17 @@ export interface AppOptions {
   readonly metrics?: ServiceMetrics;
   /** The documentation portal's built files, served under /docs when given. */
   readonly docsDir?: string;
+  /** The demo page's built files, served under /demo when given (the service runs on its demo token). */
+  readonly demoDir?: string;
   /** Whether the service is stopping: answers then ask the client to close the connection. */
   readonly isDraining?: () => boolean;
+}
+
+/** The static sites, by path prefix: requests to them are counted and logged under their name. */
+const SITES = ["docs", "demo"] as const;
+
+function siteOf(path: string): string | undefined {
+  return SITES.find((site) => path === `/${site}` || path.startsWith(`/${site}/`));
 }
 
 /** Operations polled by machines: their answers are logged at debug level only. */
@@ -56,7 +65,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     }
     c.header("x-request-id", requestId);
     if (options.isDraining?.()) c.header("connection", "close");
-    const operation = c.get("operationId") ?? (c.req.path === "/docs" || c.req.path.startsWith("/docs/") ? "docs" : "unmatched");
+    const site = siteOf(c.req.path);
+    const operation = c.get("operationId") ?? site ?? "unmatched";
     const status = c.res.status;
     const code = c.get("errorCode") ?? "none";
     const seconds = (performance.now() - started) / 1000;
@@ -64,7 +74,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     options.metrics?.httpDuration.observe({ operation }, seconds);
     // Paths are not logged for routed operations: they hold token ids. Headers are, at debug, with secrets censored.
     const fields: Record<string, unknown> = { method: c.req.method, operation, status, code, durationMs: Math.round(seconds * 10_000) / 10 };
-    if (operation === "unmatched" || operation === "docs") fields.path = c.req.path.slice(0, 200);
+    if (operation === "unmatched" || operation === site) fields.path = c.req.path.slice(0, 200);
     if (log.isLevelEnabled("debug")) fields.headers = c.req.header();
     if (PROBES.has(operation)) log.debug(fields, "request answered");
     else log.info(fields, "request answered");
@@ -83,6 +93,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   );
   registerRoutes(app, options.handlers, options.access);
   if (options.docsDir) mountDocs(app, options.docsDir);
+  if (options.demoDir) mountDemo(app, options.demoDir);
   app.notFound((c) => {
     const error = unmatched(c.req.method, c.req.path);
     c.set("errorCode", error.code);

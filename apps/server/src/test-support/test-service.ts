@@ -65,6 +65,8 @@ export interface TestServiceOptions {
   readonly tokenLabels?: readonly string[];
   /** Runs after the tokens are made and before the service starts, to prepare the sandbox. */
   readonly beforeStart?: (sandbox: SoftHsmSandbox) => void;
+  /** The demo page's built files, to serve under /demo as `open-scws start --demo` does. */
+  readonly demoDir?: string;
   /** Changes to the configuration. */
   readonly configure?: (config: ServiceConfig) => ServiceConfig;
 }
@@ -86,7 +88,11 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const defaults = configFromEnvironment(environment);
   const base = { ...defaults, dataDir: options.dataDir ?? join(sandbox.dir, "data"), applications: [application.config] };
   const config = options.configure ? options.configure(base) : base;
-  const service = await startService(config, { logger, ...(options.decorateHost ? { decorateHost: options.decorateHost } : {}) });
+  const service = await startService(config, {
+    logger,
+    ...(options.decorateHost ? { decorateHost: options.decorateHost } : {}),
+    ...(options.demoDir ? { demoDir: options.demoDir } : {}),
+  });
 
   const checkedFetch = async (input: Request): Promise<Response> => {
     const response = await fetch(input);

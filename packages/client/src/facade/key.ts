@@ -24,6 +24,10 @@ export type DecryptOptions = CallOptions & Pick<Schemas["DecryptRequest"], "pin"
 type BinaryMembers = "label" | "iv" | "aad";
 /** How to encrypt or decrypt (`{ name: "RSA-OAEP" }`, `{ name: "AES-GCM", iv, aad }`...), with its binary members as bytes. */
 export type EncryptionAlgorithm = Omit<Schemas["EncryptionAlgorithm"], BinaryMembers> & { [Member in BinaryMembers]?: Bytes };
+/** What `createCertificateRequest` takes: the subject (RFC 4514 text or fields), alternative names, signature algorithm. */
+export type CertificateRequestOptions = Schemas["CertificateRequestOptions"];
+/** A PKCS#10 request signed by the key: `pem` and the `signatureAlgorithm` used. */
+export type CertificateRequest = Schemas["CertificateRequest"];
 /** What `encrypt` returns: the ciphertext, and the IV the token drew when the algorithm takes one. */
 export type Encrypted = { [Member in keyof Schemas["EncryptResult"]]: ArrayBuffer };
 
@@ -143,6 +147,18 @@ export class Key extends ScwsObject {
     return this.#countingPin(async () =>
       fromBase64(unwrap(await client.POST("/v1/tokens/{tokenId}/keys/{objectId}/decrypt", { params, body, ...init })).plaintext),
     );
+  }
+
+  /**
+   * A PKCS#10 certificate request (RFC 2986) for this private key's pair, signed by the key on the token, after the
+   * user's login; `request` may be just the subject. (open SCWS addition)
+   * @example const { pem } = await privateKey.createCertificateRequest("CN=Alice Martin,O=Example,C=FR");
+   */
+  async createCertificateRequest(request: CertificateRequestOptions | string, options?: CallOptions): Promise<CertificateRequest> {
+    const body = typeof request === "string" ? { subject: request } : request;
+    const init = callInit(options);
+    const { client, params } = callFor(this);
+    return unwrap(await client.POST("/v1/tokens/{tokenId}/keys/{objectId}/csr", { params, body, ...init }));
   }
 
   /** A per-use PIN that was wrong moved the PIN's counters: `Token.pins` follows (best effort) before the error is passed on. */

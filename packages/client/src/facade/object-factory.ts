@@ -1,4 +1,5 @@
 // Turns the objects of a listing into SCWS's classes by type: Certificate, Key or DataContainer.
+import { communicationError } from "../transport/client-errors.js";
 import { Certificate } from "./certificate.js";
 import { DataContainer } from "./data-container.js";
 import { Key } from "./key.js";
@@ -19,4 +20,16 @@ export function objectFrom(context: FacadeContext, token: Token, state: ObjectSt
     default:
       return new Key(context, token, state);
   }
+}
+
+/** The facade object for an object the service just made or named, which the spec says is of class `expected`. */
+export function objectOf<Expected extends TokenObject>(
+  context: FacadeContext,
+  token: Token,
+  state: ObjectState,
+  expected: abstract new (...args: never[]) => Expected,
+): Expected {
+  const object = objectFrom(context, token, state);
+  if (!(object instanceof expected)) throw communicationError(`the service answered a ${state.type} where a ${expected.name} was expected`);
+  return object;
 }

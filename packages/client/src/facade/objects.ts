@@ -25,7 +25,7 @@ export interface ObjectCall {
   readonly params: { readonly path: { tokenId: string; objectId: string } };
 }
 
-let internals: (object: ScwsObject) => { state: ObjectState; call: () => ObjectCall };
+let internals: (object: ScwsObject) => { state: ObjectState; context: FacadeContext; call: () => ObjectCall };
 
 /**
  * An object on a token (`SCWS.Object`), from `Token.getObjects()`. Built by the library, never by user code. Its
@@ -38,6 +38,7 @@ export class ScwsObject {
   static {
     internals = (object) => ({
       state: object.#state,
+      context: object.#context,
       call: () => ({ client: object.#context.connection().client, params: { path: { tokenId: object.parent.id, objectId: object.#state.id } } }),
     });
   }
@@ -118,6 +119,11 @@ export class ScwsObject {
 /** @internal The cached properties of an object, for its subclass's getters. */
 export function stateOf(object: ScwsObject): ObjectState {
   return internals(object).state;
+}
+
+/** @internal How the object reaches the service, to make the objects its answers name. */
+export function contextOf(object: ScwsObject): FacadeContext {
+  return internals(object).context;
 }
 
 /** @internal The client and path to call the service about an object. */

@@ -21,6 +21,8 @@ export type LoginOptions = CallOptions & Pick<LoginRequest, "confirmFinalTry">;
 /** Options of `Pin.change`: `confirmFinalTry` as for `login`; `userType: "so"` changes the SO PIN. (open SCWS addition) */
 export type ChangeOptions = CallOptions & Pick<ChangePinRequest, "confirmFinalTry" | "userType">;
 
+let replaceState: (pin: Pin, change: (state: PinState) => PinState) => void;
+
 type PinCall = Promise<{ data?: PinState; error?: unknown; response: Response }>;
 
 /** A PIN argument; the error names the argument, never its value. */
@@ -51,6 +53,12 @@ function finalTryOf(options: { confirmFinalTry?: unknown } | undefined): { confi
 export class Pin {
   readonly #context: FacadeContext;
   #state: PinState;
+
+  static {
+    replaceState = (pin, change) => {
+      pin.#state = change(pin.#state);
+    };
+  }
 
   /** @internal Pins come from `Token.pins`. */
   constructor(
@@ -188,3 +196,8 @@ export class Pin {
 
 type PinClient = ReturnType<FacadeContext["connection"]>["client"];
 type PinPath = { tokenId: string; pinNumber: number };
+
+/** @internal Applies a login change the service's events told (login, logout, token removed). */
+export function applyLoginChange(pin: Pin, change: { readonly validated: boolean; readonly soValidated: boolean }): void {
+  replaceState(pin, (state) => ({ ...state, validated: change.validated, soValidated: change.soValidated }));
+}

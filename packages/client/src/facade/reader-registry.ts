@@ -1,22 +1,30 @@
 // The reader list behind SCWS.readers: applies a full list (updateReaderList) or single changes (an event source)
 // and tells which readers were added, removed or changed, so that the SCWS callbacks fire.
+import type { components } from "@open-scws/spec";
 import { markReaderRemoved, Reader, type ReaderState, updateReader } from "./reader.js";
 import type { FacadeContext, ServiceConnection } from "./service-connection.js";
 
 /** What happened to a reader, as the `onreader*` callbacks are named. */
 export type ReaderChange = "added" | "removed" | "statechanged";
 
-/** Where reader changes go; the reader list implements it. */
+/** A change of the caller's login to a token, as the `loginStateChanged` event tells it. */
+export type LoginChange = components["schemas"]["LoginChange"];
+
+/** Where reader changes go: the SCWS object's reader list, and its tokens for login changes. */
 export interface ReaderEventSink {
   /** A reader appeared or its state changed. */
   upsert(state: ReaderState): void;
   /** A reader disappeared. */
   remove(readerId: string): void;
+  /** The whole list, as `updateReaderList()` applies it (after a gap in the events). */
+  replaceAll(states: readonly ReaderState[]): void;
+  /** The caller's login to a token began or ended. */
+  login?(change: LoginChange): void;
 }
 
 /**
- * A source of reader changes besides `updateReaderList()`: the service's event stream (`GET /v1/events`) once it
- * exists. Started when the service is found; returns a function that stops it.
+ * A source of reader changes besides `updateReaderList()`: by default the service's events (`GET /v1/events`, see
+ * `serviceEvents`). Started when the service is found; returns a function that stops it.
  */
 export type ReaderEventSource = (service: ServiceConnection, sink: ReaderEventSink) => () => void;
 

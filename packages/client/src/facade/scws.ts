@@ -2,6 +2,7 @@
 // getReader, the reader callbacks, and the classes), over the typed client. Methods return promises; properties
 // return cached values.
 import { ScwsError } from "@open-scws/errors";
+import { type EventTransport, serviceEvents } from "../events/service-events.js";
 import { badParams, unreachable } from "../transport/client-errors.js";
 import { unwrap } from "../transport/unwrap.js";
 import { checkBaseUrl, checkTimeout, DEFAULT_TIMEOUT_MS } from "../typed-client.js";
@@ -12,9 +13,9 @@ import { DataContainer } from "./data-container.js";
 import { discoverService } from "./discovery.js";
 import { Key } from "./key.js";
 import { ScwsObject } from "./objects.js";
-import { Pin } from "./pin.js";
+import { applyLoginChange, Pin } from "./pin.js";
 import { Reader } from "./reader.js";
-import { type ReaderChange, type ReaderEventSource, ReaderRegistry } from "./reader-registry.js";
+import { type LoginChange, type ReaderChange, type ReaderEventSink, type ReaderEventSource, ReaderRegistry } from "./reader-registry.js";
 import type { ServiceConnection, ServiceInfo } from "./service-connection.js";
 import { Token } from "./token.js";
 
@@ -35,12 +36,22 @@ export interface ScwsOptions {
   readonly discoveryTimeoutMs?: number;
   /** The fetch to use (default: the global one). */
   readonly fetch?: (request: Request) => Promise<Response>;
-  /** A source of reader events, started once the service is found. */
+  /**
+   * How the reader callbacks and `SCWS.readers` follow the service's events (`GET /v1/events`) once the service is
+   * found: `"auto"` (default: EventSource in browsers, a fetch stream elsewhere, polls when no stream gets through),
+   * `"eventsource"`, `"fetch"`, `"poll"`, or `"off"` (only `updateReaderList()` updates them). (open SCWS addition)
+   */
+  readonly events?: EventTransport | "off";
+  /** Another source of reader events, instead of the service's (`events` is then ignored). */
   readonly readerEvents?: ReaderEventSource;
 }
 
 /** A reader callback: `SCWS.onreaderadded`, `onreaderremoved`, `onreaderstatechanged`. */
 export type ReaderCallback = ((reader: Reader) => void) | null | undefined;
+/** Why a login changed: `"login"`, `"logout"`, `"tokenRemoved"` or `"moduleRestarted"`. */
+export type LoginChangeReason = LoginChange["reason"];
+/** `SCWS.onloginstatechanged`: called with the PIN whose `validated` / `soValidated` the service's events just set. */
+export type LoginCallback = ((pin: Pin, reason: LoginChangeReason) => void) | null | undefined;
 
 function reportCallbackError(error: unknown): void {
   // Like a DOM event handler: a throwing callback is reported and does not stop the others.
@@ -83,19 +94,34 @@ export class Scws {
   onreaderremoved: ReaderCallback = null;
   /** Called with a reader whose state changed: a card inserted or removed, another status. */
   onreaderstatechanged: ReaderCallback = null;
+  /**
+   * Called for each login change the service's events tell about a token connected through this object: a login or
+   * logout (from this page or another caller sharing its credential), or the end of a login because the token was
+   * removed or its module restarted. The PIN's `validated` and `soValidated` are already updated. (open SCWS addition)
+   */
+  onloginstatechanged: LoginCallback = null;
 
   readonly #candidates: readonly string[];
   readonly #options: ScwsOptions;
   readonly #registry: ReaderRegistry;
   #connection: ServiceConnection | undefined;
   #stopEvents: (() => void) | undefined;
+  /** The token connections made through this object, by id, for the login events; dropped ones are forgotten. */
+  readonly #tokens = new Map<string, WeakRef<Token>>();
 
   constructor(options: ScwsOptions = {}) {
     this.#candidates = candidatesOf(options);
     if (options.timeoutMs !== undefined) checkTimeout("timeoutMs", options.timeoutMs);
     if (options.discoveryTimeoutMs !== undefined) checkTimeout("discoveryTimeoutMs", options.discoveryTimeoutMs);
     this.#options = options;
-    this.#registry = new ReaderRegistry({ connection: () => this.#found() }, (change, reader) => this.#notify(change, reader));
+    this.#registry = new ReaderRegistry(
+      {
+        connection: () => this.#found(),
+        tokenConnected: (token) => void this.#tokens.set(token.id, new WeakRef(token)),
+        tokenDisconnected: (token) => void this.#tokens.delete(token.id),
+      },
+      (change, reader) => this.#notify(change, reader),
+    );
   }
 
   /** The readers found by the last `updateReaderList()` (or reader event). */
@@ -129,7 +155,13 @@ export class Scws {
     if (this.#connection && this.#connection.baseUrl !== found.baseUrl) this.#registry.replaceAll([]);
     this.#stopEvents?.();
     this.#connection = found;
-    this.#stopEvents = this.#options.readerEvents?.(found, this.#registry);
+    this.#stopEvents = this.#eventSource()?.(found, this.#sink());
+  }
+
+  /** Stops following the service's events; `findService()` starts again. (open SCWS addition) */
+  close(): void {
+    this.#stopEvents?.();
+    this.#stopEvents = undefined;
   }
 
   /**
@@ -147,6 +179,42 @@ export class Scws {
   getReader(name: string): Reader | undefined {
     if (typeof name !== "string") throw badParams("name", "must be a string");
     return this.#registry.byName(name);
+  }
+
+  #eventSource(): ReaderEventSource | undefined {
+    const { events = "auto", readerEvents, fetch, timeoutMs = DEFAULT_TIMEOUT_MS } = this.#options;
+    if (readerEvents) return readerEvents;
+    if (events === "off") return undefined;
+    // A poll waits for events a little less than a call may last.
+    return serviceEvents({ transport: events, customFetch: fetch !== undefined, pollWaitSeconds: Math.max(0, Math.min(25, Math.floor(timeoutMs / 1000) - 5)) });
+  }
+
+  #sink(): ReaderEventSink {
+    const registry = this.#registry;
+    return {
+      upsert: (state) => registry.upsert(state),
+      remove: (readerId) => registry.remove(readerId),
+      replaceAll: (states) => registry.replaceAll(states),
+      login: (change) => this.#loginChanged(change),
+    };
+  }
+
+  #loginChanged(change: LoginChange): void {
+    const token = this.#tokens.get(change.tokenId)?.deref();
+    if (!token) {
+      this.#tokens.delete(change.tokenId);
+      return;
+    }
+    for (const pin of token.pins) applyLoginChange(pin, change);
+    const callback = this.onloginstatechanged;
+    if (typeof callback !== "function") return;
+    for (const pin of token.pins) {
+      try {
+        callback.call(this, pin, change.reason);
+      } catch (error) {
+        reportCallbackError(error);
+      }
+    }
   }
 
   #found(): ServiceConnection {

@@ -1,5 +1,6 @@
-// Serves the documentation portal's static files (apps/docs/dist) under /docs: /docs/errors answers
-// errors.html, so that the problem `type` URIs the service emits (/docs/errors#CODE) lead to the catalogue.
+// Serves built static sites under a prefix: the documentation portal (apps/docs/dist) under /docs, where
+// /docs/errors answers errors.html so that the problem `type` URIs the service emits (/docs/errors#CODE) lead to
+// the catalogue; and, when the service runs on its demo token, the demo page (apps/demo/dist) under /demo.
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 import type { Hono } from "hono";
@@ -14,12 +15,17 @@ const CONTENT_TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
   ".txt": "text/plain; charset=utf-8",
+  ".map": "application/json",
 };
 
 // Redoc runs an inline module script and inline styles; everything else, including fetches, stays on this origin.
-const CONTENT_SECURITY_POLICY =
+const DOCS_POLICY =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
   "worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+// The demo page holds a PIN field: scripts and styles from this origin's files only, nothing inline, no frames.
+const DEMO_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 async function isFile(path: string): Promise<boolean> {
   try {
@@ -29,7 +35,7 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-/** The file a /docs path names: itself, with `.html`, or its `index.html`; never outside `root`. */
+/** The file a path under the prefix names: itself, with `.html`, or its `index.html`; never outside `root`. */
 async function fileFor(root: string, relative: string): Promise<string | undefined> {
   const base = normalize(join(root, decodeURIComponent(relative)));
   if (base !== root && !base.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) return undefined;
@@ -39,13 +45,13 @@ async function fileFor(root: string, relative: string): Promise<string | undefin
   return undefined;
 }
 
-/** Mounts GET /docs and /docs/* on the app, served from `root`; /docs redirects to /docs/ so that relative links work. */
-export function mountDocs(app: Hono<AppEnv>, root: string): void {
-  app.get("/docs", (c) => c.redirect("/docs/", 308));
-  app.get("/docs/*", async (c, next) => {
+/** Mounts GET `prefix` (a redirect to `prefix/`, so that relative links work) and `prefix/*`, served from `root`. */
+function mountFiles(app: Hono<AppEnv>, prefix: string, root: string, contentSecurityPolicy: string): void {
+  app.get(prefix, (c) => c.redirect(`${prefix}/`, 308));
+  app.get(`${prefix}/*`, async (c, next) => {
     let relative: string;
     try {
-      relative = c.req.path.slice("/docs/".length);
+      relative = c.req.path.slice(prefix.length + 1);
       decodeURIComponent(relative);
     } catch {
       return next();
@@ -56,8 +62,18 @@ export function mountDocs(app: Hono<AppEnv>, root: string): void {
       "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
       "cache-control": "no-cache",
       "x-content-type-options": "nosniff",
-      "content-security-policy": CONTENT_SECURITY_POLICY,
+      "content-security-policy": contentSecurityPolicy,
       "referrer-policy": "no-referrer",
     });
   });
+}
+
+/** Mounts the documentation portal's built files under /docs. */
+export function mountDocs(app: Hono<AppEnv>, root: string): void {
+  mountFiles(app, "/docs", root, DOCS_POLICY);
+}
+
+/** Mounts the demo page's built files under /demo. */
+export function mountDemo(app: Hono<AppEnv>, root: string): void {
+  mountFiles(app, "/demo", root, DEMO_POLICY);
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppEnv } from "./app-env.js";
-import { mountDocs } from "./docs-route.js";
+import { mountDemo, mountDocs } from "./static-route.js";
 
 describe("the /docs static route", () => {
   const parent = mkdtempSync(join(tmpdir(), "scws-docs-route-"));
@@ -49,4 +49,39 @@ describe("the /docs static route", () => {
       expect(await response.text()).not.toContain("outside the portal");
     },
   );
+});
+
+describe("the /demo static route", () => {
+  const root = mkdtempSync(join(tmpdir(), "scws-demo-route-"));
+  const app = new Hono<AppEnv>();
+  beforeAll(() => {
+    writeFileSync(join(root, "index.html"), "<h1>demo</h1>");
+    writeFileSync(join(root, "demo.js"), "export {};");
+    writeFileSync(join(root, "open-scws.js.map"), "{}");
+    mountDemo(app, root);
+    app.notFound((c) => c.text("not found", 404));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("serves the page, its scripts and their source maps", async () => {
+    expect((await app.request("/demo")).headers.get("location")).toBe("/demo/");
+    expect(await (await app.request("/demo/")).text()).toBe("<h1>demo</h1>");
+    expect((await app.request("/demo/demo.js")).headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect((await app.request("/demo/open-scws.js.map")).headers.get("content-type")).toBe("application/json");
+  });
+
+  it("sends a Content-Security-Policy that allows scripts and styles from this origin's files only, nothing inline", async () => {
+    const policy = (await app.request("/demo/")).headers.get("content-security-policy") ?? "";
+    const directives = Object.fromEntries(
+      policy
+        .split(";")
+        .map((directive) => directive.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
+    expect(directives["default-src"]).toEqual(["'none'"]);
+    expect(directives["script-src"]).toEqual(["'self'"]);
+    expect(directives["style-src"]).toEqual(["'self'"]);
+    expect(directives["connect-src"]).toEqual(["'self'"]);
+    expect(directives["frame-ancestors"]).toEqual(["'none'"]);
+  });
 });

@@ -1,0 +1,186 @@
+import type { components } from "@open-scws/spec";
+import { describe, expect, it } from "vitest";
+import type { ReaderEventSink } from "../facade/reader-registry.js";
+import { createScws } from "../facade/scws.js";
+import { readerWithToken, serviceInfo } from "../testing/fake-services.js";
+import { createScwsClient } from "../typed-client.js";
+import { serviceEvents } from "./service-events.js";
+
+// The event follower against a scripted service (an injected fetch): what it asks, and what reaches the sink.
+
+type ServiceEvent = components["schemas"]["ServiceEvent"];
+type Reader = components["schemas"]["Reader"];
+
+const BASE = "http://127.0.0.1:8930";
+const TOKEN_ID = "t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8";
+const readerA: Reader = { ...readerWithToken, id: "r-000000000000000a", name: "A" };
+const readerB: Reader = { ...readerWithToken, id: "r-000000000000000b", name: "B" };
+const event = (id: number, type: ServiceEvent["type"], reader: Reader): ServiceEvent => ({ id, type, time: "2026-01-01T00:00:00.000Z", reader });
+const frame = (e: ServiceEvent) => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+
+/** A scripted service: each GET /v1/events answer is taken in turn from `answers`; readers from `readers()`. */
+function scriptedService(answers: Array<(url: URL) => Response>, readers: () => Reader[]) {
+  const asked: string[] = [];
+  const fetch = async (request: Request) => {
+    const url = new URL(request.url);
+    const streaming = request.headers.get("accept") === "text/event-stream";
+    asked.push(`${url.pathname}${url.search}${streaming ? " (stream)" : ""}`);
+    if (url.pathname === "/v1/service") return json(serviceInfo);
+    if (url.pathname === "/v1/readers") return json({ readers: readers() });
+    const next = answers.shift();
+    if (!next) return new Promise<Response>(() => {}); // no more script: a poll that never answers
+    return next(url);
+  };
+  return { fetch, asked };
+}
+
+/** An SSE answer that sends `events` and then stays open (or ends, with `end`). */
+const sse =
+  (events: ServiceEvent[], end = false) =>
+  () =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const e of events) controller.enqueue(new TextEncoder().encode(frame(e)));
+          if (end) controller.close();
+        },
+      }),
+      { status: 200, headers: { "content-type": "text/event-stream" } },
+    );
+
+function recordingSink() {
+  const calls: string[] = [];
+  const sink: ReaderEventSink = {
+    upsert: (state) => void calls.push(`upsert ${state.name} ${state.cardPresent}`),
+    remove: (id) => void calls.push(`remove ${id}`),
+    replaceAll: (states) => void calls.push(`replaceAll ${states.map((s) => s.name).join(",")}`),
+    login: (change) => void calls.push(`login ${change.tokenId} ${change.reason}`),
+  };
+  return { calls, sink };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(condition()).toBe(true);
+}
+
+function follow(fetch: (request: Request) => Promise<Response>, transport: "fetch" | "poll" = "fetch") {
+  const { calls, sink } = recordingSink();
+  const service = { baseUrl: BASE, info: serviceInfo, client: createScwsClient(BASE, { fetch }) };
+  const stop = serviceEvents({ transport, retryMs: 10 })(service, sink);
+  return { calls, stop };
+}
+
+describe("serviceEvents", () => {
+  it("reads the reader list once, then applies streamed events in order from the cursor it started at", async () => {
+    const removedA = { ...readerA, cardPresent: false, token: undefined };
+    const answers = [
+      () => json({ events: [], cursor: 5 }),
+      sse([event(6, "readerStateChanged", removedA), event(7, "readerAdded", readerB), event(8, "readerRemoved", readerA)]),
+    ];
+    const service = scriptedService(answers, () => [readerA]);
+    const { calls, stop } = follow(service.fetch);
+    await until(() => calls.length === 4);
+    stop();
+    expect(calls).toEqual(["replaceAll A", "upsert A false", "upsert B true", `remove ${readerA.id}`]);
+    expect(service.asked).toEqual(["/v1/events?wait=0", "/v1/readers", "/v1/events?since=5 (stream)"]);
+  });
+
+  it("catches up from the last event seen when the stream ends, without applying an event twice", async () => {
+    const answers = [
+      () => json({ events: [], cursor: 1 }),
+      sse([event(2, "readerAdded", readerB)], true),
+      () => json({ events: [event(2, "readerAdded", readerB), event(3, "readerStateChanged", readerA)], cursor: 3 }),
+      sse([]),
+    ];
+    const service = scriptedService(answers, () => [readerA]);
+    const { calls, stop } = follow(service.fetch);
+    await until(() => service.asked.length === 5);
+    stop();
+    expect(calls).toEqual(["replaceAll A", "upsert B true", "upsert A true"]);
+    expect(service.asked.slice(2)).toEqual(["/v1/events?since=1 (stream)", "/v1/events?since=2&wait=0", "/v1/events?since=3 (stream)"]);
+  });
+
+  it("reads the whole reader list again when the service lost events or restarted (its cursor went back)", async () => {
+    const answers = [
+      () => json({ events: [], cursor: 10 }),
+      sse([], true),
+      () => json({ events: [], cursor: 2 }), // restarted: numbering began again
+      sse([], true),
+      () => json({ events: [], cursor: 40, missed: true }),
+      sse([]),
+    ];
+    let listing = [readerA];
+    const service = scriptedService(answers, () => listing);
+    const { calls, stop } = follow(service.fetch);
+    await until(() => calls.length === 1);
+    listing = [readerB];
+    await until(() => service.asked.filter((asked) => asked === "/v1/readers").length === 3);
+    await until(() => service.asked.at(-1) === "/v1/events?since=40 (stream)");
+    stop();
+    expect(calls).toEqual(["replaceAll A", "replaceAll B", "replaceAll B"]);
+  });
+
+  it("polls with since and wait when the service answers a stream request with JSON", async () => {
+    const answers = [
+      () => json({ events: [], cursor: 1 }),
+      () => json({ events: [], cursor: 1 }), // a proxy that drops the stream
+      () => json({ events: [event(2, "readerAdded", readerB)], cursor: 2 }),
+    ];
+    const service = scriptedService(answers, () => [readerA]);
+    const { calls, stop } = follow(service.fetch);
+    await until(() => calls.length === 2);
+    stop();
+    expect(service.asked.slice(2, 4)).toEqual(["/v1/events?since=1 (stream)", "/v1/events?since=1&wait=25"]);
+    expect(calls).toEqual(["replaceAll A", "upsert B true"]);
+  });
+
+  it("passes the caller's login changes on, and ignores an event that breaks the spec by reconnecting", async () => {
+    const login = { tokenId: TOKEN_ID, readerId: readerA.id, validated: false, soValidated: false, reason: "tokenRemoved" as const };
+    const broken = { id: 2, type: "readerAdded", time: "now", reader: { name: "no id" } } as unknown as ServiceEvent;
+    const answers = [
+      () => json({ events: [], cursor: 1 }),
+      sse([broken]),
+      () => json({ events: [{ id: 2, type: "loginStateChanged", time: "2026-01-01T00:00:00.000Z", login }], cursor: 2 }),
+      sse([]),
+    ];
+    const service = scriptedService(answers, () => [readerA]);
+    const { calls, stop } = follow(service.fetch);
+    await until(() => calls.length === 2);
+    stop();
+    expect(calls).toEqual(["replaceAll A", `login ${TOKEN_ID} tokenRemoved`]);
+  });
+
+  it("makes no request once stopped, even while it waits to retry", async () => {
+    const service = scriptedService([() => new Response("down", { status: 503 })], () => []);
+    const { stop } = follow(service.fetch);
+    await until(() => service.asked.length === 1);
+    stop();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(service.asked).toEqual(["/v1/events?wait=0"]);
+  });
+});
+
+describe("SCWS with the service's events", () => {
+  it("fires onreaderadded for the list it reads when the service is found, and onreaderremoved for a removal event", async () => {
+    const service = scriptedService([() => json({ events: [], cursor: 1 }), sse([event(2, "readerRemoved", readerA)])], () => [readerA]);
+    const scws = createScws({ fetch: service.fetch, ports: [8930], events: "fetch" });
+    const seen: string[] = [];
+    scws.onreaderadded = (reader) => void seen.push(`added ${reader.name}`);
+    scws.onreaderremoved = (reader) => void seen.push(`removed ${reader.name} ${reader.status}`);
+    await scws.findService();
+    await until(() => seen.length === 2);
+    scws.close();
+    expect(seen).toEqual(["added A", "removed A unavailable"]);
+    expect(scws.readers).toEqual([]);
+  });
+
+  it("follows no events with events: 'off'", async () => {
+    const service = scriptedService([], () => [readerA]);
+    const scws = createScws({ fetch: service.fetch, ports: [8930], events: "off" });
+    await scws.findService();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(service.asked).toEqual(["/v1/service"]);
+  });
+});
