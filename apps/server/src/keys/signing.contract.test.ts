@@ -109,6 +109,23 @@ describe("signing with keys pkcs11-tool made, checked by openssl", () => {
     expect(error?.code).toBe(code);
   });
 
+  it("passes on the token's CKR_KEY_FUNCTION_NOT_PERMITTED for a private key made without CKA_SIGN", async () => {
+    const generated = await k.t.client.POST("/v1/tokens/{tokenId}/keys", {
+      params: { path: { tokenId: k.tokenId } },
+      body: { algorithm: "RSA", sizeBits: 2048, ckLabel: "decrypt only", usage: { sign: false, encrypt: true } },
+    });
+    expect(generated.response.status).toBe(201);
+    const details = await k.t.client.GET("/v1/tokens/{tokenId}/objects/{objectId}/details", {
+      params: { path: { tokenId: k.tokenId, objectId: generated.data!.privateKey!.id } },
+    });
+    expect(details.data).toMatchObject({ key: { usage: { sign: false, decrypt: true } } });
+    const refused = await k.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/sign", {
+      params: { path: { tokenId: k.tokenId, objectId: generated.data!.privateKey!.id } },
+      body: { hash: b64(sha("sha256")), algorithm: "sha256" },
+    });
+    expect([refused.response.status, refused.error?.code]).toEqual([403, "CKR_KEY_FUNCTION_NOT_PERMITTED"]);
+  });
+
   it("refuses to sign with a public key, and with an id no key has", async () => {
     const publicId = await k.idOf("publicKey", "ec");
     const withPublic = await k.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/sign", {
