@@ -13,6 +13,7 @@ import { type RunningService, startService } from "../server.js";
 import { findLeak } from "./canaries.js";
 import { makeOpensslIdentity, type OpensslIdentity } from "./fixtures.js";
 import { assertConforms } from "./spec-conformance.js";
+import { readAuditLog } from "./test-service.js";
 
 /** An API key to issue: the tokens it is bound to (RFC 7512 URIs; none: all) and its rate. */
 export interface TestApiKey {
@@ -89,7 +90,8 @@ export async function startSharedTestService<Key extends string>(options: Shared
     apiKeys,
     ...(tls ? { tls: { certFile: tls.certificatePemPath, keyFile: join(sandbox.dir, "service-tls.key.pem") } } : {}),
   };
-  const service = await startService(options.configure ? options.configure(base) : base, {
+  const config = options.configure ? options.configure(base) : base;
+  const service = await startService(config, {
     logger: createLogger("debug", { write: (line: string) => void logs.push(line) }),
   });
 
@@ -129,9 +131,9 @@ export async function startSharedTestService<Key extends string>(options: Shared
     async close() {
       await service.close();
       await dispatcher?.close();
+      const leak = findLeak(`${logs.join("\n")}\n${readAuditLog(config)}`, canaries);
       sandbox.remove();
-      const leak = findLeak(logs.join("\n"), canaries);
-      if (leak) throw new Error(`The service's log contains a secret (canary ${leak.slice(0, 4)}...).`);
+      if (leak) throw new Error(`The service's log or audit log contains a secret (canary ${leak.slice(0, 4)}...).`);
     },
   };
 }

@@ -1,7 +1,8 @@
 // Starts the real service on a loopback port over a fresh SoftHSM sandbox, with a typed client that checks
 // every answer against the spec.
 
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { SoftHsmSandbox, type SoftHsmToken, softHsmModule } from "@open-scws/softhsm";
 import type { paths } from "@open-scws/spec";
 import createClient, { type Client } from "openapi-fetch";
@@ -131,9 +132,18 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     },
     async close() {
       await service.close();
+      const audit = readAuditLog(config);
       if (!options.sandbox) sandbox.remove();
       const leak = findLeak(logs.join("\n"), canaries);
       if (leak) throw new Error(`The service's log contains a secret (canary ${leak.slice(0, 4)}...).`);
+      const auditLeak = findLeak(audit, canaries);
+      if (auditLeak) throw new Error(`The audit log contains a secret (canary ${auditLeak.slice(0, 4)}...).`);
     },
   };
+}
+
+/** The audit log the service wrote, or "" when it wrote none (or to standard output). */
+export function readAuditLog(config: ServiceConfig): string {
+  const path = resolve(config.dataDir, config.auditLog);
+  return config.auditLog !== "-" && existsSync(path) ? readFileSync(path, "utf8") : "";
 }
