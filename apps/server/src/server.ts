@@ -89,7 +89,10 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   // Unreadable trust anchors stop the start before any module loads: the operator named them on purpose.
   const trustAnchors = loadTrustAnchors(config.trustAnchors);
   let services: Services | undefined;
-  const metrics = new ServiceMetrics(() => services?.tokens.size ?? 0);
+  const metrics = new ServiceMetrics(
+    () => services?.tokens.size ?? 0,
+    () => services?.access.environments.size ?? 0,
+  );
   const decorate = options.decorateHost ?? ((host: Pkcs11Host) => host);
   const modules = await ModuleRegistry.start((options.hosts ?? hostsFor(config)).map((host) => instrumentHost(decorate(host), metrics)));
   for (const module of modules.all()) {

@@ -68,6 +68,7 @@ describe("liveness, readiness and metrics over SoftHSM", () => {
       ["scws_pkcs11_attached_slots", "gauge"],
       ["scws_pkcs11_module_ready", "gauge"],
       ["scws_token_connections", "gauge"],
+      ["scws_environments", "gauge"],
       ["scws_process_cpu_seconds_total", "counter"],
     ]) {
       expect(text).toMatch(new RegExp(`^# HELP ${name} .+$`, "m"));
@@ -102,6 +103,16 @@ describe("liveness, readiness and metrics over SoftHSM", () => {
     samples = parseExposition(await (await t.fetch("/metrics")).text());
     expect(sampleValue(samples, "scws_token_connections", {})).toBe(0);
     expect(sampleValue(samples, "scws_pkcs11_attached_slots", { module: "softhsm" })).toBe(0);
+  });
+
+  it("counts live environments: one more while a new one lives, one less once it ends", async () => {
+    const count = async () => sampleValue(parseExposition(await (await t.fetch("/metrics")).text()), "scws_environments", {});
+    const before = await count();
+    expect(before).toBeGreaterThanOrEqual(1);
+    const other = await t.newEnvironment();
+    expect(await count()).toBe(before! + 1);
+    expect((await other.client.DELETE("/v1/environments/current")).response.status).toBe(204);
+    expect(await count()).toBe(before);
   });
 
   it("never puts a token id in a metric", async () => {

@@ -52,7 +52,15 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
-  constructor(tokenConnections: () => number) {
+  constructor(tokenConnections: () => number, environments: () => number = () => 0) {
+    new Gauge({
+      name: "scws_environments",
+      help: "Live environments (created and neither ended nor expired).",
+      registers: [this.registry],
+      collect() {
+        this.set(environments());
+      },
+    });
     new Gauge({
       name: "scws_token_connections",
       help: "Open token connections (Reader.connect without a disconnect yet).",
