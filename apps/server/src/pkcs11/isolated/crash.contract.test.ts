@@ -1,5 +1,6 @@
 // A module crash while the service answers HTTP requests: the request in flight gets a problem+json with
 // CKR_DEVICE_ERROR, the HTTP server stays up, the restart is logged, and the next request is answered.
+import { join } from "node:path";
 import type { paths } from "@open-scws/spec";
 import createClient from "openapi-fetch";
 import { pino } from "pino";
@@ -18,7 +19,7 @@ describe("a module that crashes under the HTTP server", () => {
     lab = faultLab(["alpha"]);
     const logger = pino({ level: "warn" }, { write: (line: string) => logged.push(JSON.parse(line)) });
     const application = testApplication();
-    service = await startService({ ...configFromEnvironment({ SCWS_PORT: "0" }), applications: [application.config] }, { hosts: [lab.host()], logger });
+    service = await startService({ ...configFromEnvironment({ SCWS_PORT: "0" }), dataDir: join(lab.sandbox.dir, "data"), applications: [application.config] }, { hosts: [lab.host()], logger });
     credential = await createEnvironment(createClient<paths>({ baseUrl: service.url }), application);
   });
   afterAll(async () => {
