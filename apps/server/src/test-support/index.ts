@@ -23,4 +23,4 @@ export { apiKeyHash, type SharedTestService, type SharedTestServiceOptions, star
 export { assertConforms, pathTemplateOf, specViolations } from "./spec-conformance.js";
 export { createEnvironment, signChallenge, type TestApplication, testApplication } from "./test-environment.js";
 export { startTestService, type TestService, type TestServiceOptions } from "./test-service.js";
-export { connectByLabel, login, logout, pinState } from "./token-session.js";
+export { type ApiCaller, connectByLabel, login, logout, pinState } from "./token-session.js";
