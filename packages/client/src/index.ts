@@ -4,6 +4,7 @@ export type { Bytes, BytesOrHex } from "./facade/bytes.js";
 export type { CallOptions } from "./facade/call-options.js";
 export { Certificate } from "./facade/certificate.js";
 export { DataContainer } from "./facade/data-container.js";
+export type { EnvironmentInfo, ServiceChallenge } from "./facade/environment.js";
 export {
   type DecryptOptions,
   type Encrypted,
@@ -23,7 +24,7 @@ export type { ReaderChange, ReaderEventSink, ReaderEventSource } from "./facade/
 export { createScws, DEFAULT_DISCOVERY_TIMEOUT_MS, DEFAULT_PORTS, type ReaderCallback, SCWS, Scws, type ScwsOptions } from "./facade/scws.js";
 export type { ServiceConnection, ServiceInfo } from "./facade/service-connection.js";
 export { type DigestAlgorithm, type Mechanism, type ObjectFilter, Token, type TokenState } from "./facade/token.js";
-export { ENVIRONMENT_HEADER, environmentCredential } from "./transport/environment.js";
+export { ENVIRONMENT_HEADER, environmentCredential, environmentMessage, serviceMessage } from "./transport/environment.js";
 export { type DataOf, unwrap } from "./transport/unwrap.js";
 export { createScwsClient, DEFAULT_TIMEOUT_MS, type ScwsClient, type ScwsClientOptions } from "./typed-client.js";
 export { version } from "./version.js";
