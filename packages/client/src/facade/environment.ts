@@ -16,7 +16,8 @@ export type EnvironmentInfo = Omit<Schemas["Environment"], "credential">;
 /**
  * What `findService(webAppCert, challenge)` resolves to in mutual mode, named as SCWS names it: the service's
  * `challenge` for the application's back end to sign, and the service's signature of the client's challenge. Unlike
- * SCWS, `keyID` is a string naming the service key (from `open-scws service-key`), not an index into a file.
+ * SCWS, `keyID` is a string naming the service key (the first 16 hex digits of the SHA-256 of its SubjectPublicKeyInfo),
+ * not an index into a file.
  */
 export interface ServiceChallenge {
   /** The challenge the application's back end signs, as `environmentMessage(challenge)`. */
