@@ -2,40 +2,38 @@ import { verify } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildFaultModule, FaultControl } from "@open-scws/pkcs11-faults";
-import { connectByLabel, login, startTestService, type TestService } from "@open-scws/server/testing";
+import { chromiumLaunchOptions, connectByLabel, startTestService, type TestService } from "@open-scws/server/testing";
 import { SoftHsmSandbox } from "@open-scws/softhsm";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-// The demo page in real Chromium, served by the real service at /demo (same origin, so no CORS and no flag),
+// The demo page in real Chromium, served by the real service at /demo with the demo's development registration
+// (same origin, so no CORS and no flag),
 // over a SoftHSM token behind the fault-injecting module so that the token can be pulled out and put back.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const LABEL = "demo-browser";
 const MESSAGE = "I agree to the terms of this demo.";
 
 /**
- * A second SCWS object made in the page from the same bundle, recording its reader callbacks and counting the
- * EventSources it opens. Passed as text: the test runner would rewrite a dynamic import in a function.
+ * A second SCWS object made in the page from the same bundle, with its own environment, recording its reader
+ * callbacks and counting the event streams it opens. Passed as text: the test runner would rewrite a dynamic import
+ * in a function.
  */
 const FOLLOW_IN_PAGE = `(async () => {
   const api = await import(location.origin + "/demo/open-scws.js");
   const seen = [];
-  let opened = 0;
-  const Native = window.EventSource;
-  window.EventSource = class extends Native {
-    constructor(url, init) {
-      super(url, init);
-      opened += 1;
-    }
+  let streams = 0;
+  const counting = (request) => {
+    if (request.headers.get("accept") === "text/event-stream") streams += 1;
+    return fetch(request);
   };
-  const scws = api.createScws({ baseUrl: location.origin, ports: [] });
+  const scws = api.createScws({ baseUrl: location.origin, ports: [], fetch: counting });
   const record = (what) => (reader) => seen.push(what + " " + (reader.tokenSummary?.label ?? "-") + " " + reader.cardPresent);
   scws.onreaderadded = record("added");
   scws.onreaderstatechanged = record("changed");
-  await scws.findService();
-  Object.assign(window, { seen, eventSources: () => opened });
+  await scws.findService("demo");
+  await scws.createEnvironment();
+  Object.assign(window, { seen, eventStreams: () => streams });
 })()`;
 
 describe("the demo page in Chromium", () => {
@@ -71,9 +69,10 @@ describe("the demo page in Chromium", () => {
       module: buildFaultModule(),
       moduleEnv: { SCWS_FAULT_CONTROL: faults.path },
       demoDir: fileURLToPath(new URL("../dist/", import.meta.url)),
+      demoRegistration: true,
     });
     pin = t.tokens[LABEL]!.pin;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch(chromiumLaunchOptions());
   });
   afterAll(async () => {
     await browser?.close();
@@ -114,8 +113,8 @@ describe("the demo page in Chromium", () => {
 
     // Node reads the certificate the page made from the token, through its own connection, and checks the signature.
     const signature = Buffer.from((await page.locator("#signature").textContent())!, "hex");
+    // Certificates are public: no login, which the page's environment holds anyway.
     const tokenId = await connectByLabel(t, LABEL);
-    await login(t, tokenId, pin);
     const { data } = await t.client.GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId }, query: { type: "certificate" } } });
     const [certificate] = data!.objects;
     const value = await t.client.GET("/v1/tokens/{tokenId}/objects/{objectId}/value", {
@@ -127,7 +126,7 @@ describe("the demo page in Chromium", () => {
     expect(problems).toEqual([]);
   });
 
-  it("fires the SCWS reader callbacks in the page, over EventSource, when the token disappears and reappears, and says so in its events", async () => {
+  it("fires the SCWS reader callbacks in the page, over a fetch event stream, when the token disappears and reappears, and says so in its events", async () => {
     const page = await openOnToken();
     await page.evaluate(FOLLOW_IN_PAGE);
     const seen = () => page.evaluate(() => (window as unknown as { seen: string[] }).seen);
@@ -143,7 +142,7 @@ describe("the demo page in Chromium", () => {
     }
     await expect.poll(seen).toContain(`changed ${LABEL} true`);
     await expect.poll(() => page.locator("#events").textContent()).toContain(`Token inserted: "${LABEL}"`);
-    expect(await page.evaluate(() => (window as unknown as { eventSources(): number }).eventSources())).toBeGreaterThanOrEqual(1);
+    expect(await page.evaluate(() => (window as unknown as { eventStreams(): number }).eventStreams())).toBeGreaterThanOrEqual(1);
     await page.close();
     expect(problems).toEqual([]);
   });

@@ -5,6 +5,7 @@ export type { Bytes, BytesOrHex } from "./facade/bytes.js";
 export type { CallOptions } from "./facade/call-options.js";
 export { Certificate, type CertificateTrust, type TrustAnchorEntry } from "./facade/certificate.js";
 export { DataContainer } from "./facade/data-container.js";
+export type { EnvironmentInfo, ServiceChallenge } from "./facade/environment.js";
 export {
   type CertificateRequest,
   type CertificateRequestOptions,
@@ -45,7 +46,7 @@ export type {
   Pkcs12ImportOptions,
   SecretKeyRequest,
 } from "./facade/token-creation.js";
-export { ENVIRONMENT_HEADER, environmentCredential } from "./transport/environment.js";
+export { ENVIRONMENT_HEADER, environmentCredential, environmentMessage, serviceMessage } from "./transport/environment.js";
 export { type DataOf, unwrap } from "./transport/unwrap.js";
 export { createScwsClient, DEFAULT_TIMEOUT_MS, type ScwsClient, type ScwsClientOptions } from "./typed-client.js";
 export { version } from "./version.js";

@@ -1,11 +1,13 @@
 import { verify } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { signChallenge, testApplication } from "@open-scws/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as library from "./index.js";
 import { type FacadeToken, startFacadeToken } from "./testing/facade-token.js";
 
 // The README's examples, run as written against the real service over a token holding a certificate and its key.
-// Only the service's address differs: the examples use the default port, the test service an ephemeral one.
+// Only the service's address differs: the examples use the default port, the test service an ephemeral one. The
+// application they name, "intranet", is registered with a key whose private half plays the examples' back end.
 
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const DEFAULT_URL = "http://127.0.0.1:8930";
@@ -32,7 +34,10 @@ function example(name: string): { imports: string[]; code: string } {
 describe("the README's examples", () => {
   let f: FacadeToken;
   const logged: unknown[][] = [];
+  const intranet = testApplication("intranet");
   const browserGlobals = {
+    /** The application's back end, as the examples call it: it signs a challenge with the application's key. */
+    signOnTheBackEnd: async (challenge: string) => signChallenge(intranet, library.environmentMessage(challenge)),
     prompt: () => f.pin,
     confirm: () => true,
     console: { log: (...values: unknown[]) => void logged.push(values) },
@@ -50,7 +55,10 @@ describe("the README's examples", () => {
   }
 
   beforeAll(async () => {
-    f = await startFacadeToken("readme-token", { objects: "identity" });
+    f = await startFacadeToken("readme-token", {
+      objects: "identity",
+      configure: (config) => ({ ...config, applications: [...config.applications, intranet.config] }),
+    });
   });
   afterAll(() => f.close());
 

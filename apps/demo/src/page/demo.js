@@ -11,13 +11,17 @@ const scws = createScws({ baseUrl: location.origin, ports: [] });
 const session = { reader: undefined, token: undefined, privateKey: undefined, publicKey: undefined, signature: undefined };
 const DEMO_LABEL = "open SCWS demo";
 
+/** The development registration `open-scws start --demo` makes for the service's own origins. */
+const DEMO_APPLICATION = "demo";
+
 /**
- * Start-up, in one place: find the service that serves this page. Once the service has environments, this is where
- * the page creates one (`await scws.createEnvironment(signature)` after `findService`, with the challenge the
- * development registration of this origin needs), before anything else calls the API.
+ * Start-up, in one place: find the service that serves this page and create an environment. The demo registration
+ * trusts this origin, so no back end signs the challenge; a real application's back end would, and the page would
+ * pass its signature to `createEnvironment`. The environment fills SCWS.readers and starts the reader events.
  */
 export async function connectToService() {
-  await scws.findService();
+  await scws.findService(DEMO_APPLICATION);
+  await scws.createEnvironment();
   const { name, version } = scws.service;
   $("service-status").textContent = `Connected to ${name} ${version} at ${location.origin}.`;
 }

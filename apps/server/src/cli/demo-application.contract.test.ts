@@ -1,20 +1,9 @@
 // `open-scws start --demo` registers the service's own origins as a development application, so that the demo page
 // (served by the service) and a person with curl get an environment without a signature, and nobody else does.
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFromEnvironment } from "../config/load-config.js";
-import { startTestService, type TestService } from "../test-support/index.js";
+import { freePort, startTestService, type TestService } from "../test-support/index.js";
 import { DEMO_APPLICATION_ID, withDemoApplication } from "./demo.js";
-
-function freePort(): Promise<number> {
-  const server = createServer();
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }),
-  );
-}
 
 describe("the demo's development registration", () => {
   let t: TestService;

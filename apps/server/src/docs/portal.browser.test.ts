@@ -4,12 +4,8 @@ import { errorCatalogue, errorCodes } from "@open-scws/errors";
 import { openApiDocument } from "@open-scws/spec";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestService, type TestService } from "../test-support/index.js";
+import { chromiumLaunchOptions, startTestService, type TestService } from "../test-support/index.js";
 
-const CHROMIUM = {
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-};
 // Redoc renders an attribution logo from Redocly's CDN; the service's Content-Security-Policy blocks it and
 // Redoc hides it. It is the only address outside the service that any page names.
 const ATTRIBUTION_LOGO = /^https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg$/;
@@ -30,7 +26,7 @@ describe("the documentation portal in Chromium", () => {
 
   beforeAll(async () => {
     t = await startTestService();
-    browser = await chromium.launch(CHROMIUM);
+    browser = await chromium.launch(chromiumLaunchOptions());
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("request", (request) => {
       const url = request.url();

@@ -12,7 +12,9 @@ import type { ServiceConfig } from "../config/service-config.js";
 import { createLogger } from "../observability/logger.js";
 import type { Pkcs11Host } from "../pkcs11/host.js";
 import { type RunningService, startService } from "../server.js";
+import { withDemoApplication } from "../cli/demo.js";
 import { findLeak } from "./canaries.js";
+import { freePort } from "./free-port.js";
 import { assertConforms } from "./spec-conformance.js";
 import { createEnvironment, type TestApplication, testApplication } from "./test-environment.js";
 
@@ -68,6 +70,11 @@ export interface TestServiceOptions {
   readonly beforeStart?: (sandbox: SoftHsmSandbox) => void;
   /** The demo page's built files, to serve under /demo as `open-scws start --demo` does. */
   readonly demoDir?: string;
+  /**
+   * Listens on a port chosen before the start and registers the demo's development application ("demo") for the
+   * service's own origins, as `open-scws start --demo` does, so that a page the service serves gets an environment.
+   */
+  readonly demoRegistration?: boolean;
   /** Changes to the configuration. */
   readonly configure?: (config: ServiceConfig) => ServiceConfig;
 }
@@ -84,10 +91,12 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   // SoftHSM reads SOFTHSM2_CONF when the module initialises, in this process: each test file runs in its own.
   process.env.SOFTHSM2_CONF = sandbox.confPath;
   Object.assign(process.env, options.moduleEnv);
-  const environment = { SCWS_PORT: "0", SCWS_PKCS11_MODULE: options.module ?? softHsmModule, SCWS_READER_POLL_MS: "100" };
+  const port = options.demoRegistration ? await freePort() : 0;
+  const environment = { SCWS_PORT: String(port), SCWS_PKCS11_MODULE: options.module ?? softHsmModule, SCWS_READER_POLL_MS: "100" };
   const application = testApplication();
   const defaults = configFromEnvironment(environment);
-  const base = { ...defaults, dataDir: options.dataDir ?? join(sandbox.dir, "data"), applications: [application.config] };
+  const registered = { ...defaults, dataDir: options.dataDir ?? join(sandbox.dir, "data"), applications: [application.config] };
+  const base = options.demoRegistration ? withDemoApplication(registered) : registered;
   const config = options.configure ? options.configure(base) : base;
   const service = await startService(config, {
     logger,

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pin } from "../facade/pin.js";
 import type { Reader } from "../facade/reader.js";
 import { createScws, type LoginChangeReason, type Scws } from "../facade/scws.js";
+import { openEnvironment } from "../testing/facade-token.js";
 
 // SCWS's reader callbacks and SCWS.readers, fed by the real service's events while the fault-injecting module
-// (over SoftHSM) pulls a token out and puts it back; once over a fetch stream (Node has no EventSource), once by polls.
+// (over SoftHSM) pulls a token out and puts it back; once over a fetch stream, once by polls.
 
 const CARD = "facade-events-card";
 const OTHER = "facade-events-other";
@@ -53,12 +54,12 @@ describe("SCWS reader and login callbacks from the service's events, as a token 
   });
 
   for (const transport of ["fetch", "poll"] as const) {
-    it(`fills SCWS.readers when the service is found, then fires onreaderstatechanged and onloginstatechanged on removal and return (${transport})`, async () => {
+    it(`fills SCWS.readers once an environment is created, then fires onreaderstatechanged and onloginstatechanged on removal and return (${transport})`, async () => {
       const scws = createScws({ ports: [t.service.port], events: transport });
       const seen = watched(scws);
       try {
-        await scws.findService();
-        // No updateReaderList(): the event follower reads the list itself, as SCWS's createEnvironment does.
+        await openEnvironment(scws, t);
+        // No updateReaderList(): createEnvironment reads the list, as SCWS's does, and the events follow.
         await until("the reader list", () => seen.readers.length === count);
         expect(seen.readers).toEqual(expect.arrayContaining([`added ${CARD} true ok`, `added ${OTHER} true ok`]));
         expect(scws.readers).toHaveLength(count);
@@ -93,7 +94,7 @@ describe("SCWS reader and login callbacks from the service's events, as a token 
     const closed = createScws({ ports: [t.service.port] });
     const open = createScws({ ports: [t.service.port] });
     const [seenClosed, seenOpen] = [watched(closed), watched(open)];
-    await Promise.all([closed.findService(), open.findService()]);
+    await Promise.all([openEnvironment(closed, t), openEnvironment(open, t)]);
     await until("the reader lists", () => seenClosed.readers.length === count && seenOpen.readers.length === count);
     closed.close();
     faults.removeToken(OTHER);

@@ -17,22 +17,52 @@ const readerA: Reader = { ...readerWithToken, id: "r-000000000000000a", name: "A
 const readerB: Reader = { ...readerWithToken, id: "r-000000000000000b", name: "B" };
 const event = (id: number, type: ServiceEvent["type"], reader: Reader): ServiceEvent => ({ id, type, time: "2026-01-01T00:00:00.000Z", reader });
 const frame = (e: ServiceEvent) => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
-const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const CREDENTIAL = "events-test-credential-0123456789abcdefghij";
+const CHALLENGE = "ab".repeat(32);
+/** The answers of a development registration's environment: a challenge, then the environment without a signature. */
+const environmentAnswers: Record<string, () => Response> = {
+  "/v1/environments/challenges": () =>
+    json(
+      { challengeId: `c-${"1".repeat(32)}`, challenge: CHALLENGE, message: `open-scws-environment:${CHALLENGE}`, expiresAt: "2026-11-29T16:31:00.000Z" },
+      201,
+    ),
+  "/v1/environments": () =>
+    json(
+      {
+        id: `e-${"2".repeat(32)}`,
+        applicationId: "demo",
+        createdAt: "2026-11-29T16:30:00.000Z",
+        expiresAt: "2026-11-29T16:45:00.000Z",
+        idleTimeoutSeconds: 900,
+        connections: 0,
+        credential: CREDENTIAL,
+      },
+      201,
+    ),
+};
 
-/** A scripted service: each GET /v1/events answer is taken in turn from `answers`; readers from `readers()`. */
+/**
+ * A scripted service: each GET /v1/events answer is taken in turn from `answers`; readers from `readers()`; it makes
+ * environments without a signature. `credentials` records the environment header of each events request.
+ */
 function scriptedService(answers: Array<(url: URL) => Response>, readers: () => Reader[]) {
   const asked: string[] = [];
+  const credentials: Array<string | null> = [];
   const fetch = async (request: Request) => {
     const url = new URL(request.url);
     const streaming = request.headers.get("accept") === "text/event-stream";
     asked.push(`${url.pathname}${url.search}${streaming ? " (stream)" : ""}`);
     if (url.pathname === "/v1/service") return json(serviceInfo);
+    const environment = environmentAnswers[url.pathname];
+    if (environment) return environment();
+    if (url.pathname === "/v1/events") credentials.push(request.headers.get("x-scws-environment"));
     if (url.pathname === "/v1/readers") return json({ readers: readers() });
     const next = answers.shift();
     if (!next) return new Promise<Response>(() => {}); // no more script: a poll that never answers
     return next(url);
   };
-  return { fetch, asked };
+  return { fetch, asked, credentials };
 }
 
 /** An SSE answer that sends `events` and then stays open (or ends, with `end`). */
@@ -163,24 +193,32 @@ describe("serviceEvents", () => {
 });
 
 describe("SCWS with the service's events", () => {
-  it("fires onreaderadded for the list it reads when the service is found, and onreaderremoved for a removal event", async () => {
+  it("follows nothing once the service is found, and from createEnvironment on fires onreaderadded for the list and onreaderremoved for a removal event", async () => {
     const service = scriptedService([() => json({ events: [], cursor: 1 }), sse([event(2, "readerRemoved", readerA)])], () => [readerA]);
     const scws = createScws({ fetch: service.fetch, ports: [8930], events: "fetch" });
     const seen: string[] = [];
     scws.onreaderadded = (reader) => void seen.push(`added ${reader.name}`);
     scws.onreaderremoved = (reader) => void seen.push(`removed ${reader.name} ${reader.status}`);
-    await scws.findService();
+    await scws.findService("demo");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(service.asked).toEqual(["/v1/service", "/v1/environments/challenges"]);
+    await scws.createEnvironment();
     await until(() => seen.length === 2);
     scws.close();
     expect(seen).toEqual(["added A", "removed A unavailable"]);
     expect(scws.readers).toEqual([]);
+    // The stream carries the environment's credential in its header, never in the URL.
+    expect(service.credentials.length).toBeGreaterThanOrEqual(2);
+    expect(service.credentials.every((credential) => credential === CREDENTIAL)).toBe(true);
+    expect(service.asked.every((asked) => !asked.includes(CREDENTIAL))).toBe(true);
   });
 
   it("follows no events with events: 'off'", async () => {
     const service = scriptedService([], () => [readerA]);
     const scws = createScws({ fetch: service.fetch, ports: [8930], events: "off" });
-    await scws.findService();
+    await scws.findService("demo");
+    await scws.createEnvironment();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(service.asked).toEqual(["/v1/service"]);
+    expect(service.asked).toEqual(["/v1/service", "/v1/environments/challenges", "/v1/environments", "/v1/readers"]);
   });
 });

@@ -1,5 +1,6 @@
-// Follows the service's events (GET /v1/events) for the SCWS reader callbacks: a Server-Sent Events stream read by
-// the browser's EventSource or by fetch, or JSON long polls (`?since=&wait=`). Each (re)connection first catches
+// Follows the service's events (GET /v1/events) for the SCWS reader callbacks: a Server-Sent Events stream read with
+// fetch, or JSON long polls (`?since=&wait=`). Not the browser's EventSource: it cannot send the environment's
+// credential header, and the credential never travels in a query string. Each (re)connection first catches
 // up from the last event seen (`since`); a gap the service could not fill, or a restarted service, is bridged by
 // reading the whole reader list again, so that SCWS.readers stays right and the callbacks fire for what changed.
 import type { components } from "@open-scws/spec";
@@ -15,24 +16,20 @@ type ServiceEvent = components["schemas"]["ServiceEvent"];
 type EventBatch = components["schemas"]["EventBatch"];
 
 /**
- * How to follow the events: `"eventsource"` (the browser's EventSource), `"fetch"` (a stream read with fetch, as in
- * Node, which has no EventSource), `"poll"` (JSON long polls), or `"auto"`: EventSource where there is one and the
- * global fetch is in use, else fetch streaming; a service (or proxy) that answers no stream is polled.
+ * How to follow the events: `"fetch"` (a Server-Sent Events stream read with fetch, with the credential header),
+ * `"poll"` (JSON long polls), or `"auto"`: a fetch stream, and polls when the service (or a proxy) answers no stream.
  */
-export type EventTransport = "auto" | "eventsource" | "fetch" | "poll";
+export type EventTransport = "auto" | "fetch" | "poll";
 
 /** How to follow the events. */
 export interface ServiceEventsOptions {
   readonly transport?: EventTransport;
-  /** Whether a fetch other than the global one is in use, which EventSource would bypass. */
-  readonly customFetch?: boolean;
   /** Seconds a poll waits for an event (0 to 30, default 25); keep it below the client's timeout. */
   readonly pollWaitSeconds?: number;
   /** Milliseconds before the first retry after a failure; each failure in a row doubles it, up to 15 s. */
   readonly retryMs?: number;
 }
 
-const EVENT_TYPES = ["readerAdded", "readerRemoved", "readerStateChanged", "loginStateChanged"] as const;
 const MAX_RETRY_MS = 15_000;
 const EVENT_SCHEMA: CheckedSchema = { $ref: "ServiceEvent" };
 
@@ -71,9 +68,7 @@ class EventFollower {
     private readonly sink: ReaderEventSink,
     private readonly options: ServiceEventsOptions,
   ) {
-    const transport = options.transport ?? "auto";
-    const hasEventSource = typeof (globalThis as { EventSource?: unknown }).EventSource === "function";
-    this.#transport = transport !== "auto" ? transport : hasEventSource && !options.customFetch ? "eventsource" : "fetch";
+    this.#transport = options.transport === "poll" ? "poll" : "fetch";
   }
 
   stop(): void {
@@ -91,7 +86,7 @@ class EventFollower {
         } else {
           await this.#catchUp(0);
           const opened = Date.now();
-          await (this.#transport === "eventsource" ? this.#eventSource() : this.#fetchStream());
+          await this.#fetchStream();
           // A stream the service ended at once is retried after a pause, not in a tight loop.
           if (Date.now() - opened < first) await sleep(delay, this.#stopping.signal);
         }
@@ -165,36 +160,11 @@ class EventFollower {
       if (!ended) await reader.cancel().catch(() => {});
     }
   }
-
-  /** The browser's EventSource; its own reconnection is not used, so that each reconnection catches up as the others do. */
-  #eventSource(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const url = `${this.service.baseUrl}/v1/events?since=${this.#cursor ?? 0}`;
-      const source = new EventSource(url);
-      const end = (failure?: Error) => {
-        source.close();
-        this.#closeStream = undefined;
-        if (failure) reject(failure);
-        else resolve();
-      };
-      this.#closeStream = () => end();
-      for (const type of EVENT_TYPES) {
-        source.addEventListener(type, (message) => {
-          try {
-            this.#dispatch(parseEvent((message as MessageEvent<string>).data));
-          } catch (error) {
-            end(error as Error);
-          }
-        });
-      }
-      source.onerror = () => end(communicationError("the event stream broke"));
-    });
-  }
 }
 
 /**
- * The event source that `createScws` uses unless told otherwise: it follows the service's events from the moment the
- * service is found, reads the reader list once, and keeps following (reconnecting with backoff) until stopped.
+ * The event source that `createScws` uses unless told otherwise: it follows the service's events from the moment an
+ * environment is created, reads the reader list once, and keeps following (reconnecting with backoff) until stopped.
  * @example createScws({ readerEvents: serviceEvents({ transport: "poll" }) })
  */
 export function serviceEvents(options: ServiceEventsOptions = {}): ReaderEventSource {

@@ -50,7 +50,7 @@ describe("the types of the creation methods, getTrust and the event callbacks", 
 
   it("types the event options and callbacks", () => {
     expectTypeOf<ScwsOptions["events"]>().toEqualTypeOf<EventTransport | "off" | undefined>();
-    expectTypeOf<EventTransport>().toEqualTypeOf<"auto" | "eventsource" | "fetch" | "poll">();
+    expectTypeOf<EventTransport>().toEqualTypeOf<"auto" | "fetch" | "poll">();
     expectTypeOf<Scws["onloginstatechanged"]>().toEqualTypeOf<((pin: Pin, reason: LoginChangeReason) => void) | null | undefined>();
     expectTypeOf<LoginChangeReason>().toEqualTypeOf<"login" | "logout" | "tokenRemoved" | "moduleRestarted">();
     expectTypeOf<ReaderEventSink["replaceAll"]>().parameters.toEqualTypeOf<[readonly Schemas["Reader"][]]>();

@@ -14,6 +14,7 @@ import {
   writeFixture,
 } from "@open-scws/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openEnvironment } from "../testing/facade-token.js";
 import { Certificate } from "./certificate.js";
 import { DataContainer } from "./data-container.js";
 import { Key } from "./key.js";
@@ -61,8 +62,7 @@ describe("the facade's creation methods against the real service", () => {
       configure: (config) => ({ ...config, trustAnchors: [root.certificatePath] }),
     });
     scws = createScws({ ports: [t.service.port], events: "off" });
-    await scws.findService();
-    await scws.updateReaderList();
+    await openEnvironment(scws, t);
     token = await scws.readers.find((reader) => reader.tokenSummary?.label === LABEL)!.connect();
   });
   afterAll(async () => {

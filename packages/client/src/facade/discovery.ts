@@ -16,6 +16,8 @@ export interface DiscoveryOptions {
   readonly timeoutMs: number;
   readonly fetch?: (request: Request) => Promise<Response>;
   readonly signal?: AbortSignal;
+  /** The environment credential the found service's client sends with each call, read per call. */
+  readonly credential?: () => string | undefined;
 }
 
 type Probe = { readonly found: ServiceConnection } | { readonly url: string; readonly code: string };
@@ -25,7 +27,8 @@ async function probe(url: string, options: DiscoveryOptions, signal: AbortSignal
   try {
     const prober = createScwsClient(url, { ...common, timeoutMs: options.probeTimeoutMs });
     const info = unwrap(await prober.GET("/v1/service", { signal }));
-    return { found: { baseUrl: url, info, client: createScwsClient(url, { ...common, timeoutMs: options.timeoutMs }) } };
+    const credential = options.credential ? { credential: options.credential } : {};
+    return { found: { baseUrl: url, info, client: createScwsClient(url, { ...common, ...credential, timeoutMs: options.timeoutMs }) } };
   } catch (error) {
     if (options.signal?.aborted) throw error;
     return { url, code: error instanceof ScwsError ? error.code : "MWR_SCWS_UNREACHABLE" };

@@ -1,6 +1,7 @@
 import { ScwsError } from "@open-scws/errors";
 import { assertConforms, startTestService, type TestService } from "@open-scws/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backEndSignature } from "../testing/facade-token.js";
 import { closedPort } from "../testing/fake-services.js";
 import type { Reader } from "./reader.js";
 import { createScws, type Scws } from "./scws.js";
@@ -15,8 +16,17 @@ describe("the SCWS facade against the service", () => {
   const added: string[] = [];
   const changed: string[] = [];
 
+  /** The credential the facade's environment sends, as the service sees it. */
+  let facadeCredential: string | undefined;
+
   /** The global fetch, with every answer checked against the spec on top of the client's own checks. */
   const checkedFetch = async (request: Request) => {
+    const credential = request.headers.get("x-scws-environment");
+    if (credential && credential !== facadeCredential) {
+      facadeCredential = credential;
+      // A secret like any other: no answer or log line may hold it.
+      t.addCanary(credential);
+    }
     const response = await fetch(request);
     await assertConforms(request.method, response);
     return response;
@@ -47,9 +57,12 @@ describe("the SCWS facade against the service", () => {
     expect(direct.service?.name).toBe("open SCWS");
   });
 
-  it("lists the readers, fires onreaderadded for each, and then nothing while nothing changes", async () => {
-    const readers = await scws.updateReaderList();
-    expect(readers).toBe(scws.readers);
+  it("creates an environment with the back end's signature of the challenge, which lists the readers and fires onreaderadded for each, and then nothing while nothing changes", async () => {
+    const challenge = await scws.findService(t.application.config.id);
+    expect(challenge).toMatch(/^[0-9a-f]{64}$/);
+    await scws.createEnvironment(backEndSignature(t, challenge));
+    const { readers } = scws;
+    expect(await scws.updateReaderList()).toBe(readers);
     expect(readerOf(LABEL)).toMatchObject({ cardPresent: true, status: "ok", tokenSummary: { label: LABEL, initialized: true } });
     expect(added).toEqual(readers.map((reader) => reader.name));
     await scws.updateReaderList();
@@ -70,9 +83,11 @@ describe("the SCWS facade against the service", () => {
     expect(token.reader).toBe(reader);
     expect(token).toMatchObject({ label: LABEL, protectedAuthPath: false, manufacturer: "SoftHSM project", model: "SoftHSM v2" });
     expect(token.serialNumber).toBe(reader.tokenSummary?.serialNumber);
-    const { data } = await t.client.GET("/v1/tokens/{tokenId}", { params: { path: { tokenId: token.id } } });
-    expect(token.flags).toEqual(data?.flags);
-    expect(token.pinLength).toEqual(data?.pinLength);
+    // The connection belongs to the facade's environment: only its credential reads it.
+    const answer = await t.fetch(`/v1/tokens/${token.id}`, { headers: { "x-scws-environment": facadeCredential! } });
+    const data = (await answer.json()) as { flags: unknown; pinLength: unknown };
+    expect(token.flags).toEqual(data.flags);
+    expect(token.pinLength).toEqual(data.pinLength);
     expect(token.pins).toHaveLength(1);
     const [pin] = token.pins;
     expect(pin).toBeInstanceOf(scws.Pin);

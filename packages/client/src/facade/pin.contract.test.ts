@@ -1,6 +1,7 @@
 import { ScwsError } from "@open-scws/errors";
 import { findLeak, startTestService, type TestService } from "@open-scws/server/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openEnvironment } from "../testing/facade-token.js";
 import { reachableText } from "../testing/reachable-text.js";
 import type { Pin } from "./pin.js";
 import { createScws, type Scws } from "./scws.js";
@@ -35,8 +36,7 @@ describe("SCWS.Pin against the service", () => {
   beforeAll(async () => {
     t = await startTestService({ tokenLabels: LABELS });
     scws = createScws({ ports: [t.service.port] });
-    await scws.findService();
-    await scws.updateReaderList();
+    await openEnvironment(scws, t);
   });
   // Each test has its own connections; ending them ends their logins, whatever the test left.
   afterEach(async () => {

@@ -1,11 +1,12 @@
-// The signature workflow as SCWS's documentation writes it ("Objects": list the objects, keep the certificates, log in
-// to the certificate's PIN, list again, find the private key with the same ckId, sign the hash), run against the real
-// service over SoftHSM. This file is JavaScript, as SCWS code is: the workflow below is SCWS code, unchanged apart
-// from where `SCWS` comes from.
+// The signature workflow as SCWS's documentation writes it ("Environment setup": findService, the application server
+// signs the challenge, createEnvironment; "Objects": list the objects, keep the certificates, log in to the
+// certificate's PIN, list again, find the private key with the same ckId, sign the hash), run against the real service
+// over SoftHSM. This file is JavaScript, as SCWS code is: the workflow below is SCWS code, unchanged apart from where
+// `SCWS` comes from, and the web application certificate, which is the application's id in open SCWS.
 import { constants, createHash, publicEncrypt, verify, X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScws } from "../index.js";
-import { startFacadeToken } from "../testing/facade-token.js";
+import { backEndSignature, startFacadeToken } from "../testing/facade-token.js";
 
 const LABEL = "docs-workflow";
 const DOCUMENT = new TextEncoder().encode("The contract the user signs");
@@ -14,11 +15,15 @@ describe("SCWS code from the documentation, moved over by changing its import", 
   let fixture;
   let SCWS; // an application writes `import { SCWS } from "@open-scws/client"`; here it points at the test service's port
   let readerName;
+  let webAppCert;
+  // The application server's signchallenge: it signs the challenge with the application's key.
+  const signChallengeOnServer = async (challenge) => backEndSignature(fixture.t, challenge);
 
   beforeAll(async () => {
     fixture = await startFacadeToken(LABEL);
     SCWS = createScws({ ports: [fixture.t.service.port] });
     readerName = fixture.scws.readers.find((reader) => reader.tokenSummary?.label === LABEL).name;
+    webAppCert = fixture.t.application.config.id;
   });
   afterAll(() => fixture.close());
 
@@ -27,8 +32,9 @@ describe("SCWS code from the documentation, moved over by changing its import", 
     const hash = await crypto.subtle.digest("SHA-256", DOCUMENT);
 
     // ---- SCWS code, as the documentation writes it -------------------------------------------------------------
-    await SCWS.findService();
-    await SCWS.updateReaderList(); // SCWS.createEnvironment() does this; it comes with the environment work
+    const challenge = await SCWS.findService(webAppCert);
+    const challengeSignature = await signChallengeOnServer(challenge);
+    await SCWS.createEnvironment(challengeSignature); // fills SCWS.readers
     const reader = SCWS.getReader(readerName);
     const token = await reader.connect();
 
@@ -56,8 +62,7 @@ describe("SCWS code from the documentation, moved over by changing its import", 
     const pin = fixture.pin;
 
     // ---- SCWS code -----------------------------------------------------------------------------------------------
-    await SCWS.findService();
-    await SCWS.updateReaderList();
+    await SCWS.createEnvironment(await signChallengeOnServer(await SCWS.findService(webAppCert)));
     const token = await SCWS.getReader(readerName).connect();
     const certificate = (await token.getObjects()).filter((object) => object.type === "certificate")[0];
     await token.pins[certificate.pinNumber].login(pin);

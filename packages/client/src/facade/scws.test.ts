@@ -7,7 +7,6 @@ import { Certificate } from "./certificate.js";
 import { DataContainer } from "./data-container.js";
 import { Key } from "./key.js";
 import { ScwsObject } from "./objects.js";
-import type { ReaderEventSink, ReaderEventSource } from "./reader-registry.js";
 import { createScws, SCWS, type Scws, type ScwsOptions } from "./scws.js";
 
 // The facade with an injected fetch that plays several services, one per base URL.
@@ -54,7 +53,7 @@ describe("SCWS.findService", () => {
   it("tries the given base URL before the ports", async () => {
     const { fetch, asked } = services({ "http://127.0.0.1:8930": "open SCWS", "https://scws.example:9443": { readers: [] } });
     const scws = createScws({ fetch, baseUrl: "https://scws.example:9443/" });
-    await scws.findService("web-app-certificate");
+    await scws.findService();
     await scws.updateReaderList();
     expect(asked.at(-1)).toBe("https://scws.example:9443/v1/readers");
   });
@@ -68,25 +67,6 @@ describe("SCWS.findService", () => {
       { url: "http://127.0.0.1:8931", code: "MWR_SCWS_COMM_ERROR" },
       { url: "http://127.0.0.1:8932", code: "MWR_SCWS_UNREACHABLE" },
     ]);
-  });
-
-  it("starts a reader event source once the service is found, and stops it when another is found", async () => {
-    const { fetch } = services({ "http://127.0.0.1:8930": "open SCWS" });
-    const sinks: ReaderEventSink[] = [];
-    const stop = vi.fn();
-    const readerEvents: ReaderEventSource = (_service, sink) => {
-      sinks.push(sink);
-      return stop;
-    };
-    const scws = createScws({ fetch, readerEvents });
-    const added: string[] = [];
-    scws.onreaderadded = (reader) => added.push(reader.name);
-    await scws.findService();
-    sinks[0]!.upsert(readerWithToken);
-    expect(added).toEqual([readerWithToken.name]);
-    expect(scws.getReader(readerWithToken.name)?.cardPresent).toBe(true);
-    await scws.findService();
-    expect(stop).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -126,7 +106,7 @@ describe("arguments refused with MWR_SCWS_BAD_PARAMS before anything is sent", (
 
   it.each<[string, (scws: Scws) => Promise<unknown>, string]>([
     ["findService with a certificate that is not a string", (scws) => scws.findService(42 as unknown as string), "webAppCert"],
-    ["findService with a challenge that is not hex", (scws) => scws.findService("cert", "xyz"), "challenge"],
+    ["findService with a challenge that is not hex", (scws) => scws.findService("intranet", "xyz"), "/body/clientChallenge"],
     ["updateReaderList with a signal that is not one", (scws) => scws.updateReaderList({ signal: "stop" as unknown as AbortSignal }), "options.signal"],
   ])("%s", async (_name, call, field) => {
     const { fetch, asked } = services({ "http://127.0.0.1:8930": "open SCWS" });

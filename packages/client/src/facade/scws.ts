@@ -1,16 +1,18 @@
-// The SCWS object: the namespace of the original SCWS JavaScript API (findService, readers, updateReaderList,
-// getReader, the reader callbacks, and the classes), over the typed client. Methods return promises; properties
-// return cached values.
+// The SCWS object: the namespace of the original SCWS JavaScript API (findService, createEnvironment, readers,
+// updateReaderList, getReader, the reader callbacks, and the classes), over the typed client. Methods return
+// promises; properties return cached values.
 import { ScwsError } from "@open-scws/errors";
 import { type EventTransport, serviceEvents } from "../events/service-events.js";
 import { badParams, unreachable } from "../transport/client-errors.js";
 import { unwrap } from "../transport/unwrap.js";
 import { checkBaseUrl, checkTimeout, DEFAULT_TIMEOUT_MS } from "../typed-client.js";
 import { version } from "../version.js";
+import type { BytesOrHex } from "./bytes.js";
 import { type CallOptions, callInit } from "./call-options.js";
 import { Certificate } from "./certificate.js";
 import { DataContainer } from "./data-container.js";
 import { discoverService } from "./discovery.js";
+import { challengeRequest, type EnvironmentInfo, EnvironmentSession, type ServiceChallenge, signatureHex } from "./environment.js";
 import { Key } from "./key.js";
 import { ScwsObject } from "./objects.js";
 import { applyLoginChange, Pin } from "./pin.js";
@@ -37,12 +39,12 @@ export interface ScwsOptions {
   /** The fetch to use (default: the global one). */
   readonly fetch?: (request: Request) => Promise<Response>;
   /**
-   * How the reader callbacks and `SCWS.readers` follow the service's events (`GET /v1/events`) once the service is
-   * found: `"auto"` (default: EventSource in browsers, a fetch stream elsewhere, polls when no stream gets through),
-   * `"eventsource"`, `"fetch"`, `"poll"`, or `"off"` (only `updateReaderList()` updates them). (open SCWS addition)
+   * How the reader callbacks and `SCWS.readers` follow the service's events (`GET /v1/events`) once an environment
+   * is created: `"auto"` (default: a fetch stream, which carries the environment's credential; polls when no stream
+   * gets through), `"fetch"`, `"poll"`, or `"off"` (only `updateReaderList()` updates them). (open SCWS addition)
    */
   readonly events?: EventTransport | "off";
-  /** Another source of reader events, instead of the service's (`events` is then ignored). */
+  /** Another source of reader events, instead of the service's (`events` is then ignored); started with the environment. */
   readonly readerEvents?: ReaderEventSource;
 }
 
@@ -104,6 +106,7 @@ export class Scws {
   readonly #candidates: readonly string[];
   readonly #options: ScwsOptions;
   readonly #registry: ReaderRegistry;
+  readonly #environment = new EnvironmentSession();
   #connection: ServiceConnection | undefined;
   #stopEvents: (() => void) | undefined;
   /** The token connections made through this object, by id, for the login events; dropped ones are forgotten. */
@@ -134,34 +137,84 @@ export class Scws {
     return this.#connection?.info;
   }
 
+  /** The environment `createEnvironment` made, without its credential; `undefined` before. (open SCWS addition) */
+  get environment(): EnvironmentInfo | undefined {
+    return this.#environment.info;
+  }
+
   /**
-   * Looks for the service at the candidate addresses and keeps the first that answers as open SCWS.
-   * Until environments exist in the API, it resolves once the service is found, and `webAppCert` and `challenge`
-   * are only checked to be strings; then it will resolve to the challenge for `createEnvironment`.
+   * Looks for the service at the candidate addresses and keeps the first that answers as open SCWS; then, given
+   * the application's id (what SCWS's web application certificate stands for: the registration in the service's
+   * configuration), asks it for a challenge, which the application's back end signs as
+   * `environmentMessage(challenge)` with the application's registered key, for `createEnvironment`.
+   *
+   * - `findService()`: only finds the service. (open SCWS addition)
+   * - `findService(webAppCert)`: resolves to the challenge, a hex string.
+   * - `findService(webAppCert, challenge)`: mutual mode. `challenge` is the page's own random hex challenge (16 bytes
+   *   or more); resolves to `{ challenge, cryptogram, keyID, algorithm }`, where `cryptogram` is the service's
+   *   signature of `serviceMessage(challenge)`, for the back end to check with the service's public key before it
+   *   signs.
+   * @example const challenge = await SCWS.findService("intranet"); await SCWS.createEnvironment(await mySignChallenge(challenge));
    */
-  async findService(webAppCert?: string, challenge?: string, options?: CallOptions): Promise<void> {
-    if (webAppCert !== undefined && typeof webAppCert !== "string") throw badParams("webAppCert", "must be a string");
-    if (challenge !== undefined && (typeof challenge !== "string" || !/^([0-9a-fA-F]{2})*$/.test(challenge))) {
-      throw badParams("challenge", "must be a hex string");
-    }
-    const { signal } = callInit(options);
+  findService(webAppCert?: undefined, challenge?: undefined, options?: CallOptions): Promise<void>;
+  findService(webAppCert: string, challenge?: undefined, options?: CallOptions): Promise<string>;
+  findService(webAppCert: string, challenge: string, options?: CallOptions): Promise<ServiceChallenge>;
+  async findService(webAppCert?: string, challenge?: string, options?: CallOptions): Promise<unknown> {
+    const request = challengeRequest(webAppCert, challenge);
+    const init = callInit(options);
     const found = await discoverService({
       candidates: this.#candidates,
       probeTimeoutMs: this.#options.discoveryTimeoutMs ?? DEFAULT_DISCOVERY_TIMEOUT_MS,
       timeoutMs: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      credential: this.#environment.credential,
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
-      ...(signal ? { signal } : {}),
+      ...init,
     });
-    if (this.#connection && this.#connection.baseUrl !== found.baseUrl) this.#registry.replaceAll([]);
-    this.#stopEvents?.();
+    if (this.#connection?.baseUrl !== found.baseUrl) {
+      // Another service: the readers, the environment and its events belonged to the one before.
+      if (this.#connection) this.#registry.replaceAll([]);
+      this.#stopEvents?.();
+      this.#stopEvents = undefined;
+      this.#environment.forget();
+    }
     this.#connection = found;
-    this.#stopEvents = this.#eventSource()?.(found, this.#sink());
+    return request ? this.#environment.challenge(found.client, request, init) : undefined;
   }
 
-  /** Stops following the service's events; `findService()` starts again. (open SCWS addition) */
+  /**
+   * Creates the environment with the application's signature of `findService`'s challenge (hex, as SCWS takes it, or
+   * bytes); a development registration (`trustOrigin`) passes none. Every later call carries the environment's
+   * credential. Then, as SCWS does, fills `SCWS.readers` (firing the reader callbacks) and starts following reader
+   * events. A wrong signature rejects with `CKR_SIGNATURE_INVALID`; each challenge answers once, so call
+   * `findService` again before retrying. A previous environment is left to end by idling: `endEnvironment()` first
+   * ends it at once.
+   */
+  async createEnvironment(signature?: BytesOrHex | null, options?: CallOptions): Promise<void> {
+    const hex = signatureHex(signature);
+    const init = callInit(options);
+    const connection = this.#found();
+    await this.#environment.create(connection.client, hex, init);
+    this.#stopEvents?.();
+    this.#stopEvents = this.#eventSource()?.(connection, this.#sink());
+    await this.updateReaderList(options);
+  }
+
+  /** Stops following the service's events; `createEnvironment()` starts again. (open SCWS addition) */
   close(): void {
     this.#stopEvents?.();
     this.#stopEvents = undefined;
+  }
+
+  /**
+   * Ends the environment on the service: its token connections close and its logins end; later calls carry no
+   * credential until `createEnvironment` makes another. Resolves at once when there is none. (open SCWS addition)
+   */
+  async endEnvironment(options?: CallOptions): Promise<void> {
+    const init = callInit(options);
+    if (!this.#environment.info) return;
+    this.#stopEvents?.();
+    this.#stopEvents = undefined;
+    await this.#environment.end(this.#found().client, init);
   }
 
   /**
@@ -182,11 +235,11 @@ export class Scws {
   }
 
   #eventSource(): ReaderEventSource | undefined {
-    const { events = "auto", readerEvents, fetch, timeoutMs = DEFAULT_TIMEOUT_MS } = this.#options;
+    const { events = "auto", readerEvents, timeoutMs = DEFAULT_TIMEOUT_MS } = this.#options;
     if (readerEvents) return readerEvents;
     if (events === "off") return undefined;
     // A poll waits for events a little less than a call may last.
-    return serviceEvents({ transport: events, customFetch: fetch !== undefined, pollWaitSeconds: Math.max(0, Math.min(25, Math.floor(timeoutMs / 1000) - 5)) });
+    return serviceEvents({ transport: events, pollWaitSeconds: Math.max(0, Math.min(25, Math.floor(timeoutMs / 1000) - 5)) });
   }
 
   #sink(): ReaderEventSink {

@@ -1,11 +1,32 @@
 // Test helper: the real service over a SoftHSM token holding what SCWS code meets on a card, made by independent
 // tools: a certificate and its private key (openssl, imported by pkcs11-tool), pkcs11-tool's own RSA, EC, AES and
-// always-authenticate keys, and data objects; and an SCWS object that found the service. Used by tests only.
+// always-authenticate keys, and data objects; and an SCWS object with an environment, as a web application makes
+// one. Used by tests only.
 
-import { makeOpensslIdentity, type OpensslIdentity, startTestService, type TestService, writeFixture } from "@open-scws/server/testing";
+import {
+  makeOpensslIdentity,
+  type OpensslIdentity,
+  signChallenge,
+  startTestService,
+  type TestService,
+  type TestServiceOptions,
+  writeFixture,
+} from "@open-scws/server/testing";
 import { pkcs11Tool } from "@open-scws/softhsm";
 import { createScws, type Scws } from "../facade/scws.js";
 import type { Token } from "../facade/token.js";
+import { environmentMessage } from "../transport/environment.js";
+
+/** The test application's back end: its signature (hex) of a challenge from `findService`. */
+export function backEndSignature(t: TestService, challenge: string): string {
+  return signChallenge(t.application, environmentMessage(challenge));
+}
+
+/** Gives `scws` an environment of the test application, as a page does: findService, its back end signs, createEnvironment. */
+export async function openEnvironment(scws: Scws, t: TestService): Promise<void> {
+  const challenge = await scws.findService(t.application.config.id);
+  await scws.createEnvironment(backEndSignature(t, challenge));
+}
 
 /** The `CKA_ID`s (hex) and labels the fixture's objects have. */
 export const FIXTURE = {
@@ -20,7 +41,7 @@ export const FIXTURE = {
   scratch: { label: "scratch" },
 } as const;
 
-/** A running service, an SCWS object that found it, and the token's secrets (canaries: each test run has its own). */
+/** A running service, an SCWS object with an environment on it, and the token's secrets (canaries: each test run has its own). */
 export interface FacadeToken {
   readonly t: TestService;
   readonly scws: Scws;
@@ -34,10 +55,13 @@ export interface FacadeToken {
 
 /**
  * Starts a service over a token labelled `label` holding the fixture's objects: all of them, or only the certificate
- * and its private key (`"identity"`, as on a plain signature card).
+ * and its private key (`"identity"`, as on a plain signature card); `configure` changes the service's configuration.
  */
-export async function startFacadeToken(label: string, options: { objects?: "all" | "identity" } = {}): Promise<FacadeToken> {
-  const t = await startTestService({ tokenLabels: [label] });
+export async function startFacadeToken(
+  label: string,
+  options: { objects?: "all" | "identity"; configure?: TestServiceOptions["configure"] } = {},
+): Promise<FacadeToken> {
+  const t = await startTestService({ tokenLabels: [label], ...(options.configure ? { configure: options.configure } : {}) });
   const { pin, soPin } = t.tokens[label]!;
   const as = (...args: string[]) => pkcs11Tool(t.sandbox, ["--token-label", label, "--login", "--pin", pin, ...args]);
   const identity = makeOpensslIdentity(t.sandbox.dir, "alice", {
@@ -58,8 +82,7 @@ export async function startFacadeToken(label: string, options: { objects?: "all"
     as("--write-object", note, "--type", "data", "--label", scratch.label);
   }
   const scws = createScws({ ports: [t.service.port] });
-  await scws.findService();
-  await scws.updateReaderList();
+  await openEnvironment(scws, t);
   return {
     t,
     scws,

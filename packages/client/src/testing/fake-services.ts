@@ -11,7 +11,8 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+/** A request handler of node:http. */
+export type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** What a genuine service says about itself. */
 export const serviceInfo: components["schemas"]["ServiceInfo"] = {

@@ -1,9 +1,9 @@
-// Attaches the environment credential (issued by createEnvironment) to every call.
+// The environment credential on every call (issued by createEnvironment), and the texts signed to obtain it.
 import type { Middleware } from "openapi-fetch";
 
 /**
- * The request header that carries the environment credential. The one place its name is written: the environment
- * work decides it, and it becomes the name of the spec's security scheme once that is declared.
+ * The request header that carries the environment credential: the spec's `environmentCredential` security scheme
+ * (a test holds the two together). The one place the client writes its name.
  */
 export const ENVIRONMENT_HEADER = "X-SCWS-Environment";
 
@@ -20,4 +20,23 @@ export function environmentCredential(current: () => string | undefined): Middle
       return undefined;
     },
   };
+}
+
+/**
+ * The text an application's back end signs to answer a challenge, as the spec's `EnvironmentChallenge.message` is:
+ * `open-scws-environment:` and the challenge in lower-case hex (Ed25519; ECDSA with SHA-256, -384 or -512 by curve;
+ * or RSA PKCS#1 v1.5 with SHA-256, as the application's registered key is).
+ * @example const signature = sign(null, Buffer.from(environmentMessage(challenge)), applicationPrivateKey).toString("hex");
+ */
+export function environmentMessage(challenge: string): string {
+  return `open-scws-environment:${challenge.toLowerCase()}`;
+}
+
+/**
+ * The text the service signs with its Ed25519 key for a client's challenge in mutual mode, as the spec's
+ * `ServiceProof` says: `open-scws-service:` and the client's challenge in lower-case hex.
+ * @example verify(null, Buffer.from(serviceMessage(clientChallenge)), servicePublicKeyPem, Buffer.from(cryptogram, "hex"));
+ */
+export function serviceMessage(clientChallenge: string): string {
+  return `open-scws-service:${clientChallenge.toLowerCase()}`;
 }

@@ -19,7 +19,10 @@ describe("a module that crashes under the HTTP server", () => {
     lab = faultLab(["alpha"]);
     const logger = pino({ level: "warn" }, { write: (line: string) => logged.push(JSON.parse(line)) });
     const application = testApplication();
-    service = await startService({ ...configFromEnvironment({ SCWS_PORT: "0" }), dataDir: join(lab.sandbox.dir, "data"), applications: [application.config] }, { hosts: [lab.host()], logger });
+    service = await startService(
+      { ...configFromEnvironment({ SCWS_PORT: "0" }), dataDir: join(lab.sandbox.dir, "data"), applications: [application.config] },
+      { hosts: [lab.host()], logger },
+    );
     credential = await createEnvironment(createClient<paths>({ baseUrl: service.url }), application);
   });
   afterAll(async () => {

@@ -33,7 +33,10 @@ describe("a slow token under load, in a running service", () => {
     lab = faultLab(["slow", "fast"]);
     // 16 calls of 500 ms queue up to 8 s behind one another on the slow token: keep the timeout clear of that.
     host = lab.host({ maxSessionsPerToken: 4, timeouts: { defaultMs: 30_000 } });
-    service = await startService({ ...configFromEnvironment({ SCWS_PORT: "0" }), dataDir: join(lab.sandbox.dir, "data") }, { hosts: [host], logger: pino({ level: "silent" }) });
+    service = await startService(
+      { ...configFromEnvironment({ SCWS_PORT: "0" }), dataDir: join(lab.sandbox.dir, "data") },
+      { hosts: [host], logger: pino({ level: "silent" }) },
+    );
   });
   afterAll(async () => {
     await service.close();

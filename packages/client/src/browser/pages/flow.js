@@ -1,19 +1,34 @@
 // The flow a web application runs, written against the library's API as it is passed in (the ES module's exports,
-// or the classic script's OpenScws global), so that both bundles run the same steps: find the service, list the
-// readers, connect, log in, list the objects, and sign with the certificate's private key, as SCWS documents it.
+// or the classic script's OpenScws global), so that both bundles run the same steps, as SCWS documents them: find the
+// service and get a challenge, have the site's back end sign it (checking the service's cryptogram first in mutual
+// mode), create the environment, connect, log in, list the objects, and sign with the certificate's private key.
 const toHex = (buffer) => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
-export async function runFlow(api, { port, label, pin, message }) {
+/** The site's back end (SCWS's signchallenge sample): it answers the signature, in hex. */
+async function signOnTheBackEnd(request) {
+  const response = await fetch("./sign-challenge", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
+  if (!response.ok) throw new Error(`the back end refused: ${await response.text()}`);
+  return response.text();
+}
+
+export async function runFlow(api, { port, applicationId, mutual, label, pin, message }) {
   const scws = api.createScws({ ports: [port] });
   try {
     const added = [];
     scws.onreaderadded = (reader) => added.push(reader.name);
-    await scws.findService();
-    const readers = await scws.updateReaderList();
-    const reader = readers.find((candidate) => candidate.tokenSummary?.label === label);
+    if (mutual) {
+      const pageChallenge = toHex(crypto.getRandomValues(new Uint8Array(32)));
+      const { challenge, cryptogram, keyID } = await scws.findService(applicationId, pageChallenge);
+      await scws.createEnvironment(await signOnTheBackEnd({ challenge, pageChallenge, cryptogram, keyID }));
+    } else {
+      const challenge = await scws.findService(applicationId);
+      await scws.createEnvironment(await signOnTheBackEnd({ challenge }));
+    }
+    const reader = scws.readers.find((candidate) => candidate.tokenSummary?.label === label);
     const token = await reader.connect();
     const result = {
       service: scws.service.name,
+      environment: scws.environment,
       added,
       readerName: reader.name,
       sameByName: scws.getReader(reader.name) === reader,
