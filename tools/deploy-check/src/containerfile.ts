@@ -70,7 +70,7 @@ export function containerfileProblems(text: string): string[] {
   if (!configCopy) problems.push("the image has no /etc/open-scws/config.yaml");
   else {
     try {
-      port = loadConfig({ file: repoPath(argumentsOf(configCopy)[0]!), env: {} }).config.listen.port;
+      port = loadConfig({ file: repoPath(argumentsOf(configCopy)[0]!), env: {}, checkFiles: false }).config.listen.port;
     } catch (error) {
       problems.push(`the image's configuration is refused: ${error instanceof ConfigError ? error.problems.join("; ") : (error as Error).message}`);
     }

@@ -50,7 +50,7 @@ function configOf(configMap: Json, problems: string[]): ServiceConfig | undefine
   const dir = mkdtempSync(join(tmpdir(), "scws-k8s-config-"));
   try {
     writeFileSync(join(dir, "config.yaml"), text);
-    return loadConfig({ file: join(dir, "config.yaml"), env: {} }).config;
+    return loadConfig({ file: join(dir, "config.yaml"), env: {}, checkFiles: false }).config;
   } catch (error) {
     problems.push(`ConfigMap config.yaml is refused by the service: ${error instanceof ConfigError ? error.problems.join("; ") : (error as Error).message}`);
     return undefined;

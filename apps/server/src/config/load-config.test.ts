@@ -186,6 +186,18 @@ describe("a configuration that is accepted", () => {
     expect(loadConfig({ file: file(JSON.stringify({ listen: { port: 0 } }), "json"), env: {} }).config.listen.port).toBe(0);
   });
 
+  it("refuses TLS files that do not exist here, unless the configuration is checked for another machine", () => {
+    const text = `mode: shared\nlisten: {host: 0.0.0.0}\ntls: {certFile: /etc/elsewhere/tls.crt, keyFile: /etc/elsewhere/tls.key}\napiKeys: [{id: a, keyHash: 'sha256:${"0".repeat(64)}'}]\n`;
+    expect(problemsOf(file(text))).toEqual([
+      expect.stringMatching(/^tls\.certFile: \/etc\/elsewhere\/tls\.crt does not exist/),
+      expect.stringMatching(/^tls\.keyFile: \/etc\/elsewhere\/tls\.key does not exist/),
+    ]);
+    expect(loadConfig({ file: file(text), env: {}, checkFiles: false }).config.tls).toEqual({
+      certFile: "/etc/elsewhere/tls.crt",
+      keyFile: "/etc/elsewhere/tls.key",
+    });
+  });
+
   it("warns, without refusing, about a module library that does not exist", () => {
     const { warnings } = loadConfig({ file: file("modules:\n  - {id: gone, library: /nonexistent/libgone.so}\n"), env: {} });
     expect(warnings).toEqual([expect.stringMatching(/^modules\[0\]\.library: \/nonexistent\/libgone\.so does not exist/)]);

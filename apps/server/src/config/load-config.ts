@@ -37,6 +37,11 @@ export interface LoadOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Command-line overrides, which win over the file and the environment. */
   readonly overrides?: { readonly dataDir?: string };
+  /**
+   * Whether the files it names (TLS certificate and key) must exist here. False checks a configuration meant for
+   * another machine, such as a container image's or a Kubernetes ConfigMap's. Default true.
+   */
+  readonly checkFiles?: boolean;
 }
 
 const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, strictTuples: false });
@@ -171,7 +176,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const source = `${options.file ?? "defaults"}${sources.size > 0 ? ` with ${[...new Set(sources.values())].join(", ")}` : ""}`;
   const candidate = structuredClone(raw);
   if (!validate(candidate)) throw new ConfigError(problemsOf(validate.errors ?? [], candidate, sources), source);
-  const checked = semanticChecks(candidate);
+  const checked = semanticChecks(candidate, { checkFiles: options.checkFiles ?? true });
   const annotated = (text: string) => line(text.slice(0, text.indexOf(": ")), text.slice(text.indexOf(": ") + 2), sources);
   if (checked.problems.length > 0) throw new ConfigError(checked.problems.map(annotated), source);
   return { config: candidate, source, warnings: [...warnings, ...checked.warnings.map(annotated)] };

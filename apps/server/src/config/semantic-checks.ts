@@ -56,8 +56,8 @@ function publicKeyProblem(pem: string): string | undefined {
   }
 }
 
-/** Checks a configuration that the schema accepted. */
-export function semanticChecks(config: ServiceConfig): CheckResult {
+/** Checks a configuration that the schema accepted; `checkFiles` false leaves out whether named files exist here. */
+export function semanticChecks(config: ServiceConfig, { checkFiles = true }: { readonly checkFiles?: boolean } = {}): CheckResult {
   const problems: string[] = [];
   const warnings: string[] = [];
   if (config.mode === "local" && !isLoopback(config.listen.host)) {
@@ -100,18 +100,18 @@ export function semanticChecks(config: ServiceConfig): CheckResult {
       if (keyProblem) problems.push(`applications[${index}].publicKey: ${keyProblem}`);
     }
   });
-  checkSharedMode(config, problems, warnings);
+  checkSharedMode(config, problems, warnings, checkFiles);
   return { problems, warnings };
 }
 
 /** Listening beyond loopback needs shared mode and TLS; shared mode's clients need API keys. */
-function checkSharedMode(config: ServiceConfig, problems: string[], warnings: string[]): void {
+function checkSharedMode(config: ServiceConfig, problems: string[], warnings: string[], checkFiles: boolean): void {
   if (!isLoopback(config.listen.host) && config.mode === "shared" && !config.tls) {
     problems.push(`tls: is required to listen on ${config.listen.host}, beyond loopback; give tls.certFile and tls.keyFile`);
   }
   for (const option of ["certFile", "keyFile"] as const) {
     const file = config.tls?.[option];
-    if (file !== undefined && !existsSync(file)) problems.push(`tls.${option}: ${file} does not exist`);
+    if (checkFiles && file !== undefined && !existsSync(file)) problems.push(`tls.${option}: ${file} does not exist`);
   }
   duplicates(
     config.apiKeys.map((key) => key.id),

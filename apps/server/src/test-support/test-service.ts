@@ -7,12 +7,12 @@ import { SoftHsmSandbox, type SoftHsmToken, softHsmModule } from "@open-scws/sof
 import type { paths } from "@open-scws/spec";
 import createClient, { type Client } from "openapi-fetch";
 import type { Logger } from "pino";
+import { withDemoApplication } from "../cli/demo.js";
 import { configFromEnvironment } from "../config/load-config.js";
 import type { ServiceConfig } from "../config/service-config.js";
 import { createLogger } from "../observability/logger.js";
 import type { Pkcs11Host } from "../pkcs11/host.js";
 import { type RunningService, startService } from "../server.js";
-import { withDemoApplication } from "../cli/demo.js";
 import { findLeak } from "./canaries.js";
 import { freePort } from "./free-port.js";
 import { assertConforms } from "./spec-conformance.js";
