@@ -23,6 +23,7 @@ function recordingHandlers(calls: string[]): Handlers {
       throw new TypeError("secret internals at /home/user");
     }),
     disconnectToken: record("disconnectToken", () => ({ status: 204 })),
+    logInWithPin: record("logInWithPin", () => ({ status: 200, body: {} })),
   } as unknown as Handlers;
 }
 
@@ -106,5 +107,29 @@ describe("the HTTP layer", () => {
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ code: "SCWS_PAYLOAD_TOO_LARGE", customData: { limit: 16 } });
     expect(calls).toEqual([]);
+  });
+
+  // Found by the spec fuzzer: Ajv coerces "1e400" to Infinity and skips its range checks for non-finite numbers.
+  it.each(["1e400", "-1e400", "1e999"])("refuses the number parameter %s (not finite) naming the field, before the handler runs", async (value) => {
+    const calls: string[] = [];
+    const response = await appWith(calls).request(`/v1/tokens/t-${"0".repeat(32)}/pins/${value}`, { headers: LOCAL });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "CKR_ARGUMENTS_BAD", customData: { field: "/path/pinNumber" } });
+    expect(calls).toEqual([]);
+  });
+
+  // Found by the spec fuzzer: the unread rest of a refused request's body was taken for the client's next request.
+  it("asks the client to close the connection after refusing a request whose body it did not read", async () => {
+    const calls: string[] = [];
+    const app = appWith(calls, 64);
+    const post = (path: string, body: string) =>
+      app.request(path, { method: "POST", headers: { ...LOCAL, "content-type": "application/json", "content-length": String(body.length) }, body });
+    const tooLarge = await post("/v1/readers/r-0000000000000000/connect", JSON.stringify({ padding: "x".repeat(100) }));
+    expect([tooLarge.status, tooLarge.headers.get("connection")]).toEqual([413, "close"]);
+    const badPath = await post("/v1/tokens/not-an-id/pins/0/login", '{"pin":"1"}');
+    expect([badPath.status, badPath.headers.get("connection")]).toEqual([400, "close"]);
+    const read = await post(`/v1/tokens/t-${"0".repeat(32)}/pins/0/login`, '{"pin":"1"}');
+    expect([read.status, read.headers.get("connection")]).toEqual([200, null]);
+    expect(calls).toEqual(["logInWithPin"]);
   });
 });

@@ -24,6 +24,23 @@ export function readParams(
   return { path: { ...c.req.param() }, query, header: c.req.header() };
 }
 
+/**
+ * Refuses a parameter the validator coerced to a number that is not finite: Ajv turns "1e400" into Infinity and
+ * then skips `minimum` and `maximum`, which it checks on finite numbers only.
+ */
+export function refuseNonFinite(params: { path: Record<string, unknown>; query: Record<string, unknown> }): void {
+  for (const location of ["path", "query"] as const) {
+    for (const [name, value] of Object.entries(params[location])) {
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        throw new ScwsError(`Invalid request: /${location}/${name} must be a finite number.`, "CKR_ARGUMENTS_BAD", undefined, {
+          field: `/${location}/${name}`,
+          reason: "must be a finite number",
+        });
+      }
+    }
+  }
+}
+
 /** The parsed JSON body, or `undefined` when there is none and none is required. */
 export async function readJsonBody(c: Context, required: boolean): Promise<unknown> {
   const text = await c.req.text();

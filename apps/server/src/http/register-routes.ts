@@ -3,7 +3,7 @@ import type { Context, Hono } from "hono";
 import { type OperationId, type RouteDefinition, routes } from "../generated/routes.js";
 import type { AppEnv } from "./app-env.js";
 import type { HandlerInput, Handlers } from "./operation-types.js";
-import { readJsonBody, readParams } from "./read-input.js";
+import { readJsonBody, readParams, refuseNonFinite } from "./read-input.js";
 import { LOCAL_CALLER } from "./request-context.js";
 import { validationError } from "./validation-error.js";
 
@@ -15,6 +15,7 @@ async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHan
   c.set("operationId", route.operationId);
   const params = readParams(c, route);
   if (!route.validateParams(params)) throw validationError(route.validateParams.errors, "params");
+  refuseNonFinite(params);
   let body: unknown;
   if (route.body) {
     body = await readJsonBody(c, route.body.required);
