@@ -110,8 +110,14 @@ export async function startService(config: ServiceConfig, options: StartOptions 
         fetch: app.fetch,
         hostname: config.listen.host,
         port: config.listen.port,
-        // Slow senders are cut off (slowloris): headers within 10 s, the whole request within 30 s.
-        serverOptions: { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 },
+        // Slow senders are cut off (slowloris): headers within 10 s, the whole request within 30 s by default. Node
+        // checks those limits every connectionsCheckingInterval (30 s by default), so it runs a few times per limit.
+        serverOptions: {
+          headersTimeout: config.http.headersTimeoutMs,
+          requestTimeout: config.http.requestTimeoutMs,
+          keepAliveTimeout: config.http.keepAliveTimeoutMs,
+          connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.http.headersTimeoutMs / 4))),
+        },
       },
       () => resolve(created),
     );
