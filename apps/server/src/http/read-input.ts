@@ -41,9 +41,26 @@ export function refuseNonFinite(params: { path: Record<string, unknown>; query: 
   }
 }
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** The parsed JSON body, or `undefined` when there is none and none is required. */
 export async function readJsonBody(c: Context, required: boolean): Promise<unknown> {
-  const text = await c.req.text();
+  // The service decodes no content coding: a compressed body would otherwise be read as if it were JSON text.
+  const encoding = c.req.header("content-encoding")?.trim().toLowerCase();
+  if (encoding && encoding !== "identity") {
+    throw new ScwsError("Send the request body without a content coding (no gzip, deflate or br).", "SCWS_UNSUPPORTED_MEDIA_TYPE", undefined, {
+      field: "/header/content-encoding",
+      allowed: ["identity"],
+    });
+  }
+  const bytes = await c.req.arrayBuffer();
+  let text: string;
+  try {
+    // JSON travels as UTF-8 (RFC 8259 section 8.1); invalid bytes are refused, not replaced, so that a PIN is never altered.
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw new ScwsError("Invalid request: the body is not valid UTF-8.", "CKR_ARGUMENTS_BAD", undefined, { field: "/body", reason: "is not valid UTF-8" });
+  }
   if (text.length === 0) {
     if (!required) return undefined;
     throw new ScwsError("Invalid request: a JSON body is required.", "CKR_ARGUMENTS_BAD", undefined, { field: "/body", reason: "is required" });
