@@ -126,8 +126,14 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     isDraining: () => draining,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    // Slow senders are cut off (slowloris): headers within 10 s, the whole request within 30 s.
-    const timeouts = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };
+    // Slow senders are cut off (slowloris): headers within 10 s, the whole request within 30 s by default. Node
+    // checks those limits every connectionsCheckingInterval (30 s by default), so it runs a few times per limit.
+    const timeouts = {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.http.headersTimeoutMs / 4))),
+    };
     const transport = config.tls
       ? { createServer: createHttpsServer, serverOptions: { ...timeouts, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
       : { serverOptions: timeouts };

@@ -1,6 +1,8 @@
 /* view.c — what the application sees of slots, tokens and sessions: labels, removal, token flags. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fault.h"
 
@@ -153,6 +155,30 @@ typedef struct {
 static session_entry *sessions;
 static size_t sessions_n, sessions_cap;
 
+/* SCWS_FAULT_STATS=<dir>: the number of sessions this process holds open at
+ * the target, in <dir>/<pid>.sessions, rewritten (atomically) whenever it
+ * changes, so that a test can see a session leak in any process. */
+static void publish_sessions(void)
+{
+  static int read_env;
+  static const char *dir;
+  if (!read_env) {
+    dir = getenv("SCWS_FAULT_STATS");
+    read_env = 1;
+  }
+  if (dir == NULL || dir[0] == '\0')
+    return;
+  char path[4096], tmp[4096 + 16];
+  snprintf(path, sizeof path, "%s/%ld.sessions", dir, (long)getpid());
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (f == NULL)
+    return;
+  fprintf(f, "%zu\n", sessions_n);
+  if (fclose(f) == 0)
+    (void)rename(tmp, path);
+}
+
 static session_entry *find_session(CK_SESSION_HANDLE h)
 {
   for (size_t i = 0; i < sessions_n; i++)
@@ -250,6 +276,7 @@ CK_RV view_session_state(CK_SESSION_HANDLE h)
 void view_session_opened(CK_SLOT_ID slot, CK_SESSION_HANDLE h)
 {
   (void)add_session(h, slot);
+  publish_sessions();
 }
 
 void view_session_closed(CK_SESSION_HANDLE h)
@@ -257,6 +284,7 @@ void view_session_closed(CK_SESSION_HANDLE h)
   session_entry *e = find_session(h);
   if (e != NULL)
     *e = sessions[--sessions_n];
+  publish_sessions();
 }
 
 void view_slot_sessions_closed(CK_SLOT_ID slot)
@@ -267,6 +295,7 @@ void view_slot_sessions_closed(CK_SLOT_ID slot)
     else
       i++;
   }
+  publish_sessions();
 }
 
 /* C_Initialize / C_Finalize: no session survives, slot ids may change. */
@@ -274,6 +303,7 @@ void view_reset(void)
 {
   sessions_n = 0;
   view_forget_labels();
+  publish_sessions();
 }
 
 /* ------------------------------------------------------------------------

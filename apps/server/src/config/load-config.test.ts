@@ -38,6 +38,7 @@ const defaults: ServiceConfig = {
   listen: { host: "127.0.0.1", port: 8930 },
   allowedHostNames: [],
   bodyLimitBytes: 1048576,
+  http: { headersTimeoutMs: 10000, requestTimeoutMs: 30000, keepAliveTimeoutMs: 5000 },
   logLevel: "info",
   dataDir: "data",
   pinPolicy: { maxTries: 3, soMaxTries: 3 },
@@ -128,6 +129,11 @@ describe("a configuration file that is refused", () => {
     ["shared mode without API keys", "mode: shared\n", /^apiKeys: shared mode needs at least one API key/],
     ["an API key hash that is not SHA-256", "apiKeys: [{id: a, keyHash: 'md5:abc'}]\n", /^apiKeys\[0\]\.keyHash: must match/],
     ["an application with a garbled key", app("    publicKey: not a key\n"), /^applications\[0\]\.publicKey: is not a PEM public key/],
+    [
+      "a headers timeout longer than the request timeout",
+      "http:\n  headersTimeoutMs: 5000\n  requestTimeoutMs: 1000\n",
+      /^http\.headersTimeoutMs: 5000 is longer than http\.requestTimeoutMs \(1000\)/,
+    ],
     ["a drain timeout that is negative", "shutdown:\n  drainTimeoutMs: -1\n", /^shutdown\.drainTimeoutMs: must be at least 0, not -1$/],
     ["a body limit given as text", "bodyLimitBytes: 1MB\n", /^bodyLimitBytes: must be an integer, not "1MB"$/],
   ])("refuses %s, naming the option", (_name, text, expected) => {

@@ -65,6 +65,11 @@ export function semanticChecks(config: ServiceConfig, { checkFiles = true }: { r
   } else if (isIP(config.listen.host.replace(/^\[|\]$/g, "")) === 0 && !/^[A-Za-z0-9.-]+$/.test(config.listen.host)) {
     problems.push(`listen.host: "${config.listen.host}" is neither an IP address nor a host name`);
   }
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    problems.push(
+      `http.headersTimeoutMs: ${config.http.headersTimeoutMs} is longer than http.requestTimeoutMs (${config.http.requestTimeoutMs}); the headers are part of the request`,
+    );
+  }
   duplicates(
     config.modules.map((module) => module.id),
     "modules",

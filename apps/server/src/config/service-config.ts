@@ -56,6 +56,8 @@ export interface ServiceConfig {
   readonly allowedHostNames: readonly string[];
   /** The largest request body accepted, in bytes. */
   readonly bodyLimitBytes: number;
+  /** Limits on HTTP connections against slow or idle clients (slowloris). */
+  readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number; readonly keepAliveTimeoutMs: number };
   /** The log level. */
   readonly logLevel: LogLevel;
   /** Where local state (the PIN retry counters, the demo token) lives. */

@@ -129,12 +129,27 @@ describe("createCertificateRequest against SoftHSM, checked with openssl req", (
     expect(secretKey.error?.code).toBe("CKR_KEY_TYPE_INCONSISTENT");
   });
 
+  // Found by the spec fuzzer: an emailAddress starting with # was read as hex and threw (a 500); quotes and
+  // backslashes were silently stripped from structured fields.
+  it("encodes structured subject fields literally: a leading #, quotes and backslashes are kept", async () => {
+    const { data, response } = await request(keys.p256!.privateKey, {
+      subject: { commonName: 'a "quoted" \\name', organization: "#not-hex", emailAddress: "#^42e.`tz$lw/-k.={1q@a29ity7.sr" },
+    });
+    expect(response.status).toBe(200);
+    expect(verifies(data!.pem)).toMatch(/verify OK/i);
+    const subject = opensslReq(data!.pem, "-subject", "-nameopt", "utf8,sep_multiline,lname");
+    expect(subject).toContain('commonName=a "quoted" \\name');
+    expect(subject).toContain("organizationName=#not-hex");
+    expect(subject).toContain("emailAddress=#^42e.`tz$lw/-k.={1q@a29ity7.sr");
+  });
+
   it("answers CKR_ARGUMENTS_BAD for a subject or a SAN it cannot encode", async () => {
     for (const [body, field] of [
       [{ subject: "this is not a DN" }, "/body/subject"],
       [{ subject: "CN=#0c03616263" }, "/body/subject"],
       [{ subject: "CN=x", subjectAlternativeNames: [{ type: "ip", value: "not-an-ip" }] }, "/body/subjectAlternativeNames"],
       [{ subject: {} }, "/body/subject"],
+      [{ subject: { emailAddress: "é@example.com" } }, "/body/subject"],
       [{ subject: "CN=x", subjectAlternativeNames: [{ type: "x400", value: "x" }] }, "/body/subjectAlternativeNames/0/type"],
     ] as const) {
       const { response, error } = await request(keys.p256!.privateKey, body);

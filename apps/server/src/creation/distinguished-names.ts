@@ -34,13 +34,27 @@ function badName(field: string, reason: string): ScwsError {
 }
 
 /**
+ * A structured field's value as a typed string, so that @peculiar/x509 takes it literally: given as plain text
+ * it reads a leading `#` as hex (and threw on "#^42e...", a 500 the spec fuzzer found), strips quotes and
+ * backslash escapes. emailAddress is an IA5String (RFC 5280 appendix A.1); the others are PrintableString when
+ * they fit, else UTF8String.
+ */
+function literalValue(field: keyof SubjectFields, value: string): Record<string, string> {
+  if (field === "emailAddress") {
+    if (!/^\p{ASCII}*$/u.test(value)) throw badName("/body/subject/emailAddress", "must be ASCII (an IA5String)");
+    return { ia5String: value };
+  }
+  return x509.Name.isPrintableString(value) ? { printableString: value } : { utf8String: value };
+}
+
+/**
  * The X.501 Name of a subject. An RFC 4514 string lists the most specific RDN first (RFC 4514 section 2.1), the
  * reverse of the encoded order: `CN=Alice,O=Example,C=FR` is encoded C, O, CN, as OpenSSL's RFC 2253 output shows.
  */
 export function subjectName(subject: string | SubjectFields): x509.Name {
   if (typeof subject !== "string") {
-    const rdns = FIELD_ORDER.filter(([field]) => subject[field] !== undefined).map(([field, type]) => ({ [type]: [subject[field]!] }));
-    return new x509.Name(rdns, EXTRA_NAMES);
+    const rdns = FIELD_ORDER.filter(([field]) => subject[field] !== undefined).map(([field, type]) => ({ [type]: [literalValue(field, subject[field]!)] }));
+    return new x509.Name(rdns as unknown as x509.JsonName, EXTRA_NAMES);
   }
   let rdns: x509.JsonName;
   try {

@@ -30,6 +30,7 @@ function recordingHandlers(calls: string[]): Handlers {
       throw new TypeError("secret internals at /home/user");
     }),
     disconnectToken: record("disconnectToken", () => ({ status: 204 })),
+    logInWithPin: record("logInWithPin", () => ({ status: 200, body: {} })),
   } as unknown as Handlers;
 }
 
@@ -123,6 +124,59 @@ describe("the HTTP layer", () => {
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ code: "SCWS_PAYLOAD_TOO_LARGE", customData: { limit: 16 } });
+    expect(calls).toEqual([]);
+  });
+
+  // Found by the spec fuzzer: Ajv coerces "1e400" to Infinity and skips its range checks for non-finite numbers.
+  it.each(["1e400", "-1e400", "1e999"])("refuses the number parameter %s (not finite) naming the field, before the handler runs", async (value) => {
+    const calls: string[] = [];
+    const response = await appWith(calls).request(`/v1/tokens/t-${"0".repeat(32)}/pins/${value}`, { headers: LOCAL });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "CKR_ARGUMENTS_BAD", customData: { field: "/path/pinNumber" } });
+    expect(calls).toEqual([]);
+  });
+
+  // Found by the spec fuzzer: the unread rest of a refused request's body was taken for the client's next request.
+  it("asks the client to close the connection after refusing a request whose body it did not read", async () => {
+    const calls: string[] = [];
+    const app = appWith(calls, 64);
+    const post = (path: string, body: string) =>
+      app.request(path, { method: "POST", headers: { ...LOCAL, "content-type": "application/json", "content-length": String(body.length) }, body });
+    const tooLarge = await post("/v1/readers/r-0000000000000000/connect", JSON.stringify({ padding: "x".repeat(100) }));
+    expect([tooLarge.status, tooLarge.headers.get("connection")]).toEqual([413, "close"]);
+    const badPath = await post("/v1/tokens/not-an-id/pins/0/login", '{"pin":"1"}');
+    expect([badPath.status, badPath.headers.get("connection")]).toEqual([400, "close"]);
+    const read = await post(`/v1/tokens/t-${"0".repeat(32)}/pins/0/login`, '{"pin":"1"}');
+    expect([read.status, read.headers.get("connection")]).toEqual([200, null]);
+    expect(calls).toEqual(["logInWithPin"]);
+  });
+
+  // Found by the raw-HTTP abuse table: RFC 9112 section 3.2.2 has an absolute-form target's host win over Host.
+  it("refuses an absolute-form target naming another site even when the Host header is allowed", async () => {
+    const calls: string[] = [];
+    // @hono/node-server hands the app Node's request as `incoming`, whose url is the target as it came.
+    const absolute = (target: string) => appWith(calls).request(target, { headers: LOCAL }, { incoming: { url: target } });
+    const response = await absolute("http://evil.example/v1/service");
+    expect(response.status).toBe(421);
+    expect(await response.json()).toMatchObject({ code: "SCWS_HOST_REFUSED" });
+    expect((await absolute("http://127.0.0.1:8930/v1/service")).status).toBe(200);
+    expect(calls).toEqual(["getServiceInfo"]);
+  });
+
+  // Found by the raw-HTTP abuse table: a gzip body was read as JSON text, and invalid UTF-8 silently became U+FFFD.
+  it.each([
+    ["a gzip content coding", { "content-encoding": "gzip" }, '{"pin":"1"}', 415, "/header/content-encoding"],
+    ["an unknown content coding", { "content-encoding": "zstd-9000" }, '{"pin":"1"}', 415, "/header/content-encoding"],
+    ["invalid UTF-8", {}, Buffer.from([0x7b, 0x22, 0x70, 0x69, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 400, "/body"],
+  ] as const)("refuses a body in %s before the handler runs", async (_, headers, body, status, field) => {
+    const calls: string[] = [];
+    const response = await appWith(calls).request(`/v1/tokens/t-${"0".repeat(32)}/pins/0/login`, {
+      method: "POST",
+      headers: { ...LOCAL, "content-type": "application/json", ...headers },
+      body: typeof body === "string" ? body : new Uint8Array(body),
+    });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ customData: { field } });
     expect(calls).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // Assembles the Hono app: request id and logger, guards, body limit, the generated routes, and the error funnel.
 import { randomUUID } from "node:crypto";
 import { ScwsError } from "@open-scws/errors";
-import { Hono } from "hono";
+import { Hono, type HonoRequest } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { routes } from "../generated/routes.js";
@@ -43,6 +43,13 @@ function siteOf(path: string): string | undefined {
   return SITES.find((site) => path === `/${site}` || path.startsWith(`/${site}/`));
 }
 
+/** Whether the request announced a body that nobody read. */
+function leftUnread(request: HonoRequest): boolean {
+  const length = request.header("content-length");
+  const announced = (length !== undefined && length.trim() !== "0") || request.header("transfer-encoding") !== undefined;
+  return announced && !request.raw.bodyUsed;
+}
+
 /** Operations polled by machines: their answers are logged at debug level only. */
 const PROBES = new Set(["getLiveness", "getReadiness", "getMetrics"]);
 
@@ -64,7 +71,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
       options.metrics?.httpInFlight.dec();
     }
     c.header("x-request-id", requestId);
-    if (options.isDraining?.()) c.header("connection", "close");
+    // An answer given before the body was read (a refused request) closes the connection: the unread rest of
+    // the body would otherwise be taken for the client's next request, which then gets no answer.
+    if (options.isDraining?.() || leftUnread(c.req)) c.header("connection", "close");
     const site = siteOf(c.req.path);
     const operation = c.get("operationId") ?? site ?? "unmatched";
     const status = c.res.status;

@@ -24,9 +24,43 @@ export function readParams(
   return { path: { ...c.req.param() }, query, header: c.req.header() };
 }
 
+/**
+ * Refuses a parameter the validator coerced to a number that is not finite: Ajv turns "1e400" into Infinity and
+ * then skips `minimum` and `maximum`, which it checks on finite numbers only.
+ */
+export function refuseNonFinite(params: { path: Record<string, unknown>; query: Record<string, unknown> }): void {
+  for (const location of ["path", "query"] as const) {
+    for (const [name, value] of Object.entries(params[location])) {
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        throw new ScwsError(`Invalid request: /${location}/${name} must be a finite number.`, "CKR_ARGUMENTS_BAD", undefined, {
+          field: `/${location}/${name}`,
+          reason: "must be a finite number",
+        });
+      }
+    }
+  }
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** The parsed JSON body, or `undefined` when there is none and none is required. */
 export async function readJsonBody(c: Context, required: boolean): Promise<unknown> {
-  const text = await c.req.text();
+  // The service decodes no content coding: a compressed body would otherwise be read as if it were JSON text.
+  const encoding = c.req.header("content-encoding")?.trim().toLowerCase();
+  if (encoding && encoding !== "identity") {
+    throw new ScwsError("Send the request body without a content coding (no gzip, deflate or br).", "SCWS_UNSUPPORTED_MEDIA_TYPE", undefined, {
+      field: "/header/content-encoding",
+      allowed: ["identity"],
+    });
+  }
+  const bytes = await c.req.arrayBuffer();
+  let text: string;
+  try {
+    // JSON travels as UTF-8 (RFC 8259 section 8.1); invalid bytes are refused, not replaced, so that a PIN is never altered.
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw new ScwsError("Invalid request: the body is not valid UTF-8.", "CKR_ARGUMENTS_BAD", undefined, { field: "/body", reason: "is not valid UTF-8" });
+  }
   if (text.length === 0) {
     if (!required) return undefined;
     throw new ScwsError("Invalid request: a JSON body is required.", "CKR_ARGUMENTS_BAD", undefined, { field: "/body", reason: "is required" });

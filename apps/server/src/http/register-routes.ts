@@ -4,7 +4,7 @@ import { type OperationId, type RouteDefinition, routes } from "../generated/rou
 import type { AccessControl, Caller } from "../security/access-control.js";
 import type { AppEnv } from "./app-env.js";
 import type { HandlerInput, Handlers } from "./operation-types.js";
-import { readJsonBody, readParams } from "./read-input.js";
+import { readJsonBody, readParams, refuseNonFinite } from "./read-input.js";
 import { ANONYMOUS_CALLER, type RequestContext } from "./request-context.js";
 import { validationError } from "./validation-error.js";
 
@@ -41,6 +41,7 @@ async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHan
 async function answer(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHandler, context: RequestContext): Promise<Response> {
   const params = readParams(c, route);
   if (!route.validateParams(params)) throw validationError(route.validateParams.errors, "params");
+  refuseNonFinite(params);
   let body: unknown;
   if (route.body) {
     body = await readJsonBody(c, route.body.required);

@@ -65,17 +65,20 @@ function mechanismOf(algorithm: EncryptionAlgorithm, iv: Uint8Array | undefined)
 }
 
 /**
- * A failed AES-GCM decryption. PKCS#11 v3.1 section 2.14.3 has a tag that does not verify answer
- * CKR_ENCRYPTED_DATA_INVALID; SoftHSM answers CKR_GENERAL_ERROR instead, which would read as the service's
- * fault. Such a failure is reported as the caller's data, with the module's own value kept in customData.
+ * A decryption that failed on the data. PKCS#11 v3.1 has a tag that does not verify (AES-GCM, section 2.14.3)
+ * and padding that does not check out (RSA PKCS#1 and OAEP, AES-CBC-PAD) answer CKR_ENCRYPTED_DATA_INVALID
+ * (or CKR_ENCRYPTED_DATA_LEN_RANGE); SoftHSM answers CKR_GENERAL_ERROR instead, which would read as the
+ * service's fault (a 500). Such a failure is reported as the caller's data, with the module's own value kept
+ * in customData.
  */
-function gcmFailure(error: unknown): unknown {
+function decryptionFailure(error: unknown, algorithm: EncryptionAlgorithm["name"]): unknown {
   if (!isPkcs11Failure(error) || (error.code !== 0x5 && error.code !== 0x6)) return error;
   const original = scwsErrorFromPkcs11(error).customData.pkcs11;
-  return new ScwsError("The ciphertext or its associated data does not match the authentication tag.", "CKR_ENCRYPTED_DATA_INVALID", undefined, {
-    field: "/body/ciphertext",
-    pkcs11: original,
-  });
+  const detail =
+    algorithm === "AES-GCM"
+      ? "The ciphertext or its associated data does not match the authentication tag."
+      : `The ciphertext does not decrypt with this key under ${algorithm}: its length or padding is wrong.`;
+  return new ScwsError(detail, "CKR_ENCRYPTED_DATA_INVALID", undefined, { field: "/body/ciphertext", pkcs11: original });
 }
 
 /** Encrypts and decrypts with keys on tokens. */
@@ -119,7 +122,7 @@ export class CipherService {
     const plaintext = await withKeyPin(this.pins, connection, key, request.pin, (contextPin) =>
       connection.host.decrypt(connection.slot, mechanism, key.handle, fromBase64(request.ciphertext), contextPin),
     ).catch((error: unknown) => {
-      throw algorithm.name === "AES-GCM" ? gcmFailure(error) : error;
+      throw decryptionFailure(error, algorithm.name);
     });
     return { plaintext: toBase64(plaintext) };
   }

@@ -73,6 +73,22 @@ describe("encryption, decryption, hashing and random bytes on SoftHSM", () => {
     });
   });
 
+  // Found by the spec fuzzer: SoftHSM answers CKR_GENERAL_ERROR for ciphertext that does not decrypt, which was a 500.
+  it("answers CKR_ENCRYPTED_DATA_INVALID naming the ciphertext, never a 500, for RSA and AES-CBC ciphertext that does not decrypt", async () => {
+    const garbage = [b64("BwEF"), b64(Buffer.alloc(16, 0x20)), b64(Buffer.alloc(256, 0x7f))];
+    for (const ciphertext of garbage) {
+      for (const algorithm of [undefined, { name: "RSA-PKCS1" }, { name: "RSA-OAEP" }]) {
+        const refused = await decrypt("privateKey", "rsa", { ciphertext, ...(algorithm ? { algorithm } : {}) });
+        expect(refused.response.status).toBe(400);
+        expect(refused.error).toMatchObject({ code: "CKR_ENCRYPTED_DATA_INVALID", customData: { field: "/body/ciphertext" } });
+      }
+    }
+    const iv = b64(Buffer.alloc(16));
+    const badPadding = await decrypt("secretKey", "aes", { ciphertext: b64(Buffer.alloc(16, 0x20)), algorithm: { name: "AES-CBC", iv } });
+    expect(badPadding.response.status).toBe(400);
+    expect(badPadding.error).toMatchObject({ code: "CKR_ENCRYPTED_DATA_INVALID", customData: { field: "/body/ciphertext" } });
+  });
+
   it("round-trips AES-CBC with PKCS#7 padding", async () => {
     const encrypted = await encrypt("secretKey", "aes", { data: b64(SECRET), algorithm: { name: "AES-CBC" } });
     expect(Buffer.from(encrypted.data!.ciphertext, "base64").length % 16).toBe(0);

@@ -3,6 +3,7 @@
 // added to the Pkcs11Host interface later are counted too.
 import { ckrName } from "@open-scws/errors";
 import type { Pkcs11Host } from "../pkcs11/host.js";
+import { canRestart } from "../pkcs11/isolated/isolated-host.js";
 import type { ServiceMetrics } from "./metrics.js";
 
 /** The result label of a failed call: the CKR_* name of a PKCS#11 failure, else `error`. */
@@ -21,6 +22,13 @@ export function instrumentHost(host: Pkcs11Host, metrics: ServiceMetrics): Pkcs1
     else attached.delete(slot);
     metrics.attachedSlots.set({ module: host.moduleId }, attached.size);
   };
+  // A replaced module process holds no sessions: the slots attached in the old one are gone with it.
+  if (canRestart(host)) {
+    host.onRestart(() => {
+      attached.clear();
+      metrics.attachedSlots.set({ module: host.moduleId }, 0);
+    });
+  }
   return new Proxy(host, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);

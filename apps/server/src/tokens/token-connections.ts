@@ -36,6 +36,11 @@ export interface TokenConnection {
   readonly objects: Map<string, { readonly handle: ObjectHandle; readonly private: boolean }>;
   /** Set once the token was removed or its module restarted. */
   lost?: LossReason;
+  /**
+   * Set when the module's process was replaced: the replacement never saw this connection's `attach`, so a
+   * `detach` for it would release the sessions of a connection made after the restart.
+   */
+  attachGone?: boolean;
 }
 
 function notConnected(tokenId: string): ScwsError {
@@ -124,6 +129,10 @@ export class TokenConnections {
     const newlyLost = [...this.connections.values()].filter(
       (connection) => !connection.lost && (readerId !== undefined ? connection.readerId === readerId : connection.module.id === moduleId),
     );
+    if (reason === "moduleRestarted") {
+      // Every connection of the module, even one lost earlier to a removal, held its sessions in the old process.
+      for (const connection of this.connections.values()) if (connection.module.id === moduleId) connection.attachGone = true;
+    }
     for (const connection of newlyLost) {
       connection.lost = reason;
       if (this.logins.get(connection.tokenKey)?.owner !== connection.owner) continue;
@@ -147,7 +156,7 @@ export class TokenConnections {
         await connection.module.host.logout(connection.slot).catch(() => undefined);
       }
     } finally {
-      await connection.module.host.detach(connection.slot).catch(() => undefined);
+      if (!connection.attachGone) await connection.module.host.detach(connection.slot).catch(() => undefined);
     }
   }
 

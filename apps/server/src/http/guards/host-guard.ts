@@ -14,6 +14,14 @@ export function allowedHostValues(port: number, extraNames: readonly string[]): 
   return values;
 }
 
+function authorityOf(target: string): string {
+  try {
+    return new URL(target).host.toLowerCase();
+  } catch {
+    return "";
+  }
+}
+
 /** Refuses requests whose Host header is missing or not allowed. `port` is read per request, once listening. */
 export function hostGuard(port: () => number, extraNames: readonly string[]): MiddlewareHandler {
   let cached: { port: number; values: Set<string> } | undefined;
@@ -23,6 +31,12 @@ export function hostGuard(port: () => number, extraNames: readonly string[]): Mi
     const host = c.req.header("host")?.toLowerCase();
     if (host === undefined || !cached.values.has(host)) {
       throw new ScwsError("The Host header does not name this service.", "SCWS_HOST_REFUSED", undefined, { field: "/header/host" });
+    }
+    // An absolute-form target (GET http://name/path) names the host itself, and RFC 9112 section 3.2.2 has it
+    // win over the Host header: it must name this service too. Node's request keeps the target as it came.
+    const target = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url ?? "/";
+    if (!target.startsWith("/") && !cached.values.has(authorityOf(target))) {
+      throw new ScwsError("The request target does not name this service.", "SCWS_HOST_REFUSED", undefined, { field: "/header/host" });
     }
     await next();
   };

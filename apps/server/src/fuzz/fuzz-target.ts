@@ -1,0 +1,188 @@
+// The service the fuzzer attacks: real SoftHSM tokens with keys (made by pkcs11-tool), a certificate and a
+// data container, connected and logged in; plus what the fuzzer learns from its answers (ids, values).
+
+import { pkcs11Tool } from "@open-scws/softhsm";
+import { openApiDocument } from "@open-scws/spec";
+import { exportPkcs12, selfSigned } from "../test-support/pki-fixtures.js";
+import { startTestService, type TestService } from "../test-support/test-service.js";
+import type { IdKind, IdRef, Resolver, SecretRef, SeenRef } from "./fuzz-values.js";
+
+const LABELS = ["fuzz-a", "fuzz-b"] as const;
+const POOL_SIZE = 48;
+const SEEN_VALUE_LIMIT = 100_000;
+const CONNECTIONS_PER_TOKEN = 3;
+
+/** Ids the service handed out, and strings it answered with, by field name: what requests are made of. */
+export class Harvest {
+  private readonly ids: Record<IdKind, string[]> = { readerId: [], tokenId: [], objectId: [] };
+  private readonly values = new Map<string, string[]>();
+  private readonly patterns: Array<[IdKind, RegExp]>;
+  /** The fuzzer's own live, logged-in connections, and the objects listed on each (object ids belong to one connection). */
+  private live: string[] = [];
+  private readonly objectsOf = new Map<string, string[]>();
+  private added = 0;
+
+  constructor(readonly secrets: { user: string; so: string }) {
+    const schemas = (openApiDocument.components as { schemas: Record<string, { pattern?: string }> }).schemas;
+    const titles: Record<string, IdKind> = { ReaderId: "readerId", TokenId: "tokenId", ObjectId: "objectId" };
+    this.patterns = Object.entries(titles).map(([title, kind]) => [kind, new RegExp(schemas[title]!.pattern!)]);
+  }
+
+  /** Learns from an answer's JSON: ids by their pattern, other strings by the field that held them. */
+  observe(body: unknown, field?: string): void {
+    if (typeof body === "string") {
+      const kind = this.patterns.find(([, pattern]) => pattern.test(body))?.[0];
+      if (kind) this.remember(this.ids[kind], body);
+      else if (field && body.length <= SEEN_VALUE_LIMIT) this.remember(this.listFor(field), body);
+    } else if (Array.isArray(body)) {
+      for (const item of body) this.observe(item, field);
+    } else if (body !== null && typeof body === "object") {
+      for (const [key, value] of Object.entries(body)) this.observe(value, key);
+    }
+  }
+
+  /** Sets the fuzzer's live connections and the object ids listed on each. */
+  setLive(objectsByToken: ReadonlyMap<string, readonly string[]>): void {
+    this.live = [...objectsByToken.keys()];
+    this.objectsOf.clear();
+    for (const [tokenId, objects] of objectsByToken) this.objectsOf.set(tokenId, [...objects]);
+  }
+
+  /** Adds a value for a request field that no answer carries (a PKCS#12 file and its password). */
+  offer(field: string, value: string): void {
+    this.remember(this.listFor(field), value);
+  }
+
+  /** A resolver for one request: an object id goes with the token id chosen before it in the same request. */
+  resolver(): Resolver {
+    let tokenId: string | undefined;
+    const fromPool = (kind: IdKind, pick: number) => {
+      const pool = this.ids[kind];
+      if (pool.length > 0) return pool[pick % pool.length]!;
+      return { readerId: "r-0000000000000000", tokenId: `t-${"0".repeat(32)}`, objectId: `o-${"0".repeat(24)}` }[kind];
+    };
+    return {
+      id: (ref: IdRef) => {
+        // Nine picks in ten take a live connection (or an object listed on the token chosen), the rest any id seen.
+        const preferred = ref.pick % 10 < 9;
+        if (ref.kind === "tokenId") {
+          tokenId = preferred && this.live.length > 0 ? this.live[ref.pick % this.live.length]! : fromPool("tokenId", ref.pick);
+          return tokenId;
+        }
+        const objects = tokenId ? this.objectsOf.get(tokenId) : undefined;
+        if (ref.kind === "objectId" && preferred && objects && objects.length > 0) return objects[ref.pick % objects.length]!;
+        return fromPool(ref.kind, ref.pick);
+      },
+      secret: (ref: SecretRef) => this.secrets[ref.which],
+      seen: (ref: SeenRef) => {
+        const values = this.values.get(ref.field);
+        return values && values.length > 0 ? values[ref.pick % values.length]! : ref.fallback;
+      },
+    };
+  }
+
+  private listFor(field: string): string[] {
+    const list = this.values.get(field) ?? [];
+    this.values.set(field, list);
+    return list;
+  }
+
+  /** Keeps the newest values, replacing old ones in turn, so that ids of deleted objects fade out. */
+  private remember(list: string[], value: string): void {
+    if (list.includes(value)) return;
+    if (list.length < POOL_SIZE) list.push(value);
+    else list[this.added++ % POOL_SIZE] = value;
+  }
+}
+
+/** A running service with tokens full of objects, and the harvest of its answers. */
+export interface FuzzTarget {
+  readonly t: TestService;
+  readonly harvest: Harvest;
+  /** Reconnects, logs in again and lists objects, so that ids stay live after the fuzzer disconnected or logged out. */
+  refresh(): Promise<void>;
+  /** How many times a module process was restarted (it crashed, exited or hung) since the target started. */
+  restarts(): number;
+  close(): Promise<void>;
+}
+
+async function observed<T extends { data?: unknown }>(harvest: Harvest, call: Promise<T>): Promise<T> {
+  const answer = await call;
+  harvest.observe(answer.data);
+  return answer;
+}
+
+/** Starts the service over two tokens: `fuzz-a` with RSA, EC, AES and always-authenticate keys, a certificate and a data container. */
+export async function startFuzzTarget(): Promise<FuzzTarget> {
+  const t = await startTestService({
+    tokenLabels: [...LABELS],
+    // The fuzzer sends many wrong PINs; the service's own lockout would otherwise end every later login.
+    configure: (config) => ({ ...config, pinPolicy: { maxTries: 100, soMaxTries: 100 } }),
+  });
+  const a = t.tokens["fuzz-a"]!;
+  const as = (...args: string[]) => pkcs11Tool(t.sandbox, ["--token-label", "fuzz-a", "--login", "--pin", a.pin, ...args]);
+  as("--keypairgen", "--key-type", "rsa:2048", "--id", "01", "--label", "rsa");
+  as("--keypairgen", "--key-type", "EC:prime256v1", "--id", "02", "--label", "ec");
+  as("--keygen", "--key-type", "AES:32", "--id", "03", "--label", "aes");
+  as("--keypairgen", "--key-type", "EC:prime256v1", "--id", "04", "--label", "ec-always", "--always-auth");
+  const b = t.tokens["fuzz-b"]!;
+  pkcs11Tool(t.sandbox, ["--token-label", "fuzz-b", "--login", "--pin", b.pin, "--keypairgen", "--key-type", "EC:prime256v1", "--id", "05", "--label", "ec"]);
+  // Both tokens share their PINs' roles, so that one SecretRef works on either; each PIN stays a canary.
+  const harvest = new Harvest({ user: a.pin, so: a.soPin });
+  const credential = selfSigned(t.sandbox.dir, "fuzz-leaf", "/CN=fuzz leaf", { ec: "P-256" });
+  harvest.offer("file", exportPkcs12(t.sandbox.dir, "fuzz", { keyPath: credential.keyPath, certificatePath: credential.certificatePath }, "fuzz-p12"));
+  harvest.offer("password", "fuzz-p12");
+  harvest.offer("certificate", credential.certificatePem);
+
+  let restarts = 0;
+  t.service.services.modules.onHostRestart(() => {
+    restarts += 1;
+  });
+  // The fuzzer's own connections, several per token (requests disconnect some), reused while they live.
+  const connections = new Map<string, string[]>();
+  const refresh = async () => {
+    const readers = await observed(harvest, t.client.GET("/v1/readers"));
+    const objectsByToken = new Map<string, string[]>();
+    for (const reader of readers.data?.readers ?? []) {
+      const label = reader.token?.label;
+      if (label !== "fuzz-a" && label !== "fuzz-b") continue;
+      const kept: string[] = [];
+      for (const tokenId of connections.get(label) ?? []) {
+        if ((await t.client.GET("/v1/tokens/{tokenId}", { params: { path: { tokenId } } })).response.status === 200) kept.push(tokenId);
+      }
+      while (kept.length < CONNECTIONS_PER_TOKEN) {
+        const connected = await observed(harvest, t.client.POST("/v1/readers/{readerId}/connect", { params: { path: { readerId: reader.id } } }));
+        if (!connected.data) break;
+        kept.push(connected.data.id);
+      }
+      connections.set(label, kept);
+      for (const tokenId of kept) {
+        // A login already in place answers 409; either way the token is logged in afterwards.
+        await t.client.POST("/v1/tokens/{tokenId}/pins/{pinNumber}/login", {
+          params: { path: { tokenId, pinNumber: 0 } },
+          body: { pin: t.tokens[label]!.pin },
+        });
+        const listed = await observed(harvest, t.client.GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId } } }));
+        objectsByToken.set(tokenId, listed.data?.objects.map((object) => object.id) ?? []);
+      }
+    }
+    harvest.setLive(objectsByToken);
+  };
+  await refresh();
+  const tokenId = connections.get("fuzz-a")?.[0];
+  if (!tokenId) throw new Error("could not connect to the fuzz-a token");
+  const path = { tokenId };
+  await observed(
+    harvest,
+    t.client.POST("/v1/tokens/{tokenId}/certificates", { params: { path }, body: { certificate: credential.certificatePem, ckLabel: "leaf" } }),
+  );
+  await observed(harvest, t.client.POST("/v1/tokens/{tokenId}/data-containers", { params: { path }, body: { ckLabel: "settings", value: "aGVsbG8=" } }));
+  await refresh();
+  return {
+    t,
+    harvest,
+    refresh,
+    restarts: () => restarts,
+    close: () => t.close(),
+  };
+}
