@@ -1,11 +1,13 @@
 // A Pkcs11Host that loads the module into this process through pkcs11js.
 
+import { runBatch } from "./batch.js";
 import { createObject, generateKey, generateKeyPair } from "./calls/creation.js";
 import * as calls from "./calls/crypto.js";
 import { findObjects, getAttributes, toTemplate } from "./calls/objects.js";
 import { SlotFlag } from "./flags.js";
 import type {
   AttributeInput,
+  BatchItem,
   LoginUser,
   MechanismInfo,
   MechanismInput,
@@ -48,6 +50,21 @@ const SESSION_GONE = new Set([
 export function isSessionGone(error: unknown): boolean {
   if (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[calls.OPERATION_LEFT_ACTIVE]) return true;
   return typeof (error as { code?: unknown })?.code === "number" && SESSION_GONE.has((error as { code: number }).code);
+}
+
+/** PKCS#11 values that end every item of a batch, not just one: the token or the login is gone. */
+const BATCH_ENDING = new Set([
+  0x30, // CKR_DEVICE_ERROR
+  0x101, // CKR_USER_NOT_LOGGED_IN
+]);
+
+/**
+ * Whether a failure concerns a whole batch: a session or token that is gone (PKCS#11 v3.1 section 5.6), a
+ * context-specific login that failed (one PIN serves every item), or a login that is no longer there.
+ */
+export function endsBatch(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return isSessionGone(error) || (typeof code === "number" && BATCH_ENDING.has(code));
 }
 
 function tokenInfoOf(raw: ReturnType<PKCS11["C_GetTokenInfo"]>): TokenInfo {
@@ -200,6 +217,22 @@ export class InProcessHost implements Pkcs11Host {
 
   async sign(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, contextPin?: string): Promise<Uint8Array> {
     return this.withSession(slot, (module, session) => calls.sign(module, session, mechanism, hexToHandle(key), data, contextPin));
+  }
+
+  async signBatch(
+    slot: SlotHandle,
+    mechanism: MechanismInput,
+    key: ObjectHandle,
+    inputs: readonly Uint8Array[],
+    contextPin?: string,
+  ): Promise<Array<BatchItem<Uint8Array>>> {
+    const handle = hexToHandle(key);
+    return runBatch(
+      inputs,
+      this.options.maxSessionsPerToken,
+      (input) => this.withSession(slot, (module, session) => calls.sign(module, session, mechanism, handle, input, contextPin)),
+      endsBatch,
+    );
   }
 
   async verify(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
