@@ -5,6 +5,7 @@ export type { CallOptions } from "./facade/call-options.js";
 export { Certificate } from "./facade/certificate.js";
 export { DataContainer } from "./facade/data-container.js";
 export {
+  type BatchSignature,
   type DecryptOptions,
   type Encrypted,
   type EncryptionAlgorithm,
