@@ -2,11 +2,11 @@
 import { randomUUID } from "node:crypto";
 import { ScwsError } from "@open-scws/errors";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { routes } from "../generated/routes.js";
 import type { ServiceMetrics } from "../observability/metrics.js";
 import type { AppEnv } from "./app-env.js";
+import { bodyLimit } from "./body-limit.js";
 import { mountDocs } from "./docs-route.js";
 import { handleError, problemResponse } from "./error-funnel.js";
 import { hostGuard } from "./guards/host-guard.js";

@@ -24,7 +24,15 @@ async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHan
     params: params.path,
     query: params.query,
     body,
-    context: { requestId: c.get("requestId"), caller: LOCAL_CALLER, signal: c.req.raw.signal, header: (name: string) => c.req.header(name) },
+    context: {
+      requestId: c.get("requestId"),
+      caller: LOCAL_CALLER,
+      // Read on demand: the request's AbortSignal is made when first asked for, and few operations ask.
+      get signal() {
+        return c.req.raw.signal;
+      },
+      header: (name: string) => c.req.header(name),
+    },
   } as HandlerInput<OperationId>);
   if (result.raw) return result.raw;
   if (result.text !== undefined) return c.body(result.text, result.status as 200, { ...result.headers, "content-type": result.contentType ?? "text/plain" });
