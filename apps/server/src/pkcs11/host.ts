@@ -121,6 +121,16 @@ export interface Pkcs11Host {
   findObjects(slot: SlotHandle, template: readonly AttributeInput[]): Promise<ObjectHandle[]>;
   /** Attribute values in raw bytes, in the order asked; null for one the object lacks or keeps secret. */
   getAttributes(slot: SlotHandle, object: ObjectHandle, types: readonly number[]): Promise<Array<Uint8Array | null>>;
+  /**
+   * Reads `common`, whose first type must be CKA_CLASS, then, in the same call, the types `byClass` lists for the
+   * object's class: the values getAttributes would answer for `[...common, ...byClass[class]]`, in one round trip.
+   */
+  getObjectAttributes(
+    slot: SlotHandle,
+    object: ObjectHandle,
+    common: readonly number[],
+    byClass: Readonly<Record<number, readonly number[]>>,
+  ): Promise<Array<Uint8Array | null>>;
   /** `C_SetAttributeValue`. */
   setAttributes(slot: SlotHandle, object: ObjectHandle, attributes: readonly AttributeInput[]): Promise<void>;
   /** `C_DestroyObject`. */

@@ -3,7 +3,7 @@
 import { runBatch } from "./batch.js";
 import { createObject, generateKey, generateKeyPair } from "./calls/creation.js";
 import * as calls from "./calls/crypto.js";
-import { findObjects, getAttributes, toTemplate } from "./calls/objects.js";
+import { findObjects, getAttributes, getObjectAttributes, toTemplate } from "./calls/objects.js";
 import { SlotFlag } from "./flags.js";
 import type {
   AttributeInput,
@@ -201,6 +201,15 @@ export class InProcessHost implements Pkcs11Host {
 
   async getAttributes(slot: SlotHandle, object: ObjectHandle, types: readonly number[]): Promise<Array<Uint8Array | null>> {
     return this.withSession(slot, (module, session) => getAttributes(module, session, hexToHandle(object), types));
+  }
+
+  async getObjectAttributes(
+    slot: SlotHandle,
+    object: ObjectHandle,
+    common: readonly number[],
+    byClass: Readonly<Record<number, readonly number[]>>,
+  ): Promise<Array<Uint8Array | null>> {
+    return this.withSession(slot, (module, session) => getObjectAttributes(module, session, hexToHandle(object), common, byClass));
   }
 
   async setAttributes(slot: SlotHandle, object: ObjectHandle, attributes: readonly AttributeInput[]): Promise<void> {
