@@ -45,6 +45,10 @@ export class ReaderDirectory {
   /** Readers seen since start, so that a reader that went away is reported "unavailable" rather than unknown. */
   private readonly seen = new Map<string, { module: ModuleRuntime; slot: SlotHandle; name: string }>();
 
+  /** The listing being read, and the one that callers arriving meanwhile wait for. */
+  private current: Promise<LocatedReader[]> | undefined;
+  private next: Promise<LocatedReader[]> | undefined;
+
   /** Called with every complete listing, for the reader watch. */
   onListed: ((readers: Reader[]) => void) | undefined;
 
@@ -54,8 +58,33 @@ export class ReaderDirectory {
     private readonly exposes?: SlotFilter,
   ) {}
 
-  /** Every present reader, read afresh from the modules. One failing module does not hide the others. */
-  async list(): Promise<LocatedReader[]> {
+  /**
+   * Every present reader, read afresh from the modules: from a listing that starts after this call. Concurrent
+   * callers share listings: one arriving while a listing is read waits for the next, which starts when that one
+   * ends and serves every caller that arrived meanwhile (at most one listing in flight and one waiting).
+   */
+  list(): Promise<LocatedReader[]> {
+    if (!this.current) {
+      const listing = this.read().finally(() => {
+        if (this.current === listing) this.current = undefined;
+      });
+      this.current = listing;
+      return listing;
+    }
+    this.next ??= this.current.then(
+      () => this.startNext(),
+      () => this.startNext(),
+    );
+    return this.next;
+  }
+
+  private startNext(): Promise<LocatedReader[]> {
+    this.next = undefined;
+    return this.list();
+  }
+
+  /** One listing across modules. One failing module does not hide the others. */
+  private async read(): Promise<LocatedReader[]> {
     const ready = this.modules.ready();
     if (ready.length === 0) throw this.noModuleError();
     const results = await Promise.allSettled(ready.map((module) => module.host.listSlots()));
