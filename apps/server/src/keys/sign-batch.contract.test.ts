@@ -112,4 +112,26 @@ describe("signing many hashes in one request", () => {
       expect(opensslVerifies(publicKey, messages[index]!, (result as { signature: string }).signature, "sha256")).toBe(true);
     });
   });
+
+  it("reads a key's record once across requests, and again after an object of its token changed through the service", async () => {
+    const objectId = await k.idOf("privateKey", "ec");
+    const publicId = await k.idOf("publicKey", "ec");
+    const sign = () =>
+      k.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/sign-batch", {
+        params: { path: { tokenId: k.tokenId, objectId } },
+        body: { hashes: [b64(sha("sha256", "cached"))] },
+      });
+    await sign();
+    const reads = counter.total("getObjectAttributes");
+    await sign();
+    await sign();
+    expect(counter.total("getObjectAttributes")).toBe(reads);
+    await k.t.client.PATCH("/v1/tokens/{tokenId}/objects/{objectId}", {
+      params: { path: { tokenId: k.tokenId, objectId: publicId } },
+      body: { ckLabel: "ec" },
+    });
+    const afterChange = counter.total("getObjectAttributes");
+    expect((await sign()).response.status).toBe(200);
+    expect(counter.total("getObjectAttributes")).toBe(afterChange + 1);
+  });
 });
