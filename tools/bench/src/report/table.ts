@@ -59,6 +59,29 @@ export function scenarioTable(results: BenchResults): string {
   );
 }
 
+/** One line per scenario at 16 connections (or the nearest level measured): the figures the targets speak of. */
+export function summaryTable(results: BenchResults, connections = 16): string {
+  const rows = results.scenarios
+    .filter((scenario) => scenario.id !== "bare-http")
+    .map((scenario) => {
+      const level = [...scenario.levels].sort((a, b) => Math.abs(a.connections - connections) - Math.abs(b.connections - connections))[0]!;
+      const limit = limitFor(results, scenario, level.connections);
+      const ops = operationsPerSecond(scenario, level);
+      return [
+        scenario.title,
+        String(level.connections),
+        number(ops),
+        limit ? number(limit) : "–",
+        limit ? `${number(ops / limit, 2)} ×` : "–",
+        number(level.latencyMs.p50, 2),
+        number(level.latencyMs.p99, 2),
+        String(level.errors),
+        number(level.serverCpuCores, 2),
+      ];
+    });
+  return table(["over HTTP", "conns", "ops/s", "limit ops/s", "ratio", "p50 ms", "p99 ms", "errors", "server CPU (cores)"], rows);
+}
+
 /** The targets, met or not. */
 export function targetTable(results: BenchResults): string {
   return table(
@@ -76,6 +99,8 @@ export function report(results: BenchResults): string {
     `open SCWS benchmark, ${results.date}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.os}`,
     `load average before: ${one?.toFixed(2)}, ${five?.toFixed(2)}, ${fifteen?.toFixed(2)}; after: ${after}`,
     `${settings.durationSeconds} s per level, raw ${settings.rawDurationMs} ms per configuration, batch of ${settings.batchSize}; start to ready: ${results.startToReadyMs.map((ms) => `${number(ms)} ms`).join(", ")}`,
+    "",
+    summaryTable(results),
     "",
     rawTable(results),
     "",
