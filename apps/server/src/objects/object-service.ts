@@ -82,8 +82,8 @@ export class ObjectService {
     }
     if (!record || (record.private && !this.holdsUserLogin(connection))) throw unknownObject(id, code);
     if (kind === "key" && KEY_TYPES.has(record.type)) {
-      let records = this.keyRecords.get(connection);
-      if (!records) this.keyRecords.set(connection, (records = new Map()));
+      const records = this.keyRecords.get(connection) ?? new Map();
+      this.keyRecords.set(connection, records);
       records.set(id, { record, generation });
     }
     return record;
