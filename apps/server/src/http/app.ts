@@ -50,8 +50,16 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     } finally {
       options.metrics?.httpInFlight.dec();
     }
-    c.header("x-request-id", requestId);
-    if (options.isDraining?.()) c.header("connection", "close");
+    // Set on the response's own headers: c.header() after the response exists rebuilds it as a web Response with a
+    // stream for its body, which then cost more to send than the answer took to make (--cpu-prof).
+    const answer: Record<string, string> = { "x-request-id": requestId };
+    if (options.isDraining?.()) answer.connection = "close";
+    try {
+      for (const [name, value] of Object.entries(answer)) c.res.headers.set(name, value);
+    } catch {
+      // An answer whose headers cannot change (such as a fetched one): Hono rebuilds it as a new Response.
+      for (const [name, value] of Object.entries(answer)) c.header(name, value);
+    }
     const operation = c.get("operationId") ?? (c.req.path === "/docs" || c.req.path.startsWith("/docs/") ? "docs" : "unmatched");
     const status = c.res.status;
     const code = c.get("errorCode") ?? "none";
