@@ -21,6 +21,7 @@ import type {
 import { asPkcs11Failure } from "./native-errors.js";
 import type { Handle, PKCS11 } from "./pkcs11js.js";
 import pkcs11js from "./pkcs11js.js";
+import { endsBatch, isSessionGone } from "./session-failures.js";
 import { SessionPool } from "./session-pool.js";
 import { handleToHex, hexToHandle, unpad, versionText } from "./text.js";
 
@@ -36,35 +37,6 @@ export interface ModuleOptions {
    * process runs one host per token on its own thread, all sharing one initialised module. Default `true`.
    */
   readonly initialize?: boolean;
-}
-
-/** PKCS#11 values after which a session cannot be used again. */
-const SESSION_GONE = new Set([
-  0xb0, // CKR_SESSION_CLOSED
-  0xb3, // CKR_SESSION_HANDLE_INVALID
-  0x32, // CKR_DEVICE_REMOVED
-  0xe0, // CKR_TOKEN_NOT_PRESENT
-]);
-
-/** Whether an error from pkcs11js means the session it used is gone, or cannot serve another call. */
-export function isSessionGone(error: unknown): boolean {
-  if (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[calls.OPERATION_LEFT_ACTIVE]) return true;
-  return typeof (error as { code?: unknown })?.code === "number" && SESSION_GONE.has((error as { code: number }).code);
-}
-
-/** PKCS#11 values that end every item of a batch, not just one: the token or the login is gone. */
-const BATCH_ENDING = new Set([
-  0x30, // CKR_DEVICE_ERROR
-  0x101, // CKR_USER_NOT_LOGGED_IN
-]);
-
-/**
- * Whether a failure concerns a whole batch: a session or token that is gone (PKCS#11 v3.1 section 5.6), a
- * context-specific login that failed (one PIN serves every item), or a login that is no longer there.
- */
-export function endsBatch(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return isSessionGone(error) || (typeof code === "number" && BATCH_ENDING.has(code));
 }
 
 function tokenInfoOf(raw: ReturnType<PKCS11["C_GetTokenInfo"]>): TokenInfo {
@@ -236,12 +208,21 @@ export class InProcessHost implements Pkcs11Host {
     contextPin?: string,
   ): Promise<Array<BatchItem<Uint8Array>>> {
     const handle = hexToHandle(key);
-    return runBatch(
-      inputs,
-      this.options.maxSessionsPerToken,
-      (input) => this.withSession(slot, (module, session) => calls.sign(module, session, mechanism, handle, input, contextPin)),
+    return runBatch(inputs, {
+      concurrency: this.options.maxSessionsPerToken,
+      work: (input) => this.withSession(slot, (module, session) => calls.sign(module, session, mechanism, handle, input, contextPin)),
+      inline: (burst) =>
+        this.withSession(slot, (module, session) =>
+          burst((input) => {
+            try {
+              return calls.signNow(module, session, mechanism, handle, input, contextPin);
+            } catch (error) {
+              throw asPkcs11Failure(error);
+            }
+          }),
+        ),
       endsBatch,
-    );
+    });
   }
 
   async verify(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
