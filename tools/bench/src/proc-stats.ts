@@ -58,11 +58,11 @@ export class ProcessTree {
     return new Map(this.pids().map((pid) => [pid, cpuSeconds(pid)]));
   }
 
-  /** CPU seconds used since an earlier reading (processes that appeared since count from zero). */
-  cpuSince(before: Map<number, number>): number {
-    let total = 0;
-    for (const [pid, seconds] of this.cpu()) total += seconds - (before.get(pid) ?? 0);
-    return total;
+  /** CPU seconds used since an earlier reading by the service and by its host processes (new ones count from zero). */
+  cpuSince(before: Map<number, number>): { service: number; hosts: number } {
+    const used = { service: 0, hosts: 0 };
+    for (const [pid, seconds] of this.cpu()) used[pid === this.pid ? "service" : "hosts"] += seconds - (before.get(pid) ?? 0);
+    return used;
   }
 
   /** The resident memory of the service alone and of the whole tree, in bytes. */

@@ -34,6 +34,8 @@ export interface MeasuredLoad extends LoadResult {
   readonly serverCpuCores: number;
   /** Server and host CPU time per 2xx answer, in microseconds. */
   readonly serverCpuMicrosPerRequest: number;
+  /** The same, split between the service process and its module host processes. */
+  readonly cpuMicrosPerRequest: { readonly service: number; readonly hosts: number };
   /** Peak resident memory during the run, in MB: the service process alone, and with its host processes. */
   readonly peakRssMb: { readonly service: number; readonly total: number };
 }
@@ -48,7 +50,9 @@ export async function measureLoad(options: LoadOptions, serverPid: number): Prom
   const started = performance.now();
   const result = await runEntry<LoadResult>("load/load-runner.ts", options);
   const seconds = (performance.now() - started) / 1000;
-  const cpu = tree.cpuSince(cpuBefore);
+  const used = tree.cpuSince(cpuBefore);
+  const cpu = used.service + used.hosts;
+  const perRequest = (seconds: number) => (result.ok > 0 ? (seconds * 1e6) / result.ok : 0);
   const peak = stopSampling();
   // The load process's own start (tsx, autocannon) is inside the window; its share of the time is small and the
   // server is idle during it, so CPU per second is over the load's own duration.
@@ -56,7 +60,8 @@ export async function measureLoad(options: LoadOptions, serverPid: number): Prom
   return {
     ...result,
     serverCpuCores: cpu / busySeconds,
-    serverCpuMicrosPerRequest: result.ok > 0 ? (cpu * 1e6) / result.ok : 0,
+    serverCpuMicrosPerRequest: perRequest(cpu),
+    cpuMicrosPerRequest: { service: perRequest(used.service), hosts: perRequest(used.hosts) },
     peakRssMb: { service: peak.service / MB, total: peak.total / MB },
   };
 }

@@ -35,7 +35,7 @@ export function scenarioTable(results: BenchResults): string {
         number(level.latencyMs.p999, 2),
         String(level.errors),
         number(level.serverCpuCores, 2),
-        number(level.serverCpuMicrosPerRequest),
+        `${number(level.serverCpuMicrosPerRequest)} (${number(level.cpuMicrosPerRequest.service)} + ${number(level.cpuMicrosPerRequest.hosts)})`,
         `${number(level.peakRssMb.service)} / ${number(level.peakRssMb.total)}`,
       ]);
     }
@@ -52,7 +52,7 @@ export function scenarioTable(results: BenchResults): string {
       "p99.9 ms",
       "errors",
       "server CPU (cores)",
-      "CPU µs/req",
+      "CPU µs/req (service + hosts)",
       "peak RSS MB service / +hosts",
     ],
     rows,
