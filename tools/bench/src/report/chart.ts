@@ -37,7 +37,7 @@ function panel(title: string, series: readonly Series[], limit: { label: string;
       `<line x1="${x + PANEL.left}" x2="${x + PANEL.width - PANEL.right}" y1="${py(limit.value)}" y2="${py(limit.value)}" stroke="#c0392b" stroke-dasharray="6 4"/>`,
     );
     parts.push(
-      `<text x="${x + PANEL.width - PANEL.right}" y="${py(limit.value) - 5}" text-anchor="end" font-size="11" fill="#c0392b">${xml(limit.label)} ${compact(limit.value)}/s</text>`,
+      `<text x="${x + PANEL.width - PANEL.right}" y="${py(limit.value) + 14}" text-anchor="end" font-size="11" fill="#c0392b">${xml(limit.label)} ${compact(limit.value)}/s</text>`,
     );
   }
   series.forEach((line, index) => {
@@ -58,7 +58,7 @@ export function chartSvg(results: BenchResults): string {
     const x = (index % COLUMNS) * PANEL.width;
     const y = Math.floor(index / COLUMNS) * PANEL.height + 40;
     const service: Series = {
-      label: scenario.operationsPerRequest > 1 ? `service, operations/s (${scenario.operationsPerRequest} per request)` : "service, requests/s",
+      label: scenario.operationsPerRequest > 1 ? `service, ops/s (${scenario.operationsPerRequest}/request)` : "service, requests/s",
       colour: "#2471a3",
       points: scenario.levels.map((level) => ({ connections: level.connections, value: operationsPerSecond(scenario, level) })),
     };
