@@ -541,6 +541,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tokens/{tokenId}/keys/{objectId}/sign-batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign many hashes
+         * @description Signs up to 256 hashes with one private key in one request, as many `signWithKey` calls would, and
+         *     answers one result per hash, in order: `{ signature, mechanism }`, or `{ error }` holding the problem
+         *     that hash met (a hash whose length does not match the algorithm answers `CKR_DATA_LEN_RANGE` there).
+         *     One bad hash does not fail the others. What concerns the whole request fails it as `signWithKey`
+         *     would: an unknown key, a key of the wrong type or not allowed to sign, a caller not logged in, a
+         *     mechanism the token lacks, or a wrong per-use `pin` for an `alwaysAuthenticate` key (one PIN try
+         *     for the whole batch). The token signs the hashes concurrently over the connection's sessions.
+         */
+        post: operations["signBatchWithKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tokens/{tokenId}/keys/{objectId}/hash-and-sign": {
         parameters: {
             query?: never;
@@ -1190,6 +1227,17 @@ export interface components {
          *     answer. The extension members `code` and `customData` carry the SCWS error, so that a client can
          *     rebuild `SCWS.Error(message, code, httpStatus, customData)` from `detail`, `code`, `status` and
          *     `customData`. Match on `code`, never on the text of `title` or `detail`.
+         * @example {
+         *       "type": "/docs/errors#CKR_PIN_INCORRECT",
+         *       "title": "Wrong PIN",
+         *       "status": 403,
+         *       "detail": "The PIN was refused by the token; 2 tries remain before it locks.",
+         *       "instance": "urn:uuid:5b0e1f64-7f9e-4c1e-9d6c-2f1a3b4c5d6e",
+         *       "code": "CKR_PIN_INCORRECT",
+         *       "customData": {
+         *         "remainingTries": 2
+         *       }
+         *     }
          */
         Problem: {
             /**
@@ -2530,6 +2578,81 @@ export interface components {
              * @example CKM_RSA_PKCS
              */
             mechanism: string;
+        };
+        /**
+         * SignBatchRequest
+         * @description Many hashes to sign with one key in one request, all with the same algorithm and format. Each hash is
+         *     signed (or refused) on its own; see SignBatchResult.
+         * @example {
+         *       "hashes": [
+         *         "LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564=",
+         *         "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+         *       ],
+         *       "algorithm": "sha256"
+         *     }
+         */
+        SignBatchRequest: {
+            /**
+             * @description The hashes to sign, each in base64, as `hash` of SignRequest; at most 256.
+             * @example [
+             *       "LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564=",
+             *       "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+             *     ]
+             */
+            hashes: components["schemas"]["Base64"][];
+            algorithm?: components["schemas"]["SignAlgorithm"];
+            signatureFormat?: components["schemas"]["SignatureFormat"];
+            pin?: components["schemas"]["PinValue"];
+        };
+        /**
+         * SignBatchFailure
+         * @description One hash of a batch that was not signed, with the problem a single signWithKey would have answered.
+         * @example {
+         *       "error": {
+         *         "type": "/docs/errors#CKR_DATA_LEN_RANGE",
+         *         "title": "Data length out of range",
+         *         "status": 400,
+         *         "detail": "A sha256 hash is 32 bytes long, not 20.",
+         *         "code": "CKR_DATA_LEN_RANGE",
+         *         "customData": {
+         *           "field": "/body/hashes/1",
+         *           "reason": "must be 32 bytes for sha256"
+         *         }
+         *       }
+         *     }
+         */
+        SignBatchFailure: {
+            error: components["schemas"]["Problem"];
+        };
+        /**
+         * SignBatchResult
+         * @description One result per hash, in the order of the request: a signature, or the error that hash met. One bad
+         *     hash does not fail the others.
+         */
+        SignBatchResult: {
+            /**
+             * @description For each hash of the request, in order, its signature or its error.
+             * @example [
+             *       {
+             *         "signature": "O7Eu2jwpjbXeJVl/VNkk8uF+eKJq2JU+2CGO5oLwu76QIeLzAJ0VLJEb8fJexoOpAnFBZnZ6+9jlvQ+wEk7Lig==",
+             *         "mechanism": "CKM_ECDSA"
+             *       },
+             *       {
+             *         "error": {
+             *           "type": "/docs/errors#CKR_DATA_LEN_RANGE",
+             *           "title": "Data length out of range",
+             *           "status": 400,
+             *           "detail": "A sha256 hash is 32 bytes long, not 20.",
+             *           "code": "CKR_DATA_LEN_RANGE",
+             *           "customData": {
+             *             "field": "/body/hashes/1",
+             *             "reason": "must be 32 bytes for sha256"
+             *           }
+             *         }
+             *       }
+             *     ]
+             */
+            results: (components["schemas"]["Signature"] | components["schemas"]["SignBatchFailure"])[];
         };
         /**
          * HashAndSignRequest
@@ -4558,6 +4681,52 @@ export interface operations {
             421: components["responses"]["MisdirectedRequest"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    signBatchWithKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The object's id, from `listObjects` on the same token connection.
+                 * @example o-3f2a9c1b7d4e5f60718293a4
+                 */
+                objectId: components["parameters"]["ObjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description A signature or an error for each hash, in order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignBatchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];

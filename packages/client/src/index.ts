@@ -7,6 +7,7 @@ export { Certificate, type CertificateTrust, type TrustAnchorEntry } from "./fac
 export { DataContainer } from "./facade/data-container.js";
 export type { EnvironmentInfo, ServiceChallenge } from "./facade/environment.js";
 export {
+  type BatchSignature,
   type CertificateRequest,
   type CertificateRequestOptions,
   type DecryptOptions,

@@ -3,8 +3,10 @@
 // names the option (and the variable it came from) so that an operator can fix it without reading code.
 import { readFileSync } from "node:fs";
 import { serviceConfigSchema } from "@open-scws/spec";
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import type { ErrorObject } from "ajv/dist/2020.js";
 import { parseDocument } from "yaml";
+import { validateServiceConfig } from "../generated/config-validator.js";
+import type { Validator } from "../generated/validation-types.js";
 import { applyEnvironment } from "./env-overrides.js";
 import { semanticChecks } from "./semantic-checks.js";
 import type { ServiceConfig } from "./service-config.js";
@@ -44,9 +46,8 @@ export interface LoadOptions {
   readonly checkFiles?: boolean;
 }
 
-const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, strictTuples: false });
-ajv.addKeyword({ keyword: "x-env" });
-const validate = ajv.compile<ServiceConfig>(serviceConfigSchema);
+// Compiled from the schema by `npm run generate` (tools/codegen), not at every start.
+const validate = validateServiceConfig as ((data: unknown) => data is ServiceConfig) & Omit<Validator, "errors"> & { errors?: ErrorObject[] | null };
 
 function readFile(file: string): Json {
   let text: string;

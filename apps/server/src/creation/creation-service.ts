@@ -13,7 +13,6 @@ import { certificateDer, ckIdOfMatchingKey, parseCertificateForImport } from "./
 import { buildCertificateRequest, requirePrivateKey, tokenSigner } from "./csr.js";
 import { generateKeys } from "./key-generation.js";
 import { keyIdOf } from "./key-ids.js";
-import { importPkcs12 } from "./pkcs12/pkcs12-import.js";
 import { certificateTemplate, dataContainerTemplate } from "./templates.js";
 import { ckIdBytes, findObjects, refuseExisting, tokenObjectFor } from "./token-objects.js";
 
@@ -77,7 +76,9 @@ export class CreationService {
 
   /** `importPkcs12`. */
   importPkcs12(connection: TokenConnection, request: ImportPkcs12Request): Promise<CreatedObjects> {
-    return this.write(connection, "import PKCS#12 files", () => importPkcs12(connection, request));
+    // Loaded on first use: PKCS#12's legacy ciphers come from node-forge, the largest module the service loads,
+    // which would otherwise lengthen every start for an operation few callers make.
+    return this.write(connection, "import PKCS#12 files", async () => (await import("./pkcs12/pkcs12-import.js")).importPkcs12(connection, request));
   }
 
   /** `createCertificateRequest`, signed by the private key `keyId`. */

@@ -8,6 +8,7 @@ export declare const changePinBody: Validator;
 export declare const unblockPinBody: Validator;
 export declare const updateObjectBody: Validator;
 export declare const signWithKeyBody: Validator;
+export declare const signBatchWithKeyBody: Validator;
 export declare const hashAndSignWithKeyBody: Validator;
 export declare const verifyWithKeyBody: Validator;
 export declare const encryptWithKeyBody: Validator;

@@ -24,6 +24,7 @@ export declare const getObjectDetailsParams: Validator;
 export declare const getObjectValueParams: Validator;
 export declare const listMechanismsParams: Validator;
 export declare const signWithKeyParams: Validator;
+export declare const signBatchWithKeyParams: Validator;
 export declare const hashAndSignWithKeyParams: Validator;
 export declare const verifyWithKeyParams: Validator;
 export declare const encryptWithKeyParams: Validator;

@@ -8,7 +8,7 @@ import type { Validator } from "./validation-types.js";
 export const apiVersion = "1.0.0";
 
 /** Every operationId of the spec. */
-export const operationIds = ["getServiceInfo","createChallenge","createEnvironment","getEnvironment","endEnvironment","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom","listEvents","getLiveness","getReadiness","getMetrics","getCertificateTrust","generateKey","createCertificateRequest","importCertificate","createDataContainer","importPkcs12"] as const;
+export const operationIds = ["getServiceInfo","createChallenge","createEnvironment","getEnvironment","endEnvironment","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","signBatchWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom","listEvents","getLiveness","getReadiness","getMetrics","getCertificateTrust","generateKey","createCertificateRequest","importCertificate","createDataContainer","importPkcs12"] as const;
 
 /** An operationId of the spec. */
 export type OperationId = (typeof operationIds)[number];
@@ -271,6 +271,17 @@ export const routes: readonly RouteDefinition[] = [
     body: { validate: bodyValidators.signWithKeyBody, required: true },
     successStatuses: [200],
     needsCredential: true,
+  },
+  {
+    operationId: "signBatchWithKey",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/keys/{objectId}/sign-batch",
+    honoPath: "/v1/tokens/:tokenId/keys/:objectId/sign-batch",
+    queryArrays: [],
+    validateParams: paramsValidators.signBatchWithKeyParams,
+    body: { validate: bodyValidators.signBatchWithKeyBody, required: true },
+    successStatuses: [200],
+    needsCredential: false,
   },
   {
     operationId: "hashAndSignWithKey",

@@ -4,6 +4,7 @@ import type { Services } from "../services.js";
 
 type CryptographyOperations =
   | "signWithKey"
+  | "signBatchWithKey"
   | "hashAndSignWithKey"
   | "verifyWithKey"
   | "encryptWithKey"
@@ -18,6 +19,9 @@ export function cryptographyHandlers(services: Services): Pick<Handlers, Cryptog
   return {
     async signWithKey({ params, body, context }) {
       return { status: 200, body: await services.signing.sign(connection(params.tokenId, context.caller), params.objectId, body) };
+    },
+    async signBatchWithKey({ params, body, context }) {
+      return { status: 200, body: await services.signing.signBatch(connection(params.tokenId, context.caller), params.objectId, body) };
     },
     async hashAndSignWithKey({ params, body, context }) {
       return { status: 200, body: await services.signing.hashAndSign(connection(params.tokenId, context.caller), params.objectId, body) };

@@ -2,12 +2,12 @@
 import { randomUUID } from "node:crypto";
 import { ScwsError } from "@open-scws/errors";
 import { Hono, type HonoRequest } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { routes } from "../generated/routes.js";
 import type { ServiceMetrics } from "../observability/metrics.js";
 import type { AccessControl } from "../security/access-control.js";
 import type { AppEnv } from "./app-env.js";
+import { bodyLimit } from "./body-limit.js";
 import { handleError, problemResponse } from "./error-funnel.js";
 import { hostGuard } from "./guards/host-guard.js";
 import { originGuard } from "./guards/origin-guard.js";
@@ -70,10 +70,18 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     } finally {
       options.metrics?.httpInFlight.dec();
     }
-    c.header("x-request-id", requestId);
+    // Set on the response's own headers: c.header() after the response exists rebuilds it as a web Response with a
+    // stream for its body, which then cost more to send than the answer took to make (--cpu-prof).
+    const answer: Record<string, string> = { "x-request-id": requestId };
     // An answer given before the body was read (a refused request) closes the connection: the unread rest of
     // the body would otherwise be taken for the client's next request, which then gets no answer.
-    if (options.isDraining?.() || leftUnread(c.req)) c.header("connection", "close");
+    if (options.isDraining?.() || leftUnread(c.req)) answer.connection = "close";
+    try {
+      for (const [name, value] of Object.entries(answer)) c.res.headers.set(name, value);
+    } catch {
+      // An answer whose headers cannot change (such as a fetched one): Hono rebuilds it as a new Response.
+      for (const [name, value] of Object.entries(answer)) c.header(name, value);
+    }
     const site = siteOf(c.req.path);
     const operation = c.get("operationId") ?? site ?? "unmatched";
     const status = c.res.status;

@@ -13,15 +13,16 @@ type AnyHandler = (
 ) => Promise<{ status: number; body?: unknown; text?: string; contentType?: string; headers?: Record<string, string>; raw?: Response }>;
 
 function contextOf(c: Context<AppEnv>, caller: Caller | undefined, access: AccessControl): RequestContext {
-  const header = (name: string) => c.req.header(name);
-  if (!caller) return { requestId: c.get("requestId"), caller: ANONYMOUS_CALLER, signal: c.req.raw.signal, header };
-  const scope = access.scopeOf(caller.id, caller.client);
+  const scope = caller ? access.scopeOf(caller.id, caller.client) : undefined;
   return {
     requestId: c.get("requestId"),
-    caller: caller.id,
-    signal: c.req.raw.signal,
-    header,
-    ...(caller.environment ? { environment: caller.environment } : {}),
+    caller: caller?.id ?? ANONYMOUS_CALLER,
+    // Read on demand: the request's AbortSignal is made when first asked for, and few operations ask.
+    get signal() {
+      return c.req.raw.signal;
+    },
+    header: (name: string) => c.req.header(name),
+    ...(caller?.environment ? { environment: caller.environment } : {}),
     ...(scope ? { scope } : {}),
   };
 }

@@ -34,10 +34,30 @@ function checkHashLength(hash: Uint8Array, algorithm: HashAlgorithm, field: stri
   }
 }
 
-/** The DER DigestInfo of a hash (RFC 8017 section 9.2, step 2). */
+/** The DER of a DigestInfo before its digest, by hash: the same bytes for every hash of that algorithm. */
+const digestInfoPrefixes = new Map<HashAlgorithm, Uint8Array>();
+
+/**
+ * The DER DigestInfo of a hash (RFC 8017 section 9.2, step 2): the algorithm's fixed prefix, serialised once, then
+ * the hash (note 1 of that section lists the prefixes).
+ */
 export function digestInfoOf(algorithm: HashAlgorithm, hash: Uint8Array): Uint8Array {
-  const info = new rsa.DigestInfo({ digestAlgorithm: HASHES[algorithm].digestInfoAlgorithm, digest: new OctetString(hash) });
-  return new Uint8Array(AsnConvert.serialize(info));
+  if (hash.length !== HASHES[algorithm].length) {
+    const info = new rsa.DigestInfo({ digestAlgorithm: HASHES[algorithm].digestInfoAlgorithm, digest: new OctetString(hash) });
+    return new Uint8Array(AsnConvert.serialize(info));
+  }
+  let prefix = digestInfoPrefixes.get(algorithm);
+  if (!prefix) {
+    const length = HASHES[algorithm].length;
+    const info = new rsa.DigestInfo({ digestAlgorithm: HASHES[algorithm].digestInfoAlgorithm, digest: new OctetString(new Uint8Array(length)) });
+    const der = new Uint8Array(AsnConvert.serialize(info));
+    prefix = der.slice(0, der.length - length);
+    digestInfoPrefixes.set(algorithm, prefix);
+  }
+  const info = new Uint8Array(prefix.length + hash.length);
+  info.set(prefix);
+  info.set(hash, prefix.length);
+  return info;
 }
 
 /** Plans a signature (or its verification) of a hash by a key of the given algorithm. */

@@ -1,5 +1,6 @@
 // Key.sign, Key.hashAndSign and verification, over PKCS#11 (PKCS#11 v3.1 sections 5.12 and 5.13).
 import { createHash } from "node:crypto";
+import { ScwsError, toScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import { curveOfEcParams } from "../crypto/ec-curves.js";
 import type { ObjectRecord } from "../objects/object-record.js";
@@ -12,9 +13,11 @@ import { derToRaw, rawToDer } from "./ecdsa-signature.js";
 import { usableKey, withKeyPin } from "./key-guard.js";
 import type { MechanismCatalog } from "./mechanism-catalog.js";
 import { mechanismName } from "./mechanism-catalog.js";
-import { hashOf, planSignature } from "./signature-plan.js";
+import { hashOf, planSignature, type SignaturePlan } from "./signature-plan.js";
 
 type SignRequest = components["schemas"]["SignRequest"];
+type SignBatchRequest = components["schemas"]["SignBatchRequest"];
+type SignBatchResult = components["schemas"]["SignBatchResult"];
 type HashAndSignRequest = components["schemas"]["HashAndSignRequest"];
 type VerifyRequest = components["schemas"]["VerifyRequest"];
 type Signature = components["schemas"]["Signature"];
@@ -44,6 +47,42 @@ export class SigningService {
   /** `Key.sign(hash, algorithm)`. */
   async sign(connection: TokenConnection, keyId: string, request: SignRequest): Promise<Signature> {
     return this.signHash(connection, keyId, fromBase64(request.hash), request.algorithm, request.signatureFormat, request.pin);
+  }
+
+  /**
+   * Signs many hashes with one key in one host call. A hash of the wrong length is refused on its own; what
+   * concerns every hash (the key, the login, the mechanism, a per-use PIN) fails the whole request.
+   */
+  async signBatch(connection: TokenConnection, keyId: string, request: SignBatchRequest): Promise<SignBatchResult> {
+    const key = await usableKey(this.objects, connection, keyId, ["privateKey"], "sign");
+    const plans = request.hashes.map((hash, index): SignaturePlan | ScwsError => {
+      try {
+        return planSignature(key.algorithm ?? "OTHER", fromBase64(hash), request.algorithm, `/body/hashes/${index}`);
+      } catch (error) {
+        if (error instanceof ScwsError && error.code === "CKR_DATA_LEN_RANGE") return error;
+        throw error;
+      }
+    });
+    const valid = plans.filter((plan): plan is SignaturePlan => !(plan instanceof ScwsError));
+    const mechanism = valid[0]?.mechanism;
+    let signed: Awaited<ReturnType<TokenConnection["host"]["signBatch"]>> = [];
+    if (mechanism) {
+      await this.mechanisms.require(connection, mechanism.mechanism, "sign");
+      const inputs = valid.map((plan) => plan.input);
+      signed = await withKeyPin(this.pins, connection, key, request.pin, (contextPin) =>
+        connection.host.signBatch(connection.slot, mechanism, key.handle, inputs, contextPin),
+      );
+    }
+    const name = mechanism ? mechanismName(mechanism.mechanism) : "";
+    const der = key.algorithm === "ECDSA" && request.signatureFormat === "der";
+    let next = 0;
+    const results = plans.map((plan) => {
+      if (plan instanceof ScwsError) return { error: plan.toProblem() };
+      const item = signed[next++]!;
+      if (!item.ok) return { error: toScwsError(item.error).toProblem() };
+      return { signature: toBase64(der ? rawToDer(item.value) : item.value), mechanism: name };
+    });
+    return { results };
   }
 
   /** `Key.hashAndSign(data, algorithm)`: SHA-256 with PKCS#1 v1.5 DigestInfo (RSA) or ECDSA when no algorithm is named. */

@@ -1,4 +1,4 @@
-// Reads what the service shows of an object, in two calls: the attributes every object has, then its class's own.
+// Reads what the service shows of an object: the attributes every object has, then its class's own, in one host call.
 import type { components } from "@open-scws/spec";
 import { CKA, CKC, CKK, CKO } from "../pkcs11/constants.js";
 import type { ObjectHandle, Pkcs11Host, SlotHandle } from "../pkcs11/host.js";
@@ -58,10 +58,18 @@ export function algorithmOfKeyType(keyType: number | undefined): KeyAlgorithm {
 }
 
 const COMMON = [CKA.CLASS, CKA.ID, CKA.LABEL, CKA.PRIVATE, CKA.MODIFIABLE];
+/** What each class adds to COMMON, read by the host in the same round trip. */
+const BY_CLASS: Readonly<Record<number, readonly number[]>> = {
+  [CKO.CERTIFICATE]: [CKA.CERTIFICATE_TYPE, CKA.VALUE],
+  [CKO.PRIVATE_KEY]: [CKA.KEY_TYPE, CKA.ALWAYS_AUTHENTICATE],
+  [CKO.PUBLIC_KEY]: [CKA.KEY_TYPE],
+  [CKO.SECRET_KEY]: [CKA.KEY_TYPE],
+  [CKO.DATA]: [CKA.APPLICATION],
+};
 
-/** Reads an object; undefined for a class the service does not show. */
+/** Reads an object in one host call; undefined for a class the service does not show. */
 export async function readObjectRecord(host: Pkcs11Host, slot: SlotHandle, handle: ObjectHandle): Promise<ObjectRecord | undefined> {
-  const [klass, id, label, isPrivate, modifiable] = await host.getAttributes(slot, handle, COMMON);
+  const [klass, id, label, isPrivate, modifiable, ...specific] = await host.getObjectAttributes(slot, handle, COMMON, BY_CLASS);
   const type = TYPE_OF_CLASS.get(readUlong(klass) ?? -1);
   if (!type) return undefined;
   const base = {
@@ -74,21 +82,18 @@ export async function readObjectRecord(host: Pkcs11Host, slot: SlotHandle, handl
   };
   switch (type) {
     case "certificate": {
-      const [certificateType, value] = await host.getAttributes(slot, handle, [CKA.CERTIFICATE_TYPE, CKA.VALUE]);
+      const [certificateType, value] = specific;
       return readUlong(certificateType) === CKC.X_509 && value ? { ...base, certificate: value } : base;
     }
     case "privateKey": {
-      const [keyType, alwaysAuthenticate] = await host.getAttributes(slot, handle, [CKA.KEY_TYPE, CKA.ALWAYS_AUTHENTICATE]);
+      const [keyType, alwaysAuthenticate] = specific;
       return { ...base, algorithm: algorithmOfKeyType(readUlong(keyType)), alwaysAuthenticate: readBool(alwaysAuthenticate) ?? false };
     }
     case "publicKey":
-    case "secretKey": {
-      const [keyType] = await host.getAttributes(slot, handle, [CKA.KEY_TYPE]);
-      return { ...base, algorithm: algorithmOfKeyType(readUlong(keyType)) };
-    }
+    case "secretKey":
+      return { ...base, algorithm: algorithmOfKeyType(readUlong(specific[0])) };
     case "dataContainer": {
-      const [application] = await host.getAttributes(slot, handle, [CKA.APPLICATION]);
-      const name = readText(application);
+      const name = readText(specific[0]);
       return name ? { ...base, application: name } : base;
     }
   }

@@ -29,8 +29,22 @@ export interface ObjectFilter {
 /** What kind of id a caller named: key operations answer CKR_KEY_HANDLE_INVALID for an unknown key. */
 export type IdKind = "object" | "key";
 
+/** The key types whose records key operations may reuse. */
+const KEY_TYPES: ReadonlySet<ObjectType> = new Set(["privateKey", "publicKey", "secretKey"]);
+
 /** Reads and changes the objects of connected tokens. */
 export class ObjectService {
+  /**
+   * Key records already read, by connection and id, for key operations (every signature and decryption would read
+   * its key again, a round trip to the module's host). What they use is set when a key is made and is not among the
+   * attributes PKCS#11 lets C_SetAttributeValue change: CKA_CLASS, CKA_KEY_TYPE, CKA_PRIVATE, CKA_ALWAYS_AUTHENTICATE.
+   * A change or deletion through the service drops the token's cached records (its generation moves); a connection
+   * that ends (token removed, module restarted) takes its cache with it. A key deleted by another application while
+   * the service runs is then refused by the token itself, at the operation.
+   */
+  private readonly keyRecords = new WeakMap<TokenConnection, Map<string, { record: ObjectRecord; generation: number }>>();
+  private readonly generations = new Map<string, number>();
+
   constructor(private readonly logins: LoginRegistry) {}
 
   /** Whether the connection's caller holds the token's user login, and so may see private objects. */
@@ -54,6 +68,9 @@ export class ObjectService {
     if (known.private && !this.holdsUserLogin(connection)) {
       throw new ScwsError("This object is private: log in with the user PIN to use it.", "CKR_USER_NOT_LOGGED_IN");
     }
+    const generation = this.generations.get(connection.tokenKey) ?? 0;
+    const cached = kind === "key" ? this.keyRecords.get(connection)?.get(id) : undefined;
+    if (cached?.generation === generation) return cached.record;
     const handle = known.handle;
     let record: ObjectRecord | undefined;
     try {
@@ -64,6 +81,11 @@ export class ObjectService {
       throw error;
     }
     if (!record || (record.private && !this.holdsUserLogin(connection))) throw unknownObject(id, code);
+    if (kind === "key" && KEY_TYPES.has(record.type)) {
+      const records = this.keyRecords.get(connection) ?? new Map();
+      this.keyRecords.set(connection, records);
+      records.set(id, { record, generation });
+    }
     return record;
   }
 
@@ -93,6 +115,7 @@ export class ObjectService {
     const attributes: AttributeInput[] = [];
     if (changes.ckLabel !== undefined) attributes.push({ type: CKA.LABEL, value: changes.ckLabel });
     if (changes.ckId !== undefined) attributes.push({ type: CKA.ID, value: Buffer.from(changes.ckId, "hex") });
+    this.changed(connection);
     await connection.host.setAttributes(connection.slot, record.handle, attributes);
     return this.get(connection, id);
   }
@@ -101,8 +124,14 @@ export class ObjectService {
   async delete(connection: TokenConnection, id: string): Promise<void> {
     this.requireUserLogin(connection, "delete objects");
     const record = await this.record(connection, id);
+    this.changed(connection);
     await connection.host.destroyObject(connection.slot, record.handle);
     connection.objects.delete(id);
+  }
+
+  /** Drops the cached key records of the connection's token, in every connection. */
+  private changed(connection: TokenConnection): void {
+    this.generations.set(connection.tokenKey, (this.generations.get(connection.tokenKey) ?? 0) + 1);
   }
 
   /** Refuses a change to the token unless the caller holds its user login: the service asks for the PIN to write. */

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { uniquePin } from "@open-scws/softhsm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawRequest, startTestService, type TestService } from "../test-support/index.js";
-import { createLogger, REDACTED, SECRET_KEYS } from "./logger.js";
+import { censor, createLogger, REDACTED, SECRET_KEYS } from "./logger.js";
 
 /** A destination that keeps every log line. */
 function memory(): { stream: Writable; text: () => string; lines: () => Record<string, unknown>[] } {
@@ -35,6 +35,14 @@ describe("the log's redaction of secrets", () => {
     const line = log.lines()[0]!;
     expect(line[key]).toBe(REDACTED);
     expect((line.req as { headers: Record<string, unknown> }).headers[key]).toBe(REDACTED);
+  });
+
+  it("leaves an object without secrets as it is, uncopied, and censors a copy of one with secrets at any depth", () => {
+    const plain = { method: "GET", operation: "listReaders", status: 200, nested: { code: "none" } };
+    expect(censor(plain)).toBe(plain);
+    const deep = { a: { b: { c: { d: { e: { pin: "1234" } } } } }, list: [{ puk: "9999" }] };
+    expect(censor(deep)).toEqual({ a: { b: { c: { d: { e: { pin: REDACTED } } } } }, list: [{ puk: REDACTED }] });
+    expect(deep.a.b.c.d.e.pin).toBe("1234");
   });
 
   it("writes JSON lines with an ISO time and the service's name", () => {

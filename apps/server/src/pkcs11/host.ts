@@ -75,6 +75,19 @@ export interface SlotInfo {
   readonly tokenError?: number;
 }
 
+/** A failure as plain data, so that it crosses a process boundary inside a result: a Pkcs11Error's shape. */
+export interface PlainFailure {
+  readonly name: string;
+  readonly message: string;
+  /** The CK_RV of a PKCS#11 failure. */
+  readonly code?: number;
+  /** The PKCS#11 function that failed. */
+  readonly method?: string;
+}
+
+/** One item of a batch: its result, or the failure it met. */
+export type BatchItem<Value> = { readonly ok: true; readonly value: Value } | { readonly ok: false; readonly error: PlainFailure };
+
 /** A PKCS#11 module behind a host. Every method may reject with a Pkcs11Error-shaped `{ name, code, method }`. */
 export interface Pkcs11Host {
   /** The module's id from the configuration. */
@@ -108,6 +121,16 @@ export interface Pkcs11Host {
   findObjects(slot: SlotHandle, template: readonly AttributeInput[]): Promise<ObjectHandle[]>;
   /** Attribute values in raw bytes, in the order asked; null for one the object lacks or keeps secret. */
   getAttributes(slot: SlotHandle, object: ObjectHandle, types: readonly number[]): Promise<Array<Uint8Array | null>>;
+  /**
+   * Reads `common`, whose first type must be CKA_CLASS, then, in the same call, the types `byClass` lists for the
+   * object's class: the values getAttributes would answer for `[...common, ...byClass[class]]`, in one round trip.
+   */
+  getObjectAttributes(
+    slot: SlotHandle,
+    object: ObjectHandle,
+    common: readonly number[],
+    byClass: Readonly<Record<number, readonly number[]>>,
+  ): Promise<Array<Uint8Array | null>>;
   /** `C_SetAttributeValue`. */
   setAttributes(slot: SlotHandle, object: ObjectHandle, attributes: readonly AttributeInput[]): Promise<void>;
   /** `C_DestroyObject`. */
@@ -120,6 +143,18 @@ export interface Pkcs11Host {
    * them, as keys with CKA_ALWAYS_AUTHENTICATE require (PKCS#11 v3.1 section 5.9).
    */
   sign(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, contextPin?: string): Promise<Uint8Array>;
+  /**
+   * Signs each input as `sign` does, concurrently over the token's sessions, and answers in order. A failure of one
+   * item is its result; a failure that concerns them all (the context-specific login, the token or its sessions
+   * gone) rejects the whole call.
+   */
+  signBatch(
+    slot: SlotHandle,
+    mechanism: MechanismInput,
+    key: ObjectHandle,
+    inputs: readonly Uint8Array[],
+    contextPin?: string,
+  ): Promise<Array<BatchItem<Uint8Array>>>;
   /** `C_VerifyInit` and `C_Verify`: false when the signature does not verify (CKR_SIGNATURE_INVALID). */
   verify(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, signature: Uint8Array): Promise<boolean>;
   /** `C_EncryptInit` and `C_Encrypt`. */

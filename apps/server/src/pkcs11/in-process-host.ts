@@ -1,11 +1,13 @@
 // A Pkcs11Host that loads the module into this process through pkcs11js.
 
+import { runBatch } from "./batch.js";
 import { createObject, generateKey, generateKeyPair } from "./calls/creation.js";
 import * as calls from "./calls/crypto.js";
-import { findObjects, getAttributes, toTemplate } from "./calls/objects.js";
+import { findObjects, getAttributes, getObjectAttributes, toTemplate } from "./calls/objects.js";
 import { SlotFlag } from "./flags.js";
 import type {
   AttributeInput,
+  BatchItem,
   LoginUser,
   MechanismInfo,
   MechanismInput,
@@ -19,6 +21,7 @@ import type {
 import { asPkcs11Failure } from "./native-errors.js";
 import type { Handle, PKCS11 } from "./pkcs11js.js";
 import pkcs11js from "./pkcs11js.js";
+import { endsBatch, isSessionGone } from "./session-failures.js";
 import { SessionPool } from "./session-pool.js";
 import { handleToHex, hexToHandle, unpad, versionText } from "./text.js";
 
@@ -34,20 +37,6 @@ export interface ModuleOptions {
    * process runs one host per token on its own thread, all sharing one initialised module. Default `true`.
    */
   readonly initialize?: boolean;
-}
-
-/** PKCS#11 values after which a session cannot be used again. */
-const SESSION_GONE = new Set([
-  0xb0, // CKR_SESSION_CLOSED
-  0xb3, // CKR_SESSION_HANDLE_INVALID
-  0x32, // CKR_DEVICE_REMOVED
-  0xe0, // CKR_TOKEN_NOT_PRESENT
-]);
-
-/** Whether an error from pkcs11js means the session it used is gone, or cannot serve another call. */
-export function isSessionGone(error: unknown): boolean {
-  if (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[calls.OPERATION_LEFT_ACTIVE]) return true;
-  return typeof (error as { code?: unknown })?.code === "number" && SESSION_GONE.has((error as { code: number }).code);
 }
 
 function tokenInfoOf(raw: ReturnType<PKCS11["C_GetTokenInfo"]>): TokenInfo {
@@ -186,6 +175,15 @@ export class InProcessHost implements Pkcs11Host {
     return this.withSession(slot, (module, session) => getAttributes(module, session, hexToHandle(object), types));
   }
 
+  async getObjectAttributes(
+    slot: SlotHandle,
+    object: ObjectHandle,
+    common: readonly number[],
+    byClass: Readonly<Record<number, readonly number[]>>,
+  ): Promise<Array<Uint8Array | null>> {
+    return this.withSession(slot, (module, session) => getObjectAttributes(module, session, hexToHandle(object), common, byClass));
+  }
+
   async setAttributes(slot: SlotHandle, object: ObjectHandle, attributes: readonly AttributeInput[]): Promise<void> {
     await this.withSession(slot, (module, session) => module.C_SetAttributeValue(session, hexToHandle(object), toTemplate(attributes)));
   }
@@ -200,6 +198,31 @@ export class InProcessHost implements Pkcs11Host {
 
   async sign(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, contextPin?: string): Promise<Uint8Array> {
     return this.withSession(slot, (module, session) => calls.sign(module, session, mechanism, hexToHandle(key), data, contextPin));
+  }
+
+  async signBatch(
+    slot: SlotHandle,
+    mechanism: MechanismInput,
+    key: ObjectHandle,
+    inputs: readonly Uint8Array[],
+    contextPin?: string,
+  ): Promise<Array<BatchItem<Uint8Array>>> {
+    const handle = hexToHandle(key);
+    return runBatch(inputs, {
+      concurrency: this.options.maxSessionsPerToken,
+      work: (input) => this.withSession(slot, (module, session) => calls.sign(module, session, mechanism, handle, input, contextPin)),
+      inline: (burst) =>
+        this.withSession(slot, (module, session) =>
+          burst((input) => {
+            try {
+              return calls.signNow(module, session, mechanism, handle, input, contextPin);
+            } catch (error) {
+              throw asPkcs11Failure(error);
+            }
+          }),
+        ),
+      endsBatch,
+    });
   }
 
   async verify(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, signature: Uint8Array): Promise<boolean> {

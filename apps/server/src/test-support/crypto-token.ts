@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pkcs11Tool } from "@open-scws/softhsm";
 import { openssl } from "./fixtures.js";
-import { startTestService, type TestService } from "./test-service.js";
+import { startTestService, type TestService, type TestServiceOptions } from "./test-service.js";
 import { connectByLabel, login } from "./token-session.js";
 
 /** The keys pkcs11-tool makes, by label: RSA-2048 and EC P-256 pairs, an AES-256 key, and an always-authenticate EC pair. */
@@ -23,9 +23,9 @@ export interface CryptoToken {
   openssl(args: readonly string[]): string;
 }
 
-/** Starts a service over a token with pkcs11-tool's keys, connects and logs in. */
-export async function startCryptoToken(label: string): Promise<CryptoToken> {
-  const t = await startTestService({ tokenLabels: [label] });
+/** Starts a service over a token with pkcs11-tool's keys, connects and logs in; `options` go to startTestService. */
+export async function startCryptoToken(label: string, options: Pick<TestServiceOptions, "decorateHost"> = {}): Promise<CryptoToken> {
+  const t = await startTestService({ ...options, tokenLabels: [label] });
   const { pin } = t.tokens[label]!;
   const as = (...args: string[]) => pkcs11Tool(t.sandbox, ["--token-label", label, "--login", "--pin", pin, ...args]);
   as("--keypairgen", "--key-type", "rsa:2048", "--id", "01", "--label", "rsa");

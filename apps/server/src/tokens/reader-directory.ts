@@ -47,6 +47,10 @@ export class ReaderDirectory {
   /** Readers seen since start, so that a reader that went away is reported "unavailable" rather than unknown. */
   private readonly seen = new Map<string, { module: ModuleRuntime; slot: SlotHandle; name: string }>();
 
+  /** The listing being read, and the one that callers arriving meanwhile wait for. */
+  private current: Promise<LocatedReader[]> | undefined;
+  private next: Promise<LocatedReader[]> | undefined;
+
   /** Called with every complete listing, for the reader watch. */
   onListed: ((readers: LocatedReader[]) => void) | undefined;
 
@@ -56,8 +60,39 @@ export class ReaderDirectory {
     private readonly exposes?: SlotFilter,
   ) {}
 
-  /** Every present reader, read afresh from the modules. One failing module does not hide the others. */
+  /** Every present reader, read afresh from the modules; `scope` keeps those a caller may see. */
   async list(scope?: SlotFilter): Promise<LocatedReader[]> {
+    const located = await this.listShared();
+    return scope ? located.filter((entry) => entry.info && scope(entry.module, entry.info)) : located;
+  }
+
+  /**
+   * Every present reader, from a listing that starts after this call. Concurrent callers share listings: one
+   * arriving while a listing is read waits for the next, which starts when that one ends and serves every caller
+   * that arrived meanwhile (at most one listing in flight and one waiting).
+   */
+  private listShared(): Promise<LocatedReader[]> {
+    if (!this.current) {
+      const listing = this.read().finally(() => {
+        if (this.current === listing) this.current = undefined;
+      });
+      this.current = listing;
+      return listing;
+    }
+    this.next ??= this.current.then(
+      () => this.startNext(),
+      () => this.startNext(),
+    );
+    return this.next;
+  }
+
+  private startNext(): Promise<LocatedReader[]> {
+    this.next = undefined;
+    return this.listShared();
+  }
+
+  /** One listing across modules. One failing module does not hide the others. */
+  private async read(): Promise<LocatedReader[]> {
     const ready = this.modules.ready();
     if (ready.length === 0) throw this.noModuleError();
     const results = await Promise.allSettled(ready.map((module) => module.host.listSlots()));
@@ -75,7 +110,7 @@ export class ReaderDirectory {
     const failure = results.find((result) => result.status === "rejected");
     if (failure && located.length === 0) throw toScwsError(failure.reason);
     if (!failure) this.onListed?.(located);
-    return scope ? located.filter((entry) => entry.info && scope(entry.module, entry.info)) : located;
+    return located;
   }
 
   private noModuleError(): ScwsError {

@@ -83,6 +83,24 @@ describe("SCWS.Key against the service", () => {
     expect(openssl(dir, ["dgst", "-sha256", "-verify", files[0]!, "-signature", files[2]!, files[1]!])).toContain("Verified OK");
   });
 
+  it("signs many hashes in one request, each verified by Node's crypto, with a wrong-length hash answered as its own error", async () => {
+    const messages = ["one", "two", "three"].map((text) => new TextEncoder().encode(text));
+    const hashes: Array<Uint8Array | string> = messages.map((message) => sha("sha256", message));
+    hashes.splice(1, 0, hex(sha("sha1")));
+    const results = await (await key("privateKey", FIXTURE.ec.label)).signBatch(hashes, "sha256");
+    expect(results).toHaveLength(4);
+    expect(results[1]).toBeInstanceOf(ScwsError);
+    expect(results[1]).toMatchObject({ code: "CKR_DATA_LEN_RANGE", httpStatus: 400, customData: { field: "/body/hashes/1" } });
+    const signatures = [results[0], results[2], results[3]];
+    const publicKey = { key: await spki(FIXTURE.ec.label), dsaEncoding: "ieee-p1363" as const };
+    signatures.forEach((signature, index) => {
+      expect(signature).toBeInstanceOf(ArrayBuffer);
+      expect(verify("sha256", messages[index]!, publicKey, new Uint8Array(signature as ArrayBuffer))).toBe(true);
+    });
+    expect(await rejection((await key("privateKey", FIXTURE.rsa.label)).signBatch(["zz"]))).toMatchObject({ code: "MWR_SCWS_BAD_PARAMS" });
+    expect(await rejection((await key("publicKey", FIXTURE.ec.label)).signBatch([sha("sha256")]))).toMatchObject({ code: "CKR_KEY_FUNCTION_NOT_PERMITTED" });
+  });
+
   it("hashes and signs data, SHA-256 by default or the named hash, which Node's crypto verifies", async () => {
     const rsa = await key("privateKey", FIXTURE.rsa.label);
     expect(verify("sha256", DATA, await spki(FIXTURE.rsa.label), new Uint8Array(await rsa.hashAndSign(DATA)))).toBe(true);

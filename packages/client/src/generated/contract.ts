@@ -1489,6 +1489,84 @@ export const operations: Readonly<Record<string, OperationContract>> = {
       }
     }
   },
+  "POST /v1/tokens/{tokenId}/keys/{objectId}/sign-batch": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "SignBatchResult"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "objectId": {
+        "$ref": "ObjectId"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "SignBatchRequest"
+      }
+    }
+  },
   "POST /v1/tokens/{tokenId}/keys/{objectId}/hash-and-sign": {
     "answers": {
       "200": {
@@ -4309,6 +4387,65 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
         "$ref": "PssParameters"
       }
     ]
+  },
+  "SignBatchFailure": {
+    "type": "object",
+    "required": [
+      "error"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "error": {
+        "$ref": "Problem"
+      }
+    }
+  },
+  "SignBatchRequest": {
+    "type": "object",
+    "required": [
+      "hashes"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "hashes": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 256,
+        "items": {
+          "$ref": "Base64"
+        }
+      },
+      "algorithm": {
+        "$ref": "SignAlgorithm"
+      },
+      "signatureFormat": {
+        "$ref": "SignatureFormat"
+      },
+      "pin": {
+        "$ref": "PinValue"
+      }
+    }
+  },
+  "SignBatchResult": {
+    "type": "object",
+    "required": [
+      "results"
+    ],
+    "properties": {
+      "results": {
+        "type": "array",
+        "items": {
+          "oneOf": [
+            {
+              "$ref": "Signature"
+            },
+            {
+              "$ref": "SignBatchFailure"
+            }
+          ]
+        }
+      }
+    }
   },
   "SignRequest": {
     "type": "object",

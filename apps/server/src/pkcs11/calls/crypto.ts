@@ -79,6 +79,13 @@ export async function sign(
   return module.C_SignAsync(session, buffer(data), Buffer.alloc(MAX_BLOCK));
 }
 
+/** Signs on one session synchronously, blocking the thread: for a batch's quick items (see batch.ts). */
+export function signNow(module: PKCS11, session: Handle, mechanism: MechanismInput, key: Handle, data: Uint8Array, contextPin?: string): Uint8Array {
+  module.C_SignInit(session, toMechanism(mechanism), key);
+  contextLogin(module, session, contextPin);
+  return module.C_Sign(session, buffer(data), Buffer.alloc(MAX_BLOCK));
+}
+
 /** Verifies on one session; a signature that does not verify is false rather than an error. */
 export async function verify(
   module: PKCS11,

@@ -52,3 +52,25 @@ export function getAttributes(module: PKCS11, session: Handle, object: Handle, t
     }
   });
 }
+
+/** A CK_ULONG attribute value (8 bytes on 64-bit Unix, 4 elsewhere), little-endian as on every platform served. */
+function ulongOf(value: Uint8Array | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  if (value.length === 8) return Number(view.getBigUint64(0, true));
+  return value.length === 4 ? view.getUint32(0, true) : undefined;
+}
+
+/** `common` (CKA_CLASS first), then the attributes `byClass` names for the object's class, on one session. */
+export function getObjectAttributes(
+  module: PKCS11,
+  session: Handle,
+  object: Handle,
+  common: readonly number[],
+  byClass: Readonly<Record<number, readonly number[]>>,
+): Array<Uint8Array | null> {
+  const first = getAttributes(module, session, object, common);
+  const klass = ulongOf(first[0]);
+  const more = klass === undefined ? undefined : byClass[klass];
+  return more && more.length > 0 ? [...first, ...getAttributes(module, session, object, more)] : first;
+}
