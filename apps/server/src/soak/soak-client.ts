@@ -79,7 +79,20 @@ export async function runSoakClient(client: SoakClientOptions): Promise<void> {
   let keys: { privateKey?: string; publicKey?: string } = {};
   const pause = () => new Promise((wake) => setTimeout(wake, options.thinkMs));
   const base = () => `/v1/tokens/${tokenId}`;
-  const login = (pin: string) => call(options, "logInWithPin", `${base()}/pins/0/login`, { method: "POST", body: { pin } });
+  // A private object's id lasts as long as the login it was found in: after each new login, the keys are found again.
+  const findKeys = async () => {
+    const listed = await call(options, "listObjects", `${base()}/objects?label=ec`);
+    const objects = (listed.body.objects as Json[] | undefined) ?? [];
+    keys = {
+      privateKey: objects.find((object) => object.type === "privateKey")?.id as string | undefined,
+      publicKey: objects.find((object) => object.type === "publicKey")?.id as string | undefined,
+    };
+  };
+  const login = async (pin: string) => {
+    const answer = await call(options, "logInWithPin", `${base()}/pins/0/login`, { method: "POST", body: { pin } });
+    if (answer.status === 200) await findKeys();
+    return answer;
+  };
 
   const openEnvironment = async () => {
     const challenge = await call(options, "createEnvironmentChallenge", "/v1/environments/challenges", {
@@ -105,13 +118,8 @@ export async function runSoakClient(client: SoakClientOptions): Promise<void> {
     const connected = await call(options, "connectToken", `/v1/readers/${reader.id}/connect`, { method: "POST" });
     tokenId = connected.status === 201 ? (connected.body.id as string) : undefined;
     if (!tokenId) return;
+    keys = {};
     await login(options.pin);
-    const listed = await call(options, "listObjects", `${base()}/objects?label=ec`);
-    const objects = (listed.body.objects as Json[] | undefined) ?? [];
-    keys = {
-      privateKey: objects.find((object) => object.type === "privateKey")?.id as string | undefined,
-      publicKey: objects.find((object) => object.type === "publicKey")?.id as string | undefined,
-    };
   };
 
   // Answers that mean the connection or the login is gone: let the connection go (as an application closes
@@ -160,7 +168,8 @@ export async function runSoakClient(client: SoakClientOptions): Promise<void> {
     } else if (roll < 0.75) {
       await call(options, "listEvents", "/v1/events?wait=1");
     } else if (roll < 0.82) {
-      // A mistyped PIN, then the right one: the service counts, answers CKR_PIN_INCORRECT, and unlocks on the right PIN.
+      // Logged out, a mistyped PIN, then the right one: the service counts, answers CKR_PIN_INCORRECT, and resets the count.
+      await call(options, "logOutOfPin", `${base()}/pins/0/logout`, { method: "POST" });
       await login(`${options.pin}-typo`);
       await login(options.pin);
     } else if (roll < 0.88) {

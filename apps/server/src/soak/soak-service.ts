@@ -10,8 +10,11 @@ import { freePort } from "../test-support/free-port.js";
 import { type TestApplication, testApplication } from "../test-support/test-environment.js";
 import { soakFetch } from "./soak-client.js";
 
-/** The labels of the soak's tokens; each holds an EC P-256 key pair labelled `ec`. */
-export const SOAK_LABELS = ["soak-a", "soak-b"] as const;
+/**
+ * The labels of the soak's tokens; each holds an EC P-256 key pair labelled `ec`. A login belongs to the environment
+ * that made it, so each client (an environment of its own) gets a token of its own: six clients, six tokens.
+ */
+export const SOAK_LABELS = ["soak-a", "soak-b", "soak-c", "soak-d", "soak-e", "soak-f"] as const;
 
 /** A running service process and its surroundings. */
 export interface SoakService {
@@ -97,7 +100,7 @@ export async function startSoakService(dir: string): Promise<SoakService> {
       listen: { host: "127.0.0.1", port },
       logLevel: "warn",
       dataDir: join(dir, "data"),
-      // Wrong PINs are part of the traffic; several clients share a token, so allow more than a card would.
+      // Wrong PINs are part of the traffic, each followed by the right one; allow more than a card would all the same.
       pinPolicy: { maxTries: 20, soMaxTries: 20 },
       modules: [{ id: "faulty", library: buildFaultModule() }],
       applications: [application.config],
