@@ -1897,8 +1897,10 @@ export interface components {
         CkId: string;
         /**
          * ObjectId
-         * @description An opaque id of an object on a token, in place of its PKCS#11 handle. Stable for the life of the
-         *     token connection that listed it; meaningless in any other connection.
+         * @description An opaque id of an object on a token, in place of its PKCS#11 handle. A public object's id is stable for
+         *     the life of the token connection that listed it. A private object's id lasts as long as the login it was
+         *     listed in: some modules (SoftHSM among them) hand out new handles for private objects at each login, so
+         *     list the objects again after logging in. An id means nothing in any other connection.
          * @example o-3f2a9c1b7d4e5f60718293a4
          */
         ObjectId: string;

@@ -1,5 +1,6 @@
-// Object ids: opaque, stable within a token connection, derived from the handle with the connection's secret,
-// so that a handle never appears and an id from one connection means nothing in another.
+// Object ids: opaque, derived from the handle with the connection's secret, so that a handle never appears and an
+// id from one connection means nothing in another. An id lives as long as its handle: the connection for a public
+// object, the login for a private one on modules that hand out new handles at each login (SoftHSM does).
 import { createHmac } from "node:crypto";
 import { ScwsError } from "@open-scws/errors";
 import type { ObjectHandle } from "../pkcs11/host.js";
