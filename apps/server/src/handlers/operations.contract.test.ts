@@ -66,6 +66,7 @@ describe("liveness, readiness and metrics over SoftHSM", () => {
       ["scws_pkcs11_calls_total", "counter"],
       ["scws_pkcs11_call_duration_seconds", "histogram"],
       ["scws_pkcs11_attached_slots", "gauge"],
+      ["scws_pkcs11_sessions", "gauge"],
       ["scws_pkcs11_module_ready", "gauge"],
       ["scws_token_connections", "gauge"],
       ["scws_environments", "gauge"],
@@ -97,12 +98,16 @@ describe("liveness, readiness and metrics over SoftHSM", () => {
     expect(sampleValue(samples, "scws_pkcs11_call_duration_seconds_count", { module: "softhsm", method: "getTokenInfo" })).toBeGreaterThanOrEqual(1);
     expect(sampleValue(samples, "scws_token_connections", {})).toBe(1);
     expect(sampleValue(samples, "scws_pkcs11_attached_slots", { module: "softhsm" })).toBe(1);
+    // A connected token keeps at least one session open (its login lives as long as one does).
+    expect(sampleValue(samples, "scws_pkcs11_sessions", { module: "softhsm" })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(samples, "scws_pkcs11_calls_total", { module: "softhsm", method: "openSessions", result: "ok" })).toBeUndefined();
     expect(sampleValue(samples, "scws_pkcs11_module_ready", { module: "softhsm" })).toBe(1);
 
     await t.client.DELETE("/v1/tokens/{tokenId}", { params: { path: { tokenId: token!.id } } });
     samples = parseExposition(await (await t.fetch("/metrics")).text());
     expect(sampleValue(samples, "scws_token_connections", {})).toBe(0);
     expect(sampleValue(samples, "scws_pkcs11_attached_slots", { module: "softhsm" })).toBe(0);
+    expect(sampleValue(samples, "scws_pkcs11_sessions", { module: "softhsm" })).toBe(0);
   });
 
   it("counts live environments: one more while a new one lives, one less once it ends", async () => {

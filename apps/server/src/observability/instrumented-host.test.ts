@@ -53,6 +53,22 @@ describe("the metrics decorator over a real SoftHSM host", () => {
     expect(await value(metrics, "scws_pkcs11_attached_slots", { module: "softhsm" })).toBe(0);
   });
 
+  it("reports the sessions held open per module, without counting the look as a PKCS#11 call", async () => {
+    const [a, b] = slots as [string, string];
+    expect(await value(metrics, "scws_pkcs11_sessions", { module: "softhsm" })).toBe(0);
+    await host.attach(a);
+    await host.attach(b);
+    // Attaching opens one session per slot; concurrent calls on a grow its pool to its limit of 2.
+    expect(await value(metrics, "scws_pkcs11_sessions", { module: "softhsm" })).toBe(2);
+    await Promise.all(Array.from({ length: 6 }, () => host.generateRandom(a, 16)));
+    expect(await value(metrics, "scws_pkcs11_sessions", { module: "softhsm" })).toBe(3);
+    await host.detach(a);
+    expect(await value(metrics, "scws_pkcs11_sessions", { module: "softhsm" })).toBe(1);
+    await host.detach(b);
+    expect(await value(metrics, "scws_pkcs11_sessions", { module: "softhsm" })).toBe(0);
+    expect(await value(metrics, "scws_pkcs11_calls_total", { module: "softhsm", method: "openSessions", result: "ok" })).toBeUndefined();
+  });
+
   it("labels failures without a PKCS#11 code as error", () => {
     expect(resultOf(new Error("cannot open shared object file"))).toBe("error");
     expect(resultOf({ code: 0xa0 })).toBe("CKR_PIN_INCORRECT");

@@ -22,6 +22,11 @@ export function instrumentHost(host: Pkcs11Host, metrics: ServiceMetrics): Pkcs1
     else attached.delete(slot);
     metrics.attachedSlots.set({ module: host.moduleId }, attached.size);
   };
+  // Counting sessions is no PKCS#11 call: it asks the host directly, past the counters below.
+  metrics.countSessions(host.moduleId, async () => {
+    const counts = await Promise.all([...attached.keys()].map((slot) => host.openSessions(slot)));
+    return counts.reduce((sum, count) => sum + count, 0);
+  });
   // A replaced module process holds no sessions: the slots attached in the old one are gone with it.
   if (canRestart(host)) {
     host.onRestart(() => {

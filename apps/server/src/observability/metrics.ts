@@ -52,7 +52,22 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  /** Per module, how to count the PKCS#11 sessions its host holds open: read when the metrics are scraped. */
+  private readonly sessionCounters = new Map<string, () => Promise<number>>();
+
   constructor(tokenConnections: () => number, environments: () => number = () => 0) {
+    const sessionCounters = this.sessionCounters;
+    new Gauge({
+      name: "scws_pkcs11_sessions",
+      help: "PKCS#11 sessions the service holds open, by module (a module whose host cannot answer is left out).",
+      labelNames: ["module"] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const counted = await Promise.allSettled([...sessionCounters].map(async ([module, count]) => ({ module, sessions: await count() })));
+        for (const result of counted) if (result.status === "fulfilled") this.set({ module: result.value.module }, result.value.sessions);
+      },
+    });
     new Gauge({
       name: "scws_environments",
       help: "Live environments (created and neither ended nor expired).",
@@ -70,6 +85,11 @@ export class ServiceMetrics {
       },
     });
     collectDefaultMetrics({ register: this.registry, prefix: "scws_" });
+  }
+
+  /** Registers how to count a module's open PKCS#11 sessions, for the `scws_pkcs11_sessions` gauge. */
+  countSessions(module: string, count: () => Promise<number>): void {
+    this.sessionCounters.set(module, count);
   }
 
   /** The text exposition, and its content type. */

@@ -107,6 +107,8 @@ export interface Pkcs11Host {
   attach(slot: SlotHandle): Promise<void>;
   /** Releases one `attach`; the last one closes the slot's sessions, which logs the token out. */
   detach(slot: SlotHandle): Promise<void>;
+  /** How many sessions the host holds open on an attached slot (0 for another); makes no PKCS#11 call. */
+  openSessions(slot: SlotHandle): Promise<number>;
 
   /** `C_Login`; a null PIN lets a protected authentication path (PIN pad) ask for it. */
   login(slot: SlotHandle, user: LoginUser, pin: string | null): Promise<void>;

@@ -150,6 +150,10 @@ export class InProcessHost implements Pkcs11Host {
     this.closeAllSessions(this.loaded(), slot);
   }
 
+  async openSessions(slot: SlotHandle): Promise<number> {
+    return this.attached.get(slot)?.pool.size ?? 0;
+  }
+
   async login(slot: SlotHandle, user: LoginUser, pin: string | null): Promise<void> {
     const userType = user === "so" ? pkcs11js.CKU_SO : pkcs11js.CKU_USER;
     await this.withSession(slot, (module, session) => module.C_Login(session, userType, pin ?? undefined));
