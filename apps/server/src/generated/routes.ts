@@ -281,7 +281,7 @@ export const routes: readonly RouteDefinition[] = [
     validateParams: paramsValidators.signBatchWithKeyParams,
     body: { validate: bodyValidators.signBatchWithKeyBody, required: true },
     successStatuses: [200],
-    needsCredential: false,
+    needsCredential: true,
   },
   {
     operationId: "hashAndSignWithKey",

@@ -1501,6 +1501,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
           "$ref": "Problem"
         }
       },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
       "403": {
         "application/problem+json": {
           "$ref": "Problem"
@@ -1532,6 +1537,11 @@ export const operations: Readonly<Record<string, OperationContract>> = {
         }
       },
       "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
         "application/problem+json": {
           "$ref": "Problem"
         }
