@@ -156,8 +156,13 @@ function arrayOf(schema: Schema, mode: Mode, depth: number): fc.Arbitrary<unknow
   const maxItems = integerOf(schema, "maxItems") ?? 64;
   const item = schemaArbitrary(items, mode === "hostile" ? "boundary" : mode, undefined, depth + 1);
   if (mode === "boundary") {
-    const longest = fc.array(item, { minLength: maxItems, maxLength: maxItems });
-    return minItems === 0 ? fc.oneof(fc.constant<unknown[]>([]), longest) : longest;
+    // Either edge on its own: the most items, each an ordinary one, or a few items at their own edges. Both at once
+    // (256 base64 strings of up to 1 MiB for sign-batch) would only measure the generator.
+    const ordinary = schemaArbitrary(items, "valid", undefined, depth + 1);
+    const longest = fc.array(ordinary, { minLength: maxItems, maxLength: maxItems });
+    const edgeItems = fc.array(item, { minLength: Math.max(minItems, 1), maxLength: Math.min(maxItems, Math.max(minItems, 1) + 2) });
+    const shapes = [longest, ...(maxItems >= 1 ? [edgeItems] : [])];
+    return minItems === 0 ? fc.oneof(fc.constant<unknown[]>([]), ...shapes) : fc.oneof(...shapes);
   }
   return fc.array(item, { minLength: minItems, maxLength: Math.min(maxItems, minItems + 4) });
 }

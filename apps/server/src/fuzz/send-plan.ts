@@ -1,5 +1,5 @@
 // The one place where the fuzzer turns a generated request into HTTP: through the test service's `fetch`,
-// which checks every answer against the spec and for PIN canaries (and will attach the environment credential).
+// which attaches the environment credential and checks every answer against the spec and for PIN canaries.
 import type { TestService } from "../test-support/test-service.js";
 import { type Resolver, toJsonText, toParameterText, toPathSegment, wellFormed } from "./fuzz-values.js";
 import type { RequestPlan } from "./request-arbitrary.js";
@@ -67,6 +67,12 @@ export async function sendPlan(t: TestService, plan: RequestPlan, resolver: Reso
     return { kind: "harness", detail: String(error), ms: ms() };
   }
   try {
+    // Ending the environment would leave every later request without one: endEnvironment ends one of its own.
+    if (plan.operation.operationId === "endEnvironment") {
+      const headers = new Headers(init.headers);
+      headers.set("x-scws-environment", (await t.newEnvironment()).credential);
+      init = { ...init, headers };
+    }
     const response = await t.fetch(target, init);
     const text = await response.text();
     let body: unknown;
