@@ -66,13 +66,29 @@ export async function sendPlan(t: TestService, plan: RequestPlan, resolver: Reso
   } catch (error) {
     return { kind: "harness", detail: String(error), ms: ms() };
   }
-  try {
-    // Ending the environment would leave every later request without one: endEnvironment ends one of its own.
-    if (plan.operation.operationId === "endEnvironment") {
-      const headers = new Headers(init.headers);
-      headers.set("x-scws-environment", (await t.newEnvironment()).credential);
-      init = { ...init, headers };
+  // Ending the environment would leave every later request without one: endEnvironment ends one of its own, which
+  // is ended afterwards in any case (a refused request leaves it alive, and each application may hold only so many).
+  let own: string | undefined;
+  if (plan.operation.operationId === "endEnvironment") {
+    try {
+      own = (await t.newEnvironment()).credential;
+    } catch (error) {
+      return { kind: "harness", detail: `could not open an environment to end: ${String(error)}`, ms: ms() };
     }
+    const headers = new Headers(init.headers);
+    headers.set("x-scws-environment", own);
+    init = { ...init, headers };
+  }
+  try {
+    return await answerOf(t, target, init, started);
+  } finally {
+    if (own) await t.fetch("/v1/environments/current", { method: "DELETE", headers: { "x-scws-environment": own } }).catch(() => undefined);
+  }
+}
+
+async function answerOf(t: TestService, target: string, init: RequestInit, started: number): Promise<Outcome> {
+  const ms = () => Math.round(performance.now() - started);
+  try {
     const response = await t.fetch(target, init);
     const text = await response.text();
     let body: unknown;

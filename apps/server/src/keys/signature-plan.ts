@@ -60,6 +60,24 @@ export function digestInfoOf(algorithm: HashAlgorithm, hash: Uint8Array): Uint8A
   return info;
 }
 
+/**
+ * RSA-PSS's largest salt for a modulus (RFC 8017 section 9.1.1: emLen >= hLen + sLen + 2, with emLen the modulus's
+ * bit length less one, in bytes). A larger salt is refused here: tokens answer it with whatever code they like
+ * (SoftHSM says CKR_GENERAL_ERROR).
+ */
+export function checkPssSalt(modulusBits: number, algorithm: SignAlgorithm | undefined): void {
+  if (typeof algorithm !== "object") return;
+  const hashName = hashOf(algorithm)!;
+  const largest = Math.ceil((modulusBits - 1) / 8) - HASHES[hashName].length - 2;
+  if (algorithm.saltLen <= largest) return;
+  throw new ScwsError(
+    `A ${modulusBits}-bit RSA key takes a PSS salt of at most ${Math.max(0, largest)} bytes with ${hashName}, not ${algorithm.saltLen}.`,
+    "CKR_MECHANISM_PARAM_INVALID",
+    undefined,
+    { field: "/body/algorithm/saltLen", reason: `must be at most ${Math.max(0, largest)} for this key` },
+  );
+}
+
 /** Plans a signature (or its verification) of a hash by a key of the given algorithm. */
 export function planSignature(keyAlgorithm: KeyAlgorithm, hash: Uint8Array, algorithm: SignAlgorithm | undefined, field = "/body/hash"): SignaturePlan {
   const hashName = hashOf(algorithm);

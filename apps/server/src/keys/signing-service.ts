@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { ScwsError, toScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
+import { bitLength } from "../crypto/bit-length.js";
 import { curveOfEcParams } from "../crypto/ec-curves.js";
 import type { ObjectRecord } from "../objects/object-record.js";
 import type { ObjectService } from "../objects/object-service.js";
@@ -13,7 +14,7 @@ import { derToRaw, rawToDer } from "./ecdsa-signature.js";
 import { usableKey, withKeyPin } from "./key-guard.js";
 import type { MechanismCatalog } from "./mechanism-catalog.js";
 import { mechanismName } from "./mechanism-catalog.js";
-import { hashOf, planSignature, type SignaturePlan } from "./signature-plan.js";
+import { checkPssSalt, hashOf, planSignature, type SignaturePlan } from "./signature-plan.js";
 
 type SignRequest = components["schemas"]["SignRequest"];
 type SignBatchRequest = components["schemas"]["SignBatchRequest"];
@@ -67,6 +68,7 @@ export class SigningService {
     const mechanism = valid[0]?.mechanism;
     let signed: Awaited<ReturnType<TokenConnection["host"]["signBatch"]>> = [];
     if (mechanism) {
+      await this.checkSalt(connection, key, request.algorithm);
       await this.mechanisms.require(connection, mechanism.mechanism, "sign");
       const inputs = valid.map((plan) => plan.input);
       signed = await withKeyPin(this.pins, connection, key, request.pin, (contextPin) =>
@@ -98,6 +100,7 @@ export class SigningService {
     const algorithm = fromData ? (request.algorithm ?? "sha256") : request.algorithm;
     const hash = fromData ? hashData(fromBase64(request.data!), algorithm) : fromBase64(request.hash!);
     const plan = planSignature(key.algorithm ?? "OTHER", hash, algorithm);
+    await this.checkSalt(connection, key, algorithm);
     await this.mechanisms.require(connection, plan.mechanism.mechanism, "verify");
     let signature: Uint8Array = fromBase64(request.signature);
     if (key.algorithm === "ECDSA" && request.signatureFormat === "der") signature = derToRaw(signature, await this.coordinateSize(connection, key));
@@ -115,12 +118,20 @@ export class SigningService {
   ): Promise<Signature> {
     const key = await usableKey(this.objects, connection, keyId, ["privateKey"], "sign");
     const plan = planSignature(key.algorithm ?? "OTHER", hash, algorithm);
+    await this.checkSalt(connection, key, algorithm);
     await this.mechanisms.require(connection, plan.mechanism.mechanism, "sign");
     const raw = await withKeyPin(this.pins, connection, key, pin, (contextPin) =>
       connection.host.sign(connection.slot, plan.mechanism, key.handle, plan.input, contextPin),
     );
     const signature = key.algorithm === "ECDSA" && format === "der" ? rawToDer(raw) : raw;
     return { signature: toBase64(signature), mechanism: mechanismName(plan.mechanism.mechanism) };
+  }
+
+  /** For RSA-PSS, refuses a salt too long for the key's modulus (read from the token) before the token sees it. */
+  private async checkSalt(connection: TokenConnection, key: ObjectRecord, algorithm: SignAlgorithm | undefined): Promise<void> {
+    if (typeof algorithm !== "object" || key.algorithm !== "RSA") return;
+    const [modulus] = await connection.host.getAttributes(connection.slot, key.handle, [CKA.MODULUS]);
+    if (modulus) checkPssSalt(bitLength(modulus), algorithm);
   }
 
   /** The byte length of r and s for an EC key: its curve's size. */

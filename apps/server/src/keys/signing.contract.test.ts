@@ -63,6 +63,28 @@ describe("signing with keys pkcs11-tool made, checked by openssl", () => {
     expect(opensslVerifies(await k.publicKeyFile("rsa"), data!.signature, pss)).toBe(true);
   });
 
+  it("takes the longest PSS salt a 2048-bit key allows with SHA-256 (222 bytes), which openssl verifies", async () => {
+    const { data } = await sign("rsa", { hash: b64(sha("sha256")), algorithm: { mgf: "sha256", saltLen: 222 } });
+    const pss = ["-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:222"];
+    expect(opensslVerifies(await k.publicKeyFile("rsa"), data!.signature, pss)).toBe(true);
+  });
+
+  // Found by npm run fuzz: SoftHSM answers a salt too long for the modulus with CKR_GENERAL_ERROR, which was a 500.
+  it.each([
+    ["sign", { hash: b64(sha("sha256")), algorithm: { mgf: "sha256", saltLen: 223 } }, "sign"],
+    ["hashAndSign", { data: b64(DATA), algorithm: { mgf: "sha384", saltLen: 509 } }, "hash-and-sign"],
+    ["sign-batch", { hashes: [b64(sha("sha256"))], algorithm: { mgf: "sha256", saltLen: 300 } }, "sign-batch"],
+  ] as const)("refuses a PSS salt too long for the key in %s with CKR_MECHANISM_PARAM_INVALID", async (_operation, body, path) => {
+    const objectId = await k.idOf("privateKey", "rsa");
+    const response = await k.t.fetch(`/v1/tokens/${k.tokenId}/keys/${objectId}/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "CKR_MECHANISM_PARAM_INVALID", customData: { field: "/body/algorithm/saltLen" } });
+  });
+
   it("signs with ECDSA as raw r||s by default and as DER on request, which openssl verifies", async () => {
     const raw = await sign("ec", { hash: b64(sha("sha256")), algorithm: "sha256" });
     expect(Buffer.from(raw.data!.signature, "base64")).toHaveLength(64);

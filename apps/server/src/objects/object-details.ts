@@ -1,5 +1,6 @@
 // Object.getDetails(): key attributes, parsed certificates, data container sizes.
 import type { components } from "@open-scws/spec";
+import { bitLength } from "../crypto/bit-length.js";
 import { curveOfEcParams } from "../crypto/ec-curves.js";
 import { CKA } from "../pkcs11/constants.js";
 import type { ObjectHandle } from "../pkcs11/host.js";
@@ -32,13 +33,6 @@ const KEY_ATTRIBUTES = [
   CKA.EC_PARAMS,
   CKA.VALUE_LEN,
 ];
-
-/** The bit length of a big-endian unsigned integer. */
-function bitLength(bytes: Uint8Array): number {
-  const start = bytes.findIndex((byte) => byte !== 0);
-  if (start < 0) return 0;
-  return (bytes.length - start - 1) * 8 + (32 - Math.clz32(bytes[start]!));
-}
 
 async function keyDetails(connection: TokenConnection, record: ObjectRecord, findLinked: FindLinked): Promise<KeyDetails> {
   const values = await connection.host.getAttributes(connection.slot, record.handle as ObjectHandle, KEY_ATTRIBUTES);
