@@ -1,22 +1,9 @@
 // `delay` rules: measured latency per function, per token, for every function ("*"), added up and combined with fail.
 import pkcs11js from "pkcs11js";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ckrOf, type Lab, openModule, setupLab, slotOf } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { ckrOf, slotOf, useLab } from "./helpers.js";
 
-let lab: Lab;
-let p11: pkcs11js.PKCS11;
-
-beforeAll(() => {
-  lab = setupLab(["alpha", "beta"]);
-  p11 = openModule(lab.module);
-});
-
-afterEach(() => lab.control.reset());
-
-afterAll(() => {
-  p11?.C_Finalize();
-  lab?.cleanup();
-});
+const open = useLab(["alpha", "beta"]);
 
 function timed(call: () => unknown): number {
   const started = performance.now();
@@ -26,45 +13,45 @@ function timed(call: () => unknown): number {
 
 describe("delay", () => {
   it("makes the named function take at least that long, and leaves the others fast", () => {
-    expect(timed(() => p11.C_GetInfo())).toBeLessThan(250);
-    lab.control.delay("C_GetInfo", 300);
-    const delayed = timed(() => p11.C_GetInfo());
+    expect(timed(() => open.p11.C_GetInfo())).toBeLessThan(250);
+    open.lab.control.delay("C_GetInfo", 300);
+    const delayed = timed(() => open.p11.C_GetInfo());
     expect(delayed).toBeGreaterThanOrEqual(299);
     expect(delayed).toBeLessThan(1500);
-    expect(timed(() => p11.C_GetSlotList(true))).toBeLessThan(250);
+    expect(timed(() => open.p11.C_GetSlotList(true))).toBeLessThan(250);
   });
 
   it("with token= delays only calls on that token, slot and session calls alike", () => {
-    const alpha = slotOf(p11, "alpha");
-    const beta = slotOf(p11, "beta");
-    const session = p11.C_OpenSession(beta, pkcs11js.CKF_SERIAL_SESSION);
+    const alpha = slotOf(open.p11, "alpha");
+    const beta = slotOf(open.p11, "beta");
+    const session = open.p11.C_OpenSession(beta, pkcs11js.CKF_SERIAL_SESSION);
     try {
-      lab.control.delay("C_GetTokenInfo", 250, { token: "beta" });
-      lab.control.delay("C_GenerateRandom", 250, { token: "beta" });
-      expect(timed(() => p11.C_GetTokenInfo(alpha))).toBeLessThan(200);
-      expect(timed(() => p11.C_GetTokenInfo(beta))).toBeGreaterThanOrEqual(249);
-      expect(timed(() => p11.C_GenerateRandom(session, Buffer.alloc(16)))).toBeGreaterThanOrEqual(249);
+      open.lab.control.delay("C_GetTokenInfo", 250, { token: "beta" });
+      open.lab.control.delay("C_GenerateRandom", 250, { token: "beta" });
+      expect(timed(() => open.p11.C_GetTokenInfo(alpha))).toBeLessThan(200);
+      expect(timed(() => open.p11.C_GetTokenInfo(beta))).toBeGreaterThanOrEqual(249);
+      expect(timed(() => open.p11.C_GenerateRandom(session, Buffer.alloc(16)))).toBeGreaterThanOrEqual(249);
     } finally {
-      lab.control.reset();
-      p11.C_CloseSession(session);
+      open.lab.control.reset();
+      open.p11.C_CloseSession(session);
     }
   });
 
   it("with * delays every function, and matching delays add up", () => {
-    const slot = slotOf(p11, "alpha");
-    lab.control.delay("*", 120);
-    lab.control.delay("C_GetInfo", 200);
-    const slotInfo = timed(() => p11.C_GetSlotInfo(slot));
+    const slot = slotOf(open.p11, "alpha");
+    open.lab.control.delay("*", 120);
+    open.lab.control.delay("C_GetInfo", 200);
+    const slotInfo = timed(() => open.p11.C_GetSlotInfo(slot));
     expect(slotInfo).toBeGreaterThanOrEqual(119);
     expect(slotInfo).toBeLessThan(319); // the C_GetInfo delay does not apply
-    expect(timed(() => p11.C_GetInfo())).toBeGreaterThanOrEqual(319);
+    expect(timed(() => open.p11.C_GetInfo())).toBeGreaterThanOrEqual(319);
   });
 
   it("comes before an injected failure: the call waits, then fails", () => {
-    lab.control.fail("C_GetInfo", "CKR_DEVICE_ERROR");
-    lab.control.delay("C_GetInfo", 200);
+    open.lab.control.fail("C_GetInfo", "CKR_DEVICE_ERROR");
+    open.lab.control.delay("C_GetInfo", 200);
     let result = "";
-    const elapsed = timed(() => (result = ckrOf(() => p11.C_GetInfo())));
+    const elapsed = timed(() => (result = ckrOf(() => open.p11.C_GetInfo())));
     expect(result).toBe("CKR_DEVICE_ERROR");
     expect(elapsed).toBeGreaterThanOrEqual(199);
   });

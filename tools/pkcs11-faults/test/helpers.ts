@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pkcs11js from "pkcs11js";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { buildFaultModule, DEFAULT_TARGET, FaultControl } from "../index.js";
 
 export { pkcs11IncludeDir } from "../index.js";
@@ -215,4 +216,25 @@ export class Client {
   kill() {
     this.proc.kill("SIGKILL");
   }
+}
+
+/** A test file's lab: tokens with these labels and the module opened over them, its rules reset after each test. */
+export interface OpenLab {
+  readonly lab: Lab;
+  readonly p11: pkcs11js.PKCS11;
+}
+
+/** Sets up a lab for the calling test file (before all its tests) and removes it after them. */
+export function useLab(labels: string[]): OpenLab {
+  const state = {} as { lab: Lab; p11: pkcs11js.PKCS11 };
+  beforeAll(() => {
+    state.lab = setupLab(labels);
+    state.p11 = openModule(state.lab.module);
+  });
+  afterEach(() => state.lab.control.reset());
+  afterAll(() => {
+    state.p11?.C_Finalize();
+    state.lab?.cleanup();
+  });
+  return state;
 }

@@ -1,22 +1,9 @@
 // `flags` and `lock-after`: PIN state shown in CK_TOKEN_INFO.flags, and a PIN retry counter SoftHSM does not have.
 import pkcs11js from "pkcs11js";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ckrOf, type Lab, openModule, PIN, pkcs11Tool, SO_PIN, setupLab, slotOf } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { ckrOf, PIN, pkcs11Tool, SO_PIN, slotOf, useLab } from "./helpers.js";
 
-let lab: Lab;
-let p11: pkcs11js.PKCS11;
-
-beforeAll(() => {
-  lab = setupLab(["alpha", "beta"]);
-  p11 = openModule(lab.module);
-});
-
-afterEach(() => lab.control.reset());
-
-afterAll(() => {
-  p11?.C_Finalize();
-  lab?.cleanup();
-});
+const open = useLab(["alpha", "beta"]);
 
 const {
   CKF_USER_PIN_COUNT_LOW: USER_LOW,
@@ -29,34 +16,41 @@ const {
 } = pkcs11js;
 const PIN_FLAGS = USER_LOW | USER_FINAL | USER_LOCKED | USER_CHANGE | SO_LOW | SO_FINAL | SO_LOCKED | pkcs11js.CKF_SO_PIN_TO_BE_CHANGED;
 
-const pinFlags = (label: string) => p11.C_GetTokenInfo(slotOf(p11, label)).flags & PIN_FLAGS;
+const pinFlags = (label: string) => open.p11.C_GetTokenInfo(slotOf(open.p11, label)).flags & PIN_FLAGS;
 
 /** One C_Login attempt in a fresh session; logs out again on success. */
 function login(label: string, pin: string, user = pkcs11js.CKU_USER): string {
-  const session = p11.C_OpenSession(slotOf(p11, label), pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+  const session = open.p11.C_OpenSession(slotOf(open.p11, label), pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
   try {
-    const result = ckrOf(() => p11.C_Login(session, user, pin));
-    if (result === "CKR_OK") p11.C_Logout(session);
+    const result = ckrOf(() => open.p11.C_Login(session, user, pin));
+    if (result === "CKR_OK") open.p11.C_Logout(session);
     return result;
   } finally {
-    p11.C_CloseSession(session);
+    open.p11.C_CloseSession(session);
   }
 }
 
 describe("flags", () => {
   it("ORs the named flags into C_GetTokenInfo of that token only, until the line is removed", () => {
     expect(pinFlags("alpha")).toBe(0);
-    lab.control.flags("alpha", ["user_pin_to_be_changed", "so_pin_count_low"]);
+    open.lab.control.flags("alpha", ["user_pin_to_be_changed", "so_pin_count_low"]);
     expect(pinFlags("alpha")).toBe(USER_CHANGE | SO_LOW);
     expect(pinFlags("beta")).toBe(0);
-    lab.control.flags("alpha", []);
+    open.lab.control.flags("alpha", []);
     expect(pinFlags("alpha")).toBe(0);
   });
 
   it("shows every supported flag, also to pkcs11-tool", () => {
-    lab.control.flags("beta", ["user_pin_count_low", "user_pin_final_try", "user_pin_locked", "so_pin_final_try", "so_pin_locked", "so_pin_to_be_changed"]);
+    open.lab.control.flags("beta", [
+      "user_pin_count_low",
+      "user_pin_final_try",
+      "user_pin_locked",
+      "so_pin_final_try",
+      "so_pin_locked",
+      "so_pin_to_be_changed",
+    ]);
     expect(pinFlags("beta")).toBe(USER_LOW | USER_FINAL | USER_LOCKED | SO_FINAL | SO_LOCKED | pkcs11js.CKF_SO_PIN_TO_BE_CHANGED);
-    const listed = pkcs11Tool(lab, ["--list-token-slots"]);
+    const listed = pkcs11Tool(open.lab, ["--list-token-slots"]);
     const beta = listed.stdout.split(/\nSlot /).find((s) => /token label\s*: beta/.test(s)) ?? "";
     expect(beta).toMatch(/user PIN locked/);
     expect(beta).toMatch(/final user PIN try/);
@@ -66,7 +60,7 @@ describe("flags", () => {
 
 describe("lock-after", () => {
   it("counts wrong user PINs, shows COUNT_LOW then FINAL_TRY, and after n in a row refuses even the right PIN", () => {
-    lab.control.lockAfter("alpha", 3);
+    open.lab.control.lockAfter("alpha", 3);
     expect(pinFlags("alpha")).toBe(0);
     expect(login("alpha", "0000")).toBe("CKR_PIN_INCORRECT");
     expect(pinFlags("alpha")).toBe(USER_LOW);
@@ -81,7 +75,7 @@ describe("lock-after", () => {
   });
 
   it("resets the count on a right PIN", () => {
-    lab.control.lockAfter("alpha", 2);
+    open.lab.control.lockAfter("alpha", 2);
     expect(login("alpha", "0000")).toBe("CKR_PIN_INCORRECT");
     expect(pinFlags("alpha")).toBe(USER_LOW | USER_FINAL);
     expect(login("alpha", PIN)).toBe("CKR_OK");
@@ -91,23 +85,23 @@ describe("lock-after", () => {
   });
 
   it("is unlocked by C_InitPIN from the SO, which also resets the count", () => {
-    lab.control.lockAfter("alpha", 1);
+    open.lab.control.lockAfter("alpha", 1);
     expect(pinFlags("alpha")).toBe(USER_FINAL);
     expect(login("alpha", "0000")).toBe("CKR_PIN_INCORRECT");
     expect(login("alpha", PIN)).toBe("CKR_PIN_LOCKED");
 
-    const so = p11.C_OpenSession(slotOf(p11, "alpha"), pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-    p11.C_Login(so, pkcs11js.CKU_SO, SO_PIN);
-    p11.C_InitPIN(so, PIN);
-    p11.C_Logout(so);
-    p11.C_CloseSession(so);
+    const so = open.p11.C_OpenSession(slotOf(open.p11, "alpha"), pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    open.p11.C_Login(so, pkcs11js.CKU_SO, SO_PIN);
+    open.p11.C_InitPIN(so, PIN);
+    open.p11.C_Logout(so);
+    open.p11.C_CloseSession(so);
 
     expect(pinFlags("alpha")).toBe(USER_FINAL);
     expect(login("alpha", PIN)).toBe("CKR_OK");
   });
 
   it("with so counts SO logins only, and shows the SO flags", () => {
-    lab.control.lockAfter("beta", 2, { so: true });
+    open.lab.control.lockAfter("beta", 2, { so: true });
     expect(login("beta", "99999999", pkcs11js.CKU_SO)).toBe("CKR_PIN_INCORRECT");
     expect(pinFlags("beta")).toBe(SO_LOW | SO_FINAL);
     expect(login("beta", "0000")).toBe("CKR_PIN_INCORRECT"); // a wrong user PIN does not count
@@ -118,12 +112,12 @@ describe("lock-after", () => {
   });
 
   it("forgets its counts when the line is removed", () => {
-    lab.control.lockAfter("beta", 1);
+    open.lab.control.lockAfter("beta", 1);
     expect(login("beta", "0000")).toBe("CKR_PIN_INCORRECT");
     expect(login("beta", PIN)).toBe("CKR_PIN_LOCKED");
-    lab.control.reset();
+    open.lab.control.reset();
     expect(login("beta", PIN)).toBe("CKR_OK");
-    lab.control.lockAfter("beta", 1); // a new rule starts from zero
+    open.lab.control.lockAfter("beta", 1); // a new rule starts from zero
     expect(login("beta", PIN)).toBe("CKR_OK");
   });
 });
