@@ -1,20 +1,11 @@
-import { ScwsError } from "@open-scws/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScws } from "./facade/scws.js";
 import { closedPort, fakeOpenScws, hang, httpServer, type Listening, readerWithToken, sendJson, tcpServer } from "./testing/fake-services.js";
+import { rejection } from "./testing/rejection.js";
 import { createScwsClient } from "./typed-client.js";
 
 // The errors the client raises itself, over real sockets on 127.0.0.1: nothing listening, a server that never
 // answers, servers that answer garbage, and a service that sends a code this client does not know.
-
-async function rejection(promise: Promise<unknown>): Promise<ScwsError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ScwsError);
-  return error as ScwsError;
-}
 
 const servers: Listening[] = [];
 async function started(server: Promise<Listening>): Promise<Listening> {

@@ -1,5 +1,6 @@
-import { ScwsError } from "@open-scws/errors";
+import type { ScwsError } from "@open-scws/errors";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { rejection } from "./testing/rejection.js";
 import { ENVIRONMENT_HEADER } from "./transport/environment.js";
 import { createScwsClient } from "./typed-client.js";
 
@@ -44,15 +45,6 @@ const silent = (request: Request) =>
 const failing = (code: string) => async () => {
   throw new TypeError("fetch failed", { cause: Object.assign(new Error(`connect ${code}`), { code }) });
 };
-
-async function rejection(promise: Promise<unknown>): Promise<ScwsError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ScwsError);
-  return error as ScwsError;
-}
 
 describe("createScwsClient", () => {
   it("returns the data of a success, typed from the spec", async () => {

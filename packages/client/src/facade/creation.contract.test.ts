@@ -1,7 +1,6 @@
 import { verify, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ScwsError } from "@open-scws/errors";
 import {
   exportPkcs12,
   issueCertificate,
@@ -15,6 +14,7 @@ import {
 } from "@open-scws/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEnvironment } from "../testing/facade-token.js";
+import { rejection } from "../testing/rejection.js";
 import { Certificate } from "./certificate.js";
 import { DataContainer } from "./data-container.js";
 import { Key } from "./key.js";
@@ -26,15 +26,6 @@ import type { Token } from "./token.js";
 
 const LABEL = "facade-creation";
 const PKCS12_PASSWORD = "p12-canary-Zq81";
-
-async function rejection(promise: Promise<unknown>): Promise<ScwsError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ScwsError);
-  return error as ScwsError;
-}
 
 describe("the facade's creation methods against the real service", () => {
   let t: TestService;

@@ -1,7 +1,7 @@
 import { randomBytes, verify } from "node:crypto";
-import { ScwsError } from "@open-scws/errors";
 import { assertConforms, signChallenge, startTestService, type TestService, testApplication } from "@open-scws/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rejection } from "../testing/rejection.js";
 import { environmentMessage, serviceMessage } from "../transport/environment.js";
 import { createScws, type Scws } from "./scws.js";
 
@@ -11,15 +11,6 @@ import { createScws, type Scws } from "./scws.js";
 
 const LABEL = "env-facade";
 const DEV_ORIGIN = "http://localhost:3000";
-
-async function rejection(promise: Promise<unknown>): Promise<ScwsError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ScwsError);
-  return error as ScwsError;
-}
 
 describe("SCWS environments against the service", () => {
   let t: TestService;

@@ -1,7 +1,7 @@
-import { ScwsError } from "@open-scws/errors";
 import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import { readerWithToken, serviceInfo } from "../testing/fake-services.js";
 import { reachableText } from "../testing/reachable-text.js";
+import { rejection } from "../testing/rejection.js";
 import type { BytesOrHex } from "./bytes.js";
 import type { EnvironmentInfo, ServiceChallenge } from "./environment.js";
 import type { ReaderEventSink, ReaderEventSource } from "./reader-registry.js";
@@ -65,15 +65,6 @@ function services(origins: readonly string[], { refuseSignature = false } = {}) 
     return json(404, { type: "/x", title: "x", status: 404, detail: "x", code: "SCWS_ROUTE_NOT_FOUND", customData: {} }, "application/problem+json");
   };
   return { fetch, sent };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ScwsError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ScwsError);
-  return error as ScwsError;
 }
 
 describe("SCWS.findService with the application's id", () => {

@@ -4,6 +4,7 @@ import { findLeak, openssl, writeFixture } from "@open-scws/server/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FacadeToken, FIXTURE, startFacadeToken } from "../testing/facade-token.js";
 import { reachableText } from "../testing/reachable-text.js";
+import { rejection } from "../testing/rejection.js";
 import { Key, type KeyType } from "./key.js";
 import type { Token } from "./token.js";
 
@@ -13,15 +14,6 @@ import type { Token } from "./token.js";
 const DATA = new TextEncoder().encode("open SCWS signs this document");
 const sha = (name: string, data: Uint8Array = DATA) => createHash(name).update(data).digest();
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
-
-async function rejection(promise: Promise<unknown>): Promise<ScwsError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ScwsError);
-  return error as ScwsError;
-}
 
 describe("SCWS.Key against the service", () => {
   let f: FacadeToken;

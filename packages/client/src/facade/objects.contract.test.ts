@@ -1,7 +1,7 @@
 import { createPublicKey, X509Certificate } from "node:crypto";
-import { ScwsError } from "@open-scws/errors";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FacadeToken, FIXTURE, startFacadeToken } from "../testing/facade-token.js";
+import { rejection } from "../testing/rejection.js";
 import { Certificate } from "./certificate.js";
 import { DataContainer } from "./data-container.js";
 import { Key } from "./key.js";
@@ -9,15 +9,6 @@ import type { TokenObject } from "./object-factory.js";
 import type { Token } from "./token.js";
 
 // Token.getObjects() and SCWS's object classes against the real service, over objects openssl and pkcs11-tool made.
-
-async function rejection(promise: Promise<unknown>): Promise<ScwsError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ScwsError);
-  return error as ScwsError;
-}
 
 function only<Kind extends TokenObject>(objects: TokenObject[], kind: abstract new (...args: never[]) => Kind, label: string): Kind {
   const found = objects.filter((object): object is Kind => object instanceof kind && object.ckLabel === label);

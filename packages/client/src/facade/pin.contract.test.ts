@@ -1,8 +1,8 @@
-import { ScwsError } from "@open-scws/errors";
 import { findLeak, startTestService, type TestService } from "@open-scws/server/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openEnvironment } from "../testing/facade-token.js";
 import { reachableText } from "../testing/reachable-text.js";
+import { rejection } from "../testing/rejection.js";
 import type { Pin } from "./pin.js";
 import { createScws, type Scws } from "./scws.js";
 import type { Token } from "./token.js";
@@ -10,15 +10,6 @@ import type { Token } from "./token.js";
 // SCWS.Pin against the real service over SoftHSM, whose PINs the service locks after three wrong tries.
 
 const LABELS = ["pin-main", "pin-lock", "pin-change", "pin-canary"] as const;
-
-async function rejection(promise: Promise<unknown>): Promise<ScwsError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ScwsError);
-  return error as ScwsError;
-}
 
 describe("SCWS.Pin against the service", () => {
   let t: TestService;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { ScwsError } from "@open-scws/errors";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { readerWithToken, serviceInfo } from "../testing/fake-services.js";
+import { rejection } from "../testing/rejection.js";
 import { version } from "../version.js";
 import { Certificate } from "./certificate.js";
 import { DataContainer } from "./data-container.js";
@@ -25,15 +26,6 @@ function services(byOrigin: Record<string, Behaviour>) {
     return json({ readers: typeof behaviour === "object" ? behaviour.readers : [readerWithToken] });
   };
   return { fetch, asked };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ScwsError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ScwsError);
-  return error as ScwsError;
 }
 
 afterEach(() => {
