@@ -1,6 +1,7 @@
 // `npm run bench`: measures the service against the token's in-process limit, prints the tables, and writes
 // results/latest.json and results/throughput.png (and .svg). Options: --duration S, --connections 1,4,16,64,
-// --scenarios ecdsa-sign,..., --batch N, --raw-ms MS, --out DIR.
+// --scenarios ecdsa-sign,..., --batch N, --raw-ms MS, --out DIR, --cpu-prof DIR (V8 profiles of the service and its
+// module host processes, for finding where a request's time goes; use with --out elsewhere than results/).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     "raw-ms": { type: "string", default: "1500" },
     starts: { type: "string", default: "3" },
     out: { type: "string", default: join(dirname(fileURLToPath(import.meta.url)), "../results") },
+    "cpu-prof": { type: "string" },
   },
 });
 const list = (text: string) =>
@@ -40,6 +42,7 @@ const results = await runBenchmark({
   batchSize: Number(values.batch),
   starts: Number(values.starts),
   rawSessions: [1, 2, 4, 8, 16],
+  ...(values["cpu-prof"] ? { cpuProfileDir: resolve(values["cpu-prof"]) } : {}),
   log: (line) => console.error(`  ${line}`),
 });
 const out = resolve(values.out);

@@ -60,12 +60,17 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the service with its default configuration, over the given module and SoftHSM config; its log goes to `logFile`. */
-export async function startService(env: Record<string, string>, logFile: string): Promise<ServiceProcess> {
+/**
+ * Starts the service with its default configuration, over the given module and SoftHSM config; its log goes to
+ * `logFile`. With `cpuProfileDir`, it and the module host processes it forks (which inherit its flags) write V8 CPU
+ * profiles there when they exit.
+ */
+export async function startService(env: Record<string, string>, logFile: string, cpuProfileDir?: string): Promise<ServiceProcess> {
   const port = await freePort();
   const log = openSync(logFile, "a");
   const started = performance.now();
-  const child = spawn(process.execPath, [serviceCli, "start"], {
+  const profiling = cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfileDir] : [];
+  const child = spawn(process.execPath, [...profiling, serviceCli, "start"], {
     env: { ...process.env, ...env, SCWS_PORT: String(port) },
     stdio: ["ignore", log, log],
   });

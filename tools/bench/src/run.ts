@@ -29,6 +29,8 @@ export interface RunOptions {
   readonly starts: number;
   /** Session counts of the raw sweep. */
   readonly rawSessions: readonly number[];
+  /** Where the service and its host processes write V8 CPU profiles (--cpu-prof), when given. */
+  readonly cpuProfileDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -72,7 +74,7 @@ export async function runBenchmark(options: RunOptions): Promise<BenchResults> {
     const startToReadyMs: number[] = [];
     for (let start = 0; start < options.starts; start++) {
       await service?.stop();
-      service = await startService(serviceEnv, join(bench.sandbox.dir, "service.log"));
+      service = await startService(serviceEnv, join(bench.sandbox.dir, "service.log"), options.cpuProfileDir);
       startToReadyMs.push(service.readyMs);
       log(`service ready in ${service.readyMs.toFixed(0)} ms (pid ${service.child.pid})`);
     }

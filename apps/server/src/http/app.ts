@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { routes } from "../generated/routes.js";
 import type { ServiceMetrics } from "../observability/metrics.js";
 import type { AccessControl } from "../security/access-control.js";
+import { type AnswerHeader, addAnswerHeaders } from "./answer-headers.js";
 import type { AppEnv } from "./app-env.js";
 import { bodyLimit } from "./body-limit.js";
 import { handleError, problemResponse } from "./error-funnel.js";
@@ -70,18 +71,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     } finally {
       options.metrics?.httpInFlight.dec();
     }
-    // Set on the response's own headers: c.header() after the response exists rebuilds it as a web Response with a
-    // stream for its body, which then cost more to send than the answer took to make (--cpu-prof).
-    const answer: Record<string, string> = { "x-request-id": requestId };
+    const answer: AnswerHeader[] = [{ name: "x-request-id", value: requestId }];
     // An answer given before the body was read (a refused request) closes the connection: the unread rest of
     // the body would otherwise be taken for the client's next request, which then gets no answer.
-    if (options.isDraining?.() || leftUnread(c.req)) answer.connection = "close";
-    try {
-      for (const [name, value] of Object.entries(answer)) c.res.headers.set(name, value);
-    } catch {
-      // An answer whose headers cannot change (such as a fetched one): Hono rebuilds it as a new Response.
-      for (const [name, value] of Object.entries(answer)) c.header(name, value);
-    }
+    if (options.isDraining?.() || leftUnread(c.req)) answer.push({ name: "connection", value: "close" });
+    addAnswerHeaders(c, answer);
     const site = siteOf(c.req.path);
     const operation = c.get("operationId") ?? site ?? "unmatched";
     const status = c.res.status;

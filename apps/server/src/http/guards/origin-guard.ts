@@ -4,6 +4,7 @@
 // SCWS_ORIGIN_REFUSED before any work, and without CORS headers, so their pages cannot even read the refusal.
 import { ScwsError } from "@open-scws/errors";
 import type { MiddlewareHandler } from "hono";
+import { addAnswerHeaders } from "../answer-headers.js";
 
 /** Headers a page may send: the body's type, the environment credential, the event stream's resume point. */
 const ALLOWED_HEADERS = ["content-type", "x-scws-environment", "last-event-id", "authorization"];
@@ -18,7 +19,7 @@ export function originGuard(allowsOrigin: (origin: string) => boolean): Middlewa
     if (origin === undefined) {
       // Not a cross-site browser request (a program, or a same-origin GET): the credential guards it.
       await next();
-      c.header("vary", "Origin", { append: true });
+      addAnswerHeaders(c, [{ name: "vary", value: "Origin", append: true }]);
       return;
     }
     if (!allowsOrigin(origin)) {
@@ -40,8 +41,10 @@ export function originGuard(allowsOrigin: (origin: string) => boolean): Middlewa
       return new Response(null, { status: 204, headers });
     }
     await next();
-    c.header("access-control-allow-origin", origin);
-    c.header("access-control-expose-headers", EXPOSED_HEADERS);
-    c.header("vary", "Origin", { append: true });
+    addAnswerHeaders(c, [
+      { name: "access-control-allow-origin", value: origin },
+      { name: "access-control-expose-headers", value: EXPOSED_HEADERS },
+      { name: "vary", value: "Origin", append: true },
+    ]);
   };
 }
