@@ -1,7 +1,7 @@
 // The benchmark's HTTP client for the service: connects to the token, logs in, finds the keys, and says what each
 // scenario sends. Every /v1 request's headers come from `headersFor`, the one place a credential header is added.
-import { ENVIRONMENT_HEADER } from "@open-scws/client";
-import { signChallenge, type TestApplication } from "@open-scws/server/testing";
+import { createScwsClient, ENVIRONMENT_HEADER } from "@open-scws/client";
+import { createEnvironment, type TestApplication } from "@open-scws/server/testing";
 import { AES_PLAINTEXT, HASH, KEY_LABELS } from "./operations.js";
 
 /** The headers of every /v1 request: JSON, and the environment credential once the service issues one. */
@@ -24,20 +24,10 @@ async function call<Body>(url: string, headers: Record<string, string>, method: 
   return (text ? JSON.parse(text) : undefined) as Body;
 }
 
-/** Opens an environment as the registered application, its back end (this process) signing the challenge. */
-async function openEnvironment(url: string, application: TestApplication): Promise<string> {
-  const headers = headersFor();
-  const challenge = await call<{ challengeId: string; message: string }>(url, headers, "POST", "/v1/environments/challenges", {
-    applicationId: application.config.id,
-  });
-  const signature = signChallenge(application, challenge.message);
-  const { credential } = await call<{ credential: string }>(url, headers, "POST", "/v1/environments", { challengeId: challenge.challengeId, signature });
-  return credential;
-}
-
 /** In a new environment, connects to the token labelled `label`, logs in with `pin` and finds the benchmark's keys. */
 export async function openSession(url: string, application: TestApplication, label: string, pin: string): Promise<ServiceSession> {
-  const headers = headersFor(await openEnvironment(url, application));
+  // The application's back end (this process) signs the challenge, through the test support's one challenge flow.
+  const headers = headersFor(await createEnvironment(createScwsClient(url), application));
   const { readers } = await call<{ readers: Array<{ id: string; token?: { label: string } }> }>(url, headers, "GET", "/v1/readers");
   const reader = readers.find((candidate) => candidate.token?.label === label);
   if (!reader) throw new Error(`no reader holds the token ${label}`);

@@ -3,9 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { stringify } from "yaml";
 import { parsePkcs11Uri } from "../config/pkcs11-uri.js";
-import { type Command, parseOptions, UsageError } from "./options.js";
-
-const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+import { CONFIG_ID, type Command, parseOptions, UsageError } from "./options.js";
 
 function positive(name: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined;
@@ -26,7 +24,7 @@ export const createApiKeyCommand: Command = {
       rate: { type: "string" },
       burst: { type: "string" },
     });
-    if (!values.id || !ID.test(values.id)) throw new UsageError("--id is required: lower-case letters, digits and dashes, such as billing");
+    if (!values.id || !CONFIG_ID.test(values.id)) throw new UsageError("--id is required: lower-case letters, digits and dashes, such as billing");
     const tokens = values.token ?? [];
     for (const uri of tokens) {
       try {

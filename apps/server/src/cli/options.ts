@@ -7,6 +7,9 @@ import { ConfigError, type LoadedConfig, loadConfig } from "../config/load-confi
 /** A command-line mistake: the command prints it with the usage and exits 2. */
 export class UsageError extends Error {}
 
+/** An id in the configuration (an application, an API key): lower-case letters, digits and dashes. */
+export const CONFIG_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
 /** A command: its one-line summary, its usage line, and what it does; it resolves to an exit code, or `undefined` to keep running. */
 export interface Command {
   readonly summary: string;

@@ -4,9 +4,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { originProblem } from "../config/semantic-checks.js";
-import { type Command, parseOptions, UsageError } from "./options.js";
-
-const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+import { CONFIG_ID, type Command, parseOptions, UsageError } from "./options.js";
 
 function keyPair(algorithm: string): { publicKey: string; privateKey: string } {
   const publicKeyEncoding = { type: "spki", format: "pem" } as const;
@@ -26,7 +24,7 @@ export const registerAppCommand: Command = {
       algorithm: { type: "string", default: "ed25519" },
       "private-key-out": { type: "string" },
     });
-    if (!values.id || !ID.test(values.id)) throw new UsageError("--id is required: lower-case letters, digits and dashes, such as intranet");
+    if (!values.id || !CONFIG_ID.test(values.id)) throw new UsageError("--id is required: lower-case letters, digits and dashes, such as intranet");
     const origins = values.origin ?? [];
     if (origins.length === 0) throw new UsageError("--origin is required, such as --origin https://intranet.example");
     for (const origin of origins) {

@@ -1,10 +1,9 @@
-import { join } from "node:path";
-import { buildFaultModule, FaultControl, faultEnv } from "@open-scws/pkcs11-faults";
 import { pkcs11Tool } from "@open-scws/softhsm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connectByLabel,
   exportPkcs12,
+  faultModuleSetup,
   issueCertificate,
   login,
   makeRootCa,
@@ -18,20 +17,15 @@ const LABEL = "failing-token";
 describe("creation and trust when the token fails, through the fault-injecting PKCS#11 module", () => {
   let t: TestService;
   let tokenId: string;
-  let control: FaultControl;
+  const faults = faultModuleSetup("softhsm");
   let root: OpensslCredential;
   const password = "failing-token-p12";
   const listing = () => pkcs11Tool(t.sandbox, ["--token-label", LABEL, "--login", "--pin", t.tokens[LABEL]!.pin, "--list-objects"]);
 
   beforeAll(async () => {
-    const library = buildFaultModule();
     t = await startTestService({
       tokenLabels: [LABEL],
-      beforeStart: (sandbox) => {
-        control = new FaultControl(join(sandbox.dir, "faults"));
-        Object.assign(process.env, faultEnv(control.path));
-      },
-      configure: (config) => ({ ...config, modules: [{ id: "softhsm", library, maxSessionsPerToken: 4 }] }),
+      ...faults.options,
     });
     t.addCanary(password);
     root = makeRootCa(t.sandbox.dir, "root", "/CN=Failure Test Root");
@@ -39,12 +33,12 @@ describe("creation and trust when the token fails, through the fault-injecting P
     await login(t, tokenId, t.tokens[LABEL]!.pin);
   });
   afterAll(async () => {
-    control.reset();
+    faults.control().reset();
     await t.close();
   });
 
   it("answers 502 CKR_DEVICE_ERROR when key generation fails on the token, and generates on the next try", async () => {
-    control.fail("C_GenerateKeyPair", "CKR_DEVICE_ERROR", { count: 1 });
+    faults.control().fail("C_GenerateKeyPair", "CKR_DEVICE_ERROR", { count: 1 });
     const failed = await t.client.POST("/v1/tokens/{tokenId}/keys", { params: { path: { tokenId } }, body: { algorithm: "EC", curve: "P-256" } });
     expect(failed.response.status).toBe(502);
     expect(failed.error).toMatchObject({ code: "CKR_DEVICE_ERROR", customData: { pkcs11: { name: "CKR_DEVICE_ERROR", value: 0x30 } } });
@@ -56,7 +50,7 @@ describe("creation and trust when the token fails, through the fault-injecting P
     const leaf = issueCertificate(t.sandbox.dir, root, "rollback", "/CN=Rollback Holder");
     const file = exportPkcs12(t.sandbox.dir, "rollback", leaf, password);
     const before = listing();
-    control.fail("C_CreateObject", "CKR_DEVICE_ERROR", { after: 1, count: 1 });
+    faults.control().fail("C_CreateObject", "CKR_DEVICE_ERROR", { after: 1, count: 1 });
     const failed = await t.client.POST("/v1/tokens/{tokenId}/pkcs12", { params: { path: { tokenId } }, body: { file, password } });
     expect(failed.response.status).toBe(502);
     expect(failed.error?.code).toBe("CKR_DEVICE_ERROR");
@@ -67,7 +61,7 @@ describe("creation and trust when the token fails, through the fault-injecting P
   });
 
   it("answers 502 when the token fails to write a certificate or a data container", async () => {
-    control.fail("C_CreateObject", "CKR_DEVICE_ERROR", { count: 2 });
+    faults.control().fail("C_CreateObject", "CKR_DEVICE_ERROR", { count: 2 });
     const certificate = await t.client.POST("/v1/tokens/{tokenId}/certificates", { params: { path: { tokenId } }, body: { certificate: root.certificatePem } });
     const container = await t.client.POST("/v1/tokens/{tokenId}/data-containers", { params: { path: { tokenId } }, body: { ckLabel: "never", value: "AA==" } });
     expect([certificate.response.status, container.response.status]).toEqual([502, 502]);
@@ -75,7 +69,7 @@ describe("creation and trust when the token fails, through the fault-injecting P
   });
 
   it("answers 507 CKR_DEVICE_MEMORY when the token is full", async () => {
-    control.fail("C_CreateObject", "CKR_DEVICE_MEMORY", { count: 1 });
+    faults.control().fail("C_CreateObject", "CKR_DEVICE_MEMORY", { count: 1 });
     const full = await t.client.POST("/v1/tokens/{tokenId}/data-containers", { params: { path: { tokenId } }, body: { ckLabel: "no-room", value: "AA==" } });
     expect(full.response.status).toBe(507);
     expect(full.error?.code).toBe("CKR_DEVICE_MEMORY");
@@ -84,7 +78,7 @@ describe("creation and trust when the token fails, through the fault-injecting P
   it("answers 502 when the token fails to sign a certificate request", async () => {
     const key = await t.client.POST("/v1/tokens/{tokenId}/keys", { params: { path: { tokenId } }, body: { algorithm: "RSA", sizeBits: 2048 } });
     // C_SignInit, not C_Sign: a C_Sign failure ends the operation in PKCS#11, but the fault module would leave it active.
-    control.fail("C_SignInit", "CKR_DEVICE_ERROR", { count: 1 });
+    faults.control().fail("C_SignInit", "CKR_DEVICE_ERROR", { count: 1 });
     const failed = await t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/csr", {
       params: { path: { tokenId, objectId: key.data!.privateKey!.id } },
       body: { subject: "CN=Never Signed" },
@@ -96,7 +90,7 @@ describe("creation and trust when the token fails, through the fault-injecting P
   it("answers 502 when the token fails while the chain is looked for", async () => {
     const imported = await t.client.POST("/v1/tokens/{tokenId}/certificates", { params: { path: { tokenId } }, body: { certificate: root.certificatePem } });
     expect(imported.response.status).toBe(201);
-    control.fail("C_FindObjectsInit", "CKR_DEVICE_ERROR", { count: 1 });
+    faults.control().fail("C_FindObjectsInit", "CKR_DEVICE_ERROR", { count: 1 });
     const failed = await t.client.GET("/v1/tokens/{tokenId}/objects/{objectId}/trust", { params: { path: { tokenId, objectId: imported.data!.id } } });
     expect(failed.response.status).toBe(502);
     expect(failed.error?.code).toBe("CKR_DEVICE_ERROR");

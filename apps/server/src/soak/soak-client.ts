@@ -42,17 +42,21 @@ export function soakFetch(url: string, path: string, init: SoakRequest = {}): Pr
   });
 }
 
+/** Sends one soak request and reads its JSON answer; `operation` names it for the accounting, when there is one. */
+export type SoakSend = (operation: string, path: string, init: SoakRequest) => Promise<{ readonly body: Json }>;
+
+/** Sends without counting: for the soak's own fault injection, which is not traffic. */
+export function uncountedSend(url: string): SoakSend {
+  return async (_operation, path, init) => ({ body: (await (await soakFetch(url, path, init)).json()) as Json });
+}
+
 /** Creates an environment through the challenge flow, the application's back end signing; its credential or undefined. */
-export async function openSoakEnvironment(url: string, application: TestApplication): Promise<string | undefined> {
-  const challenge = (await (
-    await soakFetch(url, "/v1/environments/challenges", { method: "POST", body: { applicationId: application.config.id } })
-  ).json()) as { challengeId?: string; message?: string };
-  if (!challenge.challengeId || !challenge.message) return undefined;
-  const signature = signChallenge(application, challenge.message);
-  const created = (await (await soakFetch(url, "/v1/environments", { method: "POST", body: { challengeId: challenge.challengeId, signature } })).json()) as {
-    credential?: string;
-  };
-  return created.credential;
+export async function openSoakEnvironment(send: SoakSend, application: TestApplication): Promise<string | undefined> {
+  const challenge = await send("createEnvironmentChallenge", "/v1/environments/challenges", { method: "POST", body: { applicationId: application.config.id } });
+  if (typeof challenge.body.challengeId !== "string" || typeof challenge.body.message !== "string") return undefined;
+  const signature = signChallenge(application, challenge.body.message);
+  const created = await send("createEnvironment", "/v1/environments", { method: "POST", body: { challengeId: challenge.body.challengeId, signature } });
+  return typeof created.body.credential === "string" ? created.body.credential : undefined;
 }
 
 async function call(options: SoakClientOptions & { credential?: string }, operation: string, path: string, init: SoakRequest = {}) {
@@ -95,17 +99,7 @@ export async function runSoakClient(client: SoakClientOptions): Promise<void> {
   };
 
   const openEnvironment = async () => {
-    const challenge = await call(options, "createEnvironmentChallenge", "/v1/environments/challenges", {
-      method: "POST",
-      body: { applicationId: options.application.config.id },
-    });
-    if (typeof challenge.body.challengeId !== "string" || typeof challenge.body.message !== "string") return;
-    const signature = signChallenge(options.application, challenge.body.message);
-    const created = await call(options, "createEnvironment", "/v1/environments", {
-      method: "POST",
-      body: { challengeId: challenge.body.challengeId, signature },
-    });
-    options.credential = typeof created.body.credential === "string" ? created.body.credential : undefined;
+    options.credential = await openSoakEnvironment((operation, path, init) => call(options, operation, path, init), options.application);
   };
 
   const connect = async () => {

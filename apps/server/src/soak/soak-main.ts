@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { type FaultWindow, Tally } from "./soak-accounting.js";
-import { openSoakEnvironment, runSoakClient, soakFetch } from "./soak-client.js";
+import { openSoakEnvironment, runSoakClient, soakFetch, uncountedSend } from "./soak-client.js";
 import { type ProcessSample, SOAK_LABELS, startSoakService } from "./soak-service.js";
 
 const minutes = Number(process.env.SCWS_SOAK_MINUTES ?? 10);
@@ -88,7 +88,7 @@ const schedule = (async () => {
       "crash",
       async () => {
         crash = service.control.crash("C_GenerateRandom", "segv");
-        const credential = await openSoakEnvironment(service.url, service.application);
+        const credential = await openSoakEnvironment(uncountedSend(service.url), service.application);
         const readers = (await (await soakFetch(service.url, "/v1/readers", { credential })).json()) as {
           readers: Array<{ id: string; token?: { label: string } }>;
         };

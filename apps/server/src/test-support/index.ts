@@ -5,6 +5,7 @@ export { findLeak, leakedForms } from "./canaries.js";
 export { type ChromiumLaunchOptions, chromiumLaunchOptions } from "./chromium.js";
 export { type CryptoToken, KEY_LABELS, startCryptoToken } from "./crypto-token.js";
 export { type EventReader, readEvents } from "./event-reader.js";
+export { type FaultModuleSetup, faultModuleSetup } from "./fault-module.js";
 export { makeOpensslIdentity, type OpensslIdentity, openssl, writeFixture } from "./fixtures.js";
 export { freePort } from "./free-port.js";
 export { signWithPkcs11ToolAndVerify } from "./independent-signing.js";

@@ -1,28 +1,21 @@
 // A module process that crashed and was replaced: ending a connection lost with it must not touch the
 // connections made after the restart (the replacement never saw the lost one's sessions).
-import { join } from "node:path";
-import { buildFaultModule, FaultControl, faultEnv } from "@open-scws/pkcs11-faults";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectByLabel, login, pinState, startTestService, type TestService } from "../test-support/index.js";
+import { connectByLabel, faultModuleSetup, login, pinState, startTestService, type TestService } from "../test-support/index.js";
 
 const LABEL = "restarted-token";
 
 describe("disconnecting a connection lost to a module restart", () => {
   let t: TestService;
-  let control: FaultControl;
+  const faults = faultModuleSetup("faulty");
   beforeAll(async () => {
-    const library = buildFaultModule();
     t = await startTestService({
       tokenLabels: [LABEL],
-      beforeStart: (sandbox) => {
-        control = new FaultControl(join(sandbox.dir, "faults"));
-        Object.assign(process.env, faultEnv(control.path));
-      },
-      configure: (config) => ({ ...config, modules: [{ id: "faulty", library, maxSessionsPerToken: 4 }] }),
+      ...faults.options,
     });
   });
   afterAll(async () => {
-    control.reset();
+    faults.control().reset();
     await t.close();
   });
 
@@ -31,9 +24,9 @@ describe("disconnecting a connection lost to a module restart", () => {
   // Found by the soak test: the lost connection's detach reached the new process and closed the new connection's sessions.
   it("keeps the new connection's sessions and login, and the attached-slots gauge right", async () => {
     const lost = await connectByLabel(t, LABEL);
-    control.crash("C_GenerateRandom", "segv");
+    faults.control().crash("C_GenerateRandom", "segv");
     const crashed = await t.client.POST("/v1/tokens/{tokenId}/random", { params: { path: { tokenId: lost } }, body: { length: 8 } });
-    control.reset();
+    faults.control().reset();
     expect(crashed.response.status).toBe(502);
     expect(await attachedSlots()).toBe(0);
 
