@@ -143,6 +143,40 @@ describe("createCertificateRequest against SoftHSM, checked with openssl req", (
     expect(subject).toContain("emailAddress=#^42e.`tz$lw/-k.={1q@a29ity7.sr");
   });
 
+  // Found by the spec fuzzer (seed 20261129): subject fields outside the Basic Multilingual Plane are valid and are
+  // encoded as UTF8String; a lone surrogate (JSON can carry "\ud800", UTF-8 cannot) threw URIError inside the DER
+  // encoder, a 500 CKR_GENERAL_ERROR.
+  it("encodes subject fields outside the Basic Multilingual Plane as UTF8String, and openssl reads them back", async () => {
+    const { data, response } = await request(keys.p256!.privateKey, { subject: { stateOrProvince: "B\u{102F55}x", commonName: "\u{ECF7B}}Ix" } });
+    expect(response.status).toBe(200);
+    expect(verifies(data!.pem)).toMatch(/verify OK/i);
+    const subject = opensslReq(data!.pem, "-subject", "-nameopt", "utf8,sep_multiline,lname");
+    expect(subject).toContain("stateOrProvinceName=B\u{102F55}x");
+    expect(subject).toContain("commonName=\u{ECF7B}}Ix");
+  });
+
+  it("answers CKR_ARGUMENTS_BAD naming the field for a lone surrogate in a subject field, an RFC 4514 subject or a SAN", async () => {
+    for (const [body, field] of [
+      [{ subject: { stateOrProvince: "B\u{102F55}x", commonName: "a\ud800b" } }, "/body/subject/commonName"],
+      [{ subject: { locality: "\udc00" } }, "/body/subject/locality"],
+      [{ subject: "CN=x\udfff" }, "/body/subject"],
+      [
+        {
+          subject: "CN=x",
+          subjectAlternativeNames: [
+            { type: "dns", value: "a.example" },
+            { type: "email", value: "\ud800@example.com" },
+          ],
+        },
+        "/body/subjectAlternativeNames/1/value",
+      ],
+    ] as const) {
+      const { response, error } = await request(keys.rsa!.privateKey, body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(error).toMatchObject({ code: "CKR_ARGUMENTS_BAD", customData: { field, reason: expect.stringContaining("lone UTF-16 surrogate") } });
+    }
+  });
+
   it("answers CKR_ARGUMENTS_BAD for a subject or a SAN it cannot encode", async () => {
     for (const [body, field] of [
       [{ subject: "this is not a DN" }, "/body/subject"],

@@ -33,6 +33,17 @@ function badName(field: string, reason: string): ScwsError {
   return new ScwsError(`Invalid request: ${field} ${reason}.`, "CKR_ARGUMENTS_BAD", undefined, { field, reason });
 }
 
+/** A lone UTF-16 surrogate: JSON can carry one (`"\\ud800"`), UTF-8 and so DER's UTF8String cannot. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Refuses a value that is not well-formed Unicode. @peculiar/x509 encodes UTF8String through pvtsutils, whose
+ * encodeURIComponent threw URIError on a lone surrogate: a 500 CKR_GENERAL_ERROR the spec fuzzer found.
+ */
+function requireWellFormed(field: string, value: string): void {
+  if (LONE_SURROGATE.test(value)) throw badName(field, "holds a lone UTF-16 surrogate, which is not a Unicode character and cannot be encoded as UTF-8");
+}
+
 /**
  * A structured field's value as a typed string, so that @peculiar/x509 takes it literally: given as plain text
  * it reads a leading `#` as hex (and threw on "#^42e...", a 500 the spec fuzzer found), strips quotes and
@@ -40,6 +51,7 @@ function badName(field: string, reason: string): ScwsError {
  * they fit, else UTF8String.
  */
 function literalValue(field: keyof SubjectFields, value: string): Record<string, string> {
+  requireWellFormed(`/body/subject/${field}`, value);
   if (field === "emailAddress") {
     if (!/^\p{ASCII}*$/u.test(value)) throw badName("/body/subject/emailAddress", "must be ASCII (an IA5String)");
     return { ia5String: value };
@@ -56,6 +68,7 @@ export function subjectName(subject: string | SubjectFields): x509.Name {
     const rdns = FIELD_ORDER.filter(([field]) => subject[field] !== undefined).map(([field, type]) => ({ [type]: [literalValue(field, subject[field]!)] }));
     return new x509.Name(rdns as unknown as x509.JsonName, EXTRA_NAMES);
   }
+  requireWellFormed("/body/subject", subject);
   let rdns: x509.JsonName;
   try {
     rdns = new x509.Name(subject, EXTRA_NAMES).toJSON();
@@ -70,6 +83,7 @@ export function subjectName(subject: string | SubjectFields): x509.Name {
 
 /** The subjectAltName extension for a list of names. */
 export function subjectAlternativeNames(names: readonly SubjectAlternativeName[]): x509.SubjectAlternativeNameExtension {
+  for (const [index, { value }] of names.entries()) requireWellFormed(`/body/subjectAlternativeNames/${index}/value`, value);
   try {
     return new x509.SubjectAlternativeNameExtension(names.map(({ type, value }) => ({ type: GENERAL_NAME_TYPE[type], value })));
   } catch {
