@@ -1,5 +1,6 @@
 // `npm run fuzz`: a long fuzz run (50,000 requests by default) with a random seed, printed first so that a
-// failure can be replayed: SCWS_FUZZ_SEED=<seed> npm run fuzz. Exits 1 when any property failed.
+// failure can be replayed: SCWS_FUZZ_SEED=<seed> npm run fuzz sends the same requests; with
+// SCWS_FUZZ_CONCURRENCY=1 also in the same order against the same token state. Exits 1 when any property failed.
 import { randomInt } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -18,7 +19,9 @@ const seed = numberFrom("SCWS_FUZZ_SEED", randomInt(2 ** 31 - 1));
 const runs = numberFrom("SCWS_FUZZ_RUNS", 50_000);
 const concurrency = numberFrom("SCWS_FUZZ_CONCURRENCY", 8);
 const reportPath = resolve(process.env.SCWS_FUZZ_REPORT ?? "fuzz-report.json");
-console.log(`fuzz: seed ${seed}, ${runs} requests, ${concurrency} at a time (replay with SCWS_FUZZ_SEED=${seed} SCWS_FUZZ_RUNS=${runs})`);
+console.log(
+  `fuzz: seed ${seed}, ${runs} requests, ${concurrency} at a time (replay with SCWS_FUZZ_SEED=${seed} SCWS_FUZZ_RUNS=${runs}, exactly with SCWS_FUZZ_CONCURRENCY=1)`,
+);
 
 const target = await startFuzzTarget();
 let closed = false;

@@ -1,5 +1,6 @@
 // Runs generated requests against a fuzz target, several at a time, and tallies what came back: by operation
 // and status, and every failure (a 5xx, an answer outside the spec, a secret in an answer, no answer).
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import type { FuzzTarget } from "./fuzz-target.js";
 import { describeValue, type Resolver } from "./fuzz-values.js";
@@ -11,8 +12,14 @@ import { type OperationSpec, specOperations } from "./spec-operations.js";
 export interface FuzzOptions {
   readonly seed: number;
   readonly runs: number;
-  /** Requests in flight at once. */
+  /**
+   * Requests in flight at once. With 1, a seed replays exactly: each request is resolved against the ids learnt
+   * from every earlier answer and sent after the previous one answered, so requests, order and token state repeat.
+   * With more, the requests generated are the same but they interleave as the machine schedules them.
+   */
   readonly concurrency: number;
+  /** Keeps one line per request in `trace`: what was sent (ids by position, not value) and what came back. */
+  readonly trace?: boolean;
   /** Requests per batch; between batches the target reconnects and lists objects again. */
   readonly batchSize?: number;
   /** A request with no answer after this long counts as a failure (no-answer). */
@@ -50,6 +57,8 @@ export interface FuzzReport {
   slowestOperation: string;
   /** Module processes restarted during the run (a crash, an exit or a hang of the module). */
   moduleRestarts: number;
+  /** With `trace`, one line per request in the order sent: index, operation, request digest, choices, outcome. */
+  readonly trace: string[];
 }
 
 const KEPT_FAILURES = 50;
@@ -64,6 +73,21 @@ function describePlan(plan: RequestPlan, resolver: Resolver): string {
   else if (body?.kind === "text") line += ` ${body.contentType ?? "(no type)"}: ${JSON.stringify(body.text.slice(0, 100))}`;
   else if (body) line += ` ${body.contentType}: bytes ${Buffer.from(body.bytes).toString("hex")}`;
   return line;
+}
+
+/** Placeholders as names, so that the digest of a request is the same in every run of a seed. */
+const symbolic: Resolver = {
+  id: (ref) => `<${ref.kind} ${ref.pick}>`,
+  secret: (ref) => `<${ref.which} pin>`,
+  seen: (ref) => `<seen ${ref.field} ${ref.pick}>`,
+};
+
+/** One line of the trace: the request as generated (a digest), the ids chosen by position, and the outcome. */
+function traceLine(index: number, plan: RequestPlan, choices: readonly string[], outcome: Outcome): string {
+  const digest = createHash("sha256").update(describePlan(plan, symbolic)).digest("hex").slice(0, 16);
+  const code = outcome.kind === "answer" ? (outcome.body as { code?: unknown } | null)?.code : undefined;
+  const result = outcome.kind === "answer" ? `${outcome.status}${typeof code === "string" ? ` ${code}` : ""}` : outcome.kind;
+  return `#${index} ${plan.operation.operationId} ${plan.mode} ${digest} [${choices.join(" ")}] -> ${result}`;
 }
 
 function increment(counts: Record<string, number>, key: string): void {
@@ -112,6 +136,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     slowestMs: 0,
     slowestOperation: "",
     moduleRestarts: 0,
+    trace: [],
   };
   const restartsBefore = target.restarts();
   const started = performance.now();
@@ -135,9 +160,11 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     const worker = async () => {
       for (let next = nextPlan(); next; next = nextPlan()) {
         const [index, plan] = next;
-        const resolver = target.harvest.resolver();
+        const choices: string[] = [];
+        const resolver = target.harvest.resolver(choices);
         const outcome = await sendPlan(target.t, plan, resolver, timeoutMs);
-        if (outcome.kind === "answer") target.harvest.observe(outcome.body);
+        if (outcome.kind === "answer") target.harvest.observe(outcome.body, undefined, true);
+        if (options.trace) report.trace.push(traceLine(index, plan, choices, outcome));
         record(report, index, plan, outcome, resolver);
       }
     };

@@ -21,6 +21,8 @@ export class Harvest {
   private live: string[] = [];
   private readonly objectsOf = new Map<string, string[]>();
   private added = 0;
+  /** The order in which the fuzzer's own requests first answered with each CKA_ID: creation order, the same every run. */
+  private readonly ckIdOrder = new Map<string, number>();
 
   constructor(readonly secrets: { user: string; so: string }) {
     const schemas = (openApiDocument.components as { schemas: Record<string, { pattern?: string }> }).schemas;
@@ -28,24 +30,51 @@ export class Harvest {
     this.patterns = Object.entries(titles).map(([title, kind]) => [kind, new RegExp(schemas[title]!.pattern!)]);
   }
 
-  /** Learns from an answer's JSON: ids by their pattern, other strings by the field that held them. */
-  observe(body: unknown, field?: string): void {
+  /**
+   * Learns from an answer's JSON: ids by their pattern, other strings by the field that held them. The items of a
+   * list are learnt in a canonical order (see canonicalOrder), not in the order the service listed them: SoftHSM
+   * lists slots and objects in an order that changes from run to run, and a seed must replay the same requests.
+   * `byRequest` marks the answer to one of the fuzzer's requests, whose CKA_IDs then rank as created.
+   */
+  observe(body: unknown, field?: string, byRequest = false): void {
     if (typeof body === "string") {
       const kind = this.patterns.find(([, pattern]) => pattern.test(body))?.[0];
       if (kind) this.remember(this.ids[kind], body);
       else if (field && body.length <= SEEN_VALUE_LIMIT) this.remember(this.listFor(field), body);
+      if (byRequest && field === "ckId" && !this.ckIdOrder.has(body)) this.ckIdOrder.set(body, this.ckIdOrder.size);
     } else if (Array.isArray(body)) {
-      for (const item of body) this.observe(item, field);
+      for (const item of this.canonicalOrder(body)) this.observe(item, field, byRequest);
     } else if (body !== null && typeof body === "object") {
-      for (const [key, value] of Object.entries(body)) this.observe(value, key);
+      for (const [key, value] of Object.entries(body)) this.observe(value, key, byRequest);
     }
   }
 
-  /** Sets the fuzzer's live connections and the object ids listed on each. */
-  setLive(objectsByToken: ReadonlyMap<string, readonly string[]>): void {
+  /**
+   * A list's items ordered by what they are rather than by their ids (random per run: token ids, HMAC object ids)
+   * or the service's listing order: objects by the creation rank of their CKA_ID, then type, label and CKA_ID;
+   * other items by their JSON with every id blanked out. The sort is stable, so equal items keep their order.
+   */
+  canonicalOrder<T>(items: readonly T[]): T[] {
+    const keyOf = (item: T) => {
+      const ckId = (item as { ckId?: unknown } | null)?.ckId;
+      const rank = typeof ckId === "string" ? (this.ckIdOrder.get(ckId) ?? -1) : -1;
+      const text = JSON.stringify(item, (_key, value) => (typeof value === "string" && this.patterns.some(([, pattern]) => pattern.test(value)) ? "" : value));
+      return { rank, text };
+    };
+    const keyed = items.map((item) => ({ item, key: keyOf(item) }));
+    keyed.sort((a, b) => a.key.rank - b.key.rank || (a.key.text < b.key.text ? -1 : a.key.text > b.key.text ? 1 : 0));
+    return keyed.map(({ item }) => item);
+  }
+
+  /** Sets the fuzzer's live connections and the objects listed on each, in canonical order (see canonicalOrder). */
+  setLive(objectsByToken: ReadonlyMap<string, ReadonlyArray<{ readonly id: string }>>): void {
     this.live = [...objectsByToken.keys()];
     this.objectsOf.clear();
-    for (const [tokenId, objects] of objectsByToken) this.objectsOf.set(tokenId, [...objects]);
+    for (const [tokenId, objects] of objectsByToken)
+      this.objectsOf.set(
+        tokenId,
+        this.canonicalOrder(objects).map((object) => object.id),
+      );
   }
 
   /** Adds a value for a request field that no answer carries (a PKCS#12 file and its password). */
@@ -53,12 +82,20 @@ export class Harvest {
     this.remember(this.listFor(field), value);
   }
 
-  /** A resolver for one request: an object id goes with the token id chosen before it in the same request. */
-  resolver(): Resolver {
+  /**
+   * A resolver for one request: an object id goes with the token id chosen before it in the same request. What it
+   * chose is written to `choices` by position (`live[1]`, `objects[4]`, `pool.objectId[7]`, `seen.signature[2]`),
+   * never by value, so that two runs of a seed can be compared although the service's ids differ.
+   */
+  resolver(choices: string[] = []): Resolver {
     let tokenId: string | undefined;
     const fromPool = (kind: IdKind, pick: number) => {
       const pool = this.ids[kind];
-      if (pool.length > 0) return pool[pick % pool.length]!;
+      if (pool.length > 0) {
+        choices.push(`pool.${kind}[${pick % pool.length}]`);
+        return pool[pick % pool.length]!;
+      }
+      choices.push(`none.${kind}`);
       return { readerId: "r-0000000000000000", tokenId: `t-${"0".repeat(32)}`, objectId: `o-${"0".repeat(24)}` }[kind];
     };
     return {
@@ -66,17 +103,28 @@ export class Harvest {
         // Nine picks in ten take a live connection (or an object listed on the token chosen), the rest any id seen.
         const preferred = ref.pick % 10 < 9;
         if (ref.kind === "tokenId") {
-          tokenId = preferred && this.live.length > 0 ? this.live[ref.pick % this.live.length]! : fromPool("tokenId", ref.pick);
+          if (preferred && this.live.length > 0) {
+            choices.push(`live[${ref.pick % this.live.length}]`);
+            tokenId = this.live[ref.pick % this.live.length]!;
+          } else tokenId = fromPool("tokenId", ref.pick);
           return tokenId;
         }
         const objects = tokenId ? this.objectsOf.get(tokenId) : undefined;
-        if (ref.kind === "objectId" && preferred && objects && objects.length > 0) return objects[ref.pick % objects.length]!;
+        if (ref.kind === "objectId" && preferred && objects && objects.length > 0) {
+          choices.push(`objects[${ref.pick % objects.length}]`);
+          return objects[ref.pick % objects.length]!;
+        }
         return fromPool(ref.kind, ref.pick);
       },
-      secret: (ref: SecretRef) => this.secrets[ref.which],
+      secret: (ref: SecretRef) => {
+        choices.push(`pin.${ref.which}`);
+        return this.secrets[ref.which];
+      },
       seen: (ref: SeenRef) => {
         const values = this.values.get(ref.field);
-        return values && values.length > 0 ? values[ref.pick % values.length]! : ref.fallback;
+        if (!values || values.length === 0) return ref.fallback;
+        choices.push(`seen.${ref.field}[${ref.pick % values.length}]`);
+        return values[ref.pick % values.length]!;
       },
     };
   }
@@ -114,25 +162,34 @@ async function observed<T extends { data?: unknown }>(harvest: Harvest, call: Pr
 
 /** Starts the service over two tokens: `fuzz-a` with RSA, EC, AES and always-authenticate keys, a certificate and a data container. */
 export async function startFuzzTarget(): Promise<FuzzTarget> {
+  // The keys and files are made before the service starts: pkcs11-tool and openssl run synchronously, and a service
+  // in this process would sit blocked meanwhile, its keep-alive timers then closing connections under the first
+  // requests (ECONNRESET on the first refresh, seen on the loaded 2-core machine).
+  let credential: ReturnType<typeof selfSigned> | undefined;
+  let pkcs12 = "";
   const t = await startTestService({
     tokenLabels: [...LABELS],
     // The fuzzer sends many wrong PINs; the service's own lockout would otherwise end every later login.
     configure: (config) => ({ ...config, pinPolicy: { maxTries: 100, soMaxTries: 100 } }),
+    beforeStart: (sandbox, tokens) => {
+      const on = (label: string, ...args: string[]) => pkcs11Tool(sandbox, ["--token-label", label, "--login", "--pin", tokens[label]!.pin, ...args]);
+      on("fuzz-a", "--keypairgen", "--key-type", "rsa:2048", "--id", "01", "--label", "rsa");
+      on("fuzz-a", "--keypairgen", "--key-type", "EC:prime256v1", "--id", "02", "--label", "ec");
+      on("fuzz-a", "--keygen", "--key-type", "AES:32", "--id", "03", "--label", "aes");
+      on("fuzz-a", "--keypairgen", "--key-type", "EC:prime256v1", "--id", "04", "--label", "ec-always", "--always-auth");
+      on("fuzz-b", "--keypairgen", "--key-type", "EC:prime256v1", "--id", "05", "--label", "ec");
+      credential = selfSigned(sandbox.dir, "fuzz-leaf", "/CN=fuzz leaf", { ec: "P-256" });
+      pkcs12 = exportPkcs12(sandbox.dir, "fuzz", { keyPath: credential.keyPath, certificatePath: credential.certificatePath }, "fuzz-p12");
+    },
   });
   const a = t.tokens["fuzz-a"]!;
-  const as = (...args: string[]) => pkcs11Tool(t.sandbox, ["--token-label", "fuzz-a", "--login", "--pin", a.pin, ...args]);
-  as("--keypairgen", "--key-type", "rsa:2048", "--id", "01", "--label", "rsa");
-  as("--keypairgen", "--key-type", "EC:prime256v1", "--id", "02", "--label", "ec");
-  as("--keygen", "--key-type", "AES:32", "--id", "03", "--label", "aes");
-  as("--keypairgen", "--key-type", "EC:prime256v1", "--id", "04", "--label", "ec-always", "--always-auth");
-  const b = t.tokens["fuzz-b"]!;
-  pkcs11Tool(t.sandbox, ["--token-label", "fuzz-b", "--login", "--pin", b.pin, "--keypairgen", "--key-type", "EC:prime256v1", "--id", "05", "--label", "ec"]);
   // Both tokens share their PINs' roles, so that one SecretRef works on either; each PIN stays a canary.
   const harvest = new Harvest({ user: a.pin, so: a.soPin });
-  const credential = selfSigned(t.sandbox.dir, "fuzz-leaf", "/CN=fuzz leaf", { ec: "P-256" });
-  harvest.offer("file", exportPkcs12(t.sandbox.dir, "fuzz", { keyPath: credential.keyPath, certificatePath: credential.certificatePath }, "fuzz-p12"));
+  if (!credential) throw new Error("the fuzz target's certificate was not made");
+  const { certificatePem } = credential;
+  harvest.offer("file", pkcs12);
   harvest.offer("password", "fuzz-p12");
-  harvest.offer("certificate", credential.certificatePem);
+  harvest.offer("certificate", certificatePem);
 
   let restarts = 0;
   t.service.services.modules.onHostRestart(() => {
@@ -142,10 +199,11 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   const connections = new Map<string, string[]>();
   const refresh = async () => {
     const readers = await observed(harvest, t.client.GET("/v1/readers"));
-    const objectsByToken = new Map<string, string[]>();
-    for (const reader of readers.data?.readers ?? []) {
-      const label = reader.token?.label;
-      if (label !== "fuzz-a" && label !== "fuzz-b") continue;
+    const objectsByToken = new Map<string, Array<{ id: string }>>();
+    // By label, not in the order the service lists its slots: SoftHSM numbers a slot anew at every token init.
+    for (const label of LABELS) {
+      const reader = readers.data?.readers.find((candidate) => candidate.token?.label === label);
+      if (!reader) continue;
       const kept: string[] = [];
       for (const tokenId of connections.get(label) ?? []) {
         if ((await t.client.GET("/v1/tokens/{tokenId}", { params: { path: { tokenId } } })).response.status === 200) kept.push(tokenId);
@@ -163,7 +221,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
           body: { pin: t.tokens[label]!.pin },
         });
         const listed = await observed(harvest, t.client.GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId } } }));
-        objectsByToken.set(tokenId, listed.data?.objects.map((object) => object.id) ?? []);
+        objectsByToken.set(tokenId, listed.data?.objects ?? []);
       }
     }
     harvest.setLive(objectsByToken);
@@ -172,10 +230,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   const tokenId = connections.get("fuzz-a")?.[0];
   if (!tokenId) throw new Error("could not connect to the fuzz-a token");
   const path = { tokenId };
-  await observed(
-    harvest,
-    t.client.POST("/v1/tokens/{tokenId}/certificates", { params: { path }, body: { certificate: credential.certificatePem, ckLabel: "leaf" } }),
-  );
+  await observed(harvest, t.client.POST("/v1/tokens/{tokenId}/certificates", { params: { path }, body: { certificate: certificatePem, ckLabel: "leaf" } }));
   await observed(harvest, t.client.POST("/v1/tokens/{tokenId}/data-containers", { params: { path }, body: { ckLabel: "settings", value: "aGVsbG8=" } }));
   await refresh();
   return {

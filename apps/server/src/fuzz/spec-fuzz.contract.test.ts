@@ -1,6 +1,7 @@
 // Ten thousand requests generated from the spec (valid, at the boundaries, hostile) across every operation, with
 // a fixed seed, against a real service over SoftHSM tokens holding keys, a certificate and a data container.
-// `npm run fuzz` runs more, with a random seed.
+// `npm run fuzz` runs more, with a random seed. Twelve at a time, the requests are the seed's but interleave as the
+// machine schedules them; replay.contract.test.ts checks that one at a time a seed replays exactly.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FuzzReport, formatReport, runFuzz } from "./fuzz-runner.js";
 import { type FuzzTarget, startFuzzTarget } from "./fuzz-target.js";

@@ -66,8 +66,8 @@ export interface TestServiceOptions {
   readonly canaries?: readonly string[];
   /** Labels of tokens to create; each gets unique canary PINs. */
   readonly tokenLabels?: readonly string[];
-  /** Runs after the tokens are made and before the service starts, to prepare the sandbox. */
-  readonly beforeStart?: (sandbox: SoftHsmSandbox) => void;
+  /** Runs after the tokens are made and before the service starts, to prepare the sandbox and its tokens. */
+  readonly beforeStart?: (sandbox: SoftHsmSandbox, tokens: Readonly<Record<string, SoftHsmToken>>) => void;
   /** The demo page's built files, to serve under /demo as `open-scws start --demo` does. */
   readonly demoDir?: string;
   /**
@@ -84,7 +84,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const sandbox = options.sandbox ?? SoftHsmSandbox.temporary();
   const tokens: Record<string, SoftHsmToken> = {};
   for (const label of options.tokenLabels ?? []) tokens[label] = sandbox.initToken(label);
-  options.beforeStart?.(sandbox);
+  options.beforeStart?.(sandbox, tokens);
   const canaries = new Set([...(options.canaries ?? []), ...Object.values(tokens).flatMap((token) => [token.pin, token.soPin])]);
   const logs: string[] = [];
   const logger = options.logger ?? createLogger("debug", { write: (line: string) => void logs.push(line) });
