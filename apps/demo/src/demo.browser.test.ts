@@ -2,8 +2,8 @@ import { verify } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildFaultModule, FaultControl } from "@open-scws/pkcs11-faults";
-import { chromiumLaunchOptions, connectByLabel, startTestService, type TestService } from "@open-scws/server/testing";
 import { SoftHsmSandbox } from "@open-scws/softhsm";
+import { chromiumLaunchOptions, connectByLabel, startTestService, type TestService } from "@open-scws/test-support";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

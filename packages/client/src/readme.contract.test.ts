@@ -1,6 +1,6 @@
 import { verify } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { signChallenge, testApplication } from "@open-scws/server/testing";
+import { signChallenge, testApplication } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as library from "./index.js";
 import { type FacadeToken, startFacadeToken } from "./testing/facade-token.js";

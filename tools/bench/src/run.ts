@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus, type as osType, release, totalmem } from "node:os";
 import { join } from "node:path";
-import { testApplication } from "@open-scws/server/testing";
+import { testApplication } from "@open-scws/test-support";
 import { measureLoad } from "./load/load.js";
 import { OPERATION_TITLES, OPERATIONS, type OperationId } from "./operations.js";
 import { loadAverage } from "./proc-stats.js";

@@ -1,7 +1,7 @@
 // The benchmark's HTTP client for the service: connects to the token, logs in, finds the keys, and says what each
 // scenario sends. Every /v1 request's headers come from `headersFor`, the one place a credential header is added.
 import { createScwsClient, ENVIRONMENT_HEADER } from "@open-scws/client";
-import { createEnvironment, type TestApplication } from "@open-scws/server/testing";
+import { createEnvironment, type TestApplication } from "@open-scws/test-support";
 import { AES_PLAINTEXT, HASH, KEY_LABELS } from "./operations.js";
 
 /** The headers of every /v1 request: JSON, and the environment credential once the service issues one. */

@@ -1,8 +1,9 @@
 // `open-scws start --demo` registers the service's own origins as a development application, so that the demo page
 // (served by the service) and a person with curl get an environment without a signature, and nobody else does.
+
+import { freePort, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFromEnvironment } from "../config/load-config.js";
-import { freePort, startTestService, type TestService } from "../test-support/index.js";
 import { DEMO_APPLICATION_ID, withDemoApplication } from "./demo.js";
 
 describe("the demo's development registration", () => {

@@ -1,8 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pkcs11Tool } from "@open-scws/softhsm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CKA } from "../pkcs11/constants.js";
 import {
   connectByLabel,
   issueCertificate,
@@ -15,7 +13,9 @@ import {
   specViolations,
   startTestService,
   type TestService,
-} from "../test-support/index.js";
+} from "@open-scws/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CKA } from "../pkcs11/constants.js";
 
 const LABEL = "cert-import-token";
 

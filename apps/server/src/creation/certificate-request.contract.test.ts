@@ -3,8 +3,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pkcs11Tool } from "@open-scws/softhsm";
 import type { components } from "@open-scws/spec";
+import { connectByLabel, login, logout, openssl, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectByLabel, login, logout, openssl, startTestService, type TestService } from "../test-support/index.js";
 
 const LABEL = "csr-token";
 type CertificateRequestOptions = components["schemas"]["CertificateRequestOptions"];

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScwsError } from "@open-scws/errors";
+import { openssl } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openssl } from "../test-support/fixtures.js";
 import { buildCertificateRequest, type RequestSigner } from "./csr.js";
 import { subjectName } from "./distinguished-names.js";
 

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pkcs11Tool } from "@open-scws/softhsm";
 import type { components } from "@open-scws/spec";
+import { connectByLabel, login, logout, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectByLabel, login, logout, startTestService, type TestService } from "../test-support/index.js";
 
 const LABEL = "data-token";
 type CreateDataContainerRequest = components["schemas"]["CreateDataContainerRequest"];

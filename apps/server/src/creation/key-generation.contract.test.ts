@@ -1,7 +1,7 @@
 import { pkcs11Tool } from "@open-scws/softhsm";
 import type { components } from "@open-scws/spec";
+import { connectByLabel, login, logout, signWithPkcs11ToolAndVerify, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectByLabel, login, logout, signWithPkcs11ToolAndVerify, startTestService, type TestService } from "../test-support/index.js";
 
 const LABEL = "keygen-token";
 type GenerateKeyRequest = components["schemas"]["GenerateKeyRequest"];

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { pkcs11Tool } from "@open-scws/softhsm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connectByLabel,
   exportPkcs12,
@@ -15,7 +14,8 @@ import {
   signWithPkcs11ToolAndVerify,
   startTestService,
   type TestService,
-} from "../test-support/index.js";
+} from "@open-scws/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const LABEL = "p12-token";
 

@@ -1,5 +1,4 @@
 import { pkcs11Tool } from "@open-scws/softhsm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connectByLabel,
   exportPkcs12,
@@ -10,7 +9,8 @@ import {
   type OpensslCredential,
   startTestService,
   type TestService,
-} from "../test-support/index.js";
+} from "@open-scws/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const LABEL = "failing-token";
 

@@ -2,9 +2,9 @@
 // package, headless; never a downloaded browser).
 import { errorCatalogue, errorCodes } from "@open-scws/errors";
 import { openApiDocument } from "@open-scws/spec";
+import { chromiumLaunchOptions, startTestService, type TestService } from "@open-scws/test-support";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumLaunchOptions, startTestService, type TestService } from "../test-support/index.js";
 
 // Redoc renders an attribution logo from Redocly's CDN; the service's Content-Security-Policy blocks it and
 // Redoc hides it. It is the only address outside the service that any page names.

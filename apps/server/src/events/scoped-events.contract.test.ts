@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildFaultModule, FaultControl } from "@open-scws/pkcs11-faults";
 import type { paths } from "@open-scws/spec";
+import { type SharedTestService, startSharedTestService } from "@open-scws/test-support";
 import type { Client } from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SharedTestService, startSharedTestService } from "../test-support/shared-test-service.js";
 
 async function poll(client: Client<paths>, since: number, wait = 0) {
   const { data } = await client.GET("/v1/events", { params: { query: { since, wait } } });

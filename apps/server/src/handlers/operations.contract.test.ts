@@ -1,6 +1,6 @@
 import { softHsmModule } from "@open-scws/softhsm";
+import { rawRequest, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rawRequest, startTestService, type TestService } from "../test-support/index.js";
 
 /** One sample of the Prometheus text format (0.0.4): name, labels, value. */
 interface Sample {

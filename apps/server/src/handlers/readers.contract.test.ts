@@ -1,6 +1,6 @@
 import { pkcs11Tool } from "@open-scws/softhsm";
+import { startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestService, type TestService } from "../test-support/index.js";
 
 describe("readers against SoftHSM", () => {
   let t: TestService;

@@ -1,5 +1,5 @@
+import { startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestService, type TestService } from "../test-support/index.js";
 
 describe("getServiceInfo against SoftHSM", () => {
   let t: TestService;

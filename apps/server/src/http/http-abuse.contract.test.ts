@@ -3,9 +3,8 @@
 // slow senders and oversized or compressed bodies. Each must get a 4xx or a closed connection: never a 5xx,
 // never a hang; and the service must still answer afterwards.
 import { gzipSync } from "node:zlib";
+import { exchange, type SocketExchange, type SocketStep, startTestService, type TestService, trickle } from "@open-scws/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { exchange, type SocketExchange, type SocketStep, trickle } from "../test-support/raw-socket.js";
-import { startTestService, type TestService } from "../test-support/test-service.js";
 
 /** Short limits so that the slow-sender cases take seconds; the defaults are 10 s, 30 s and 5 s. */
 const HEADERS_TIMEOUT_MS = 1_000;

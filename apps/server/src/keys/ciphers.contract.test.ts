@@ -1,7 +1,7 @@
 import { createHash, publicEncrypt, constants as rsaConstants } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { type CryptoToken, startCryptoToken } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CryptoToken, startCryptoToken } from "../test-support/index.js";
 
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64");
 const SECRET = "a message only the token's key may read";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import { type CryptoToken, countingHost, startCryptoToken } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CryptoToken, countingHost, startCryptoToken } from "../test-support/index.js";
 
 // signBatchWithKey: many hashes, one key, one host call; each result a signature (checked by openssl) or its own error.
 

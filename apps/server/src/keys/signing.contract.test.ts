@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, publicDecrypt, constants as rsaConstants } from "node:crypto";
+import { type CryptoToken, startCryptoToken } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CryptoToken, startCryptoToken } from "../test-support/index.js";
 
 const DATA = Buffer.from("open SCWS signs this document");
 const sha = (name: string, data: Uint8Array = DATA) => createHash(name).update(data).digest();

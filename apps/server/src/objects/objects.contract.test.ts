@@ -1,6 +1,5 @@
 import { createPublicKey } from "node:crypto";
 import { pkcs11Tool } from "@open-scws/softhsm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connectByLabel,
   login,
@@ -10,7 +9,8 @@ import {
   startTestService,
   type TestService,
   writeFixture,
-} from "../test-support/index.js";
+} from "@open-scws/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const LABEL = "objects-token";
 

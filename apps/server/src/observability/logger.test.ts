@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { uniquePin } from "@open-scws/softhsm";
+import { rawRequest, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rawRequest, startTestService, type TestService } from "../test-support/index.js";
 import { censor, createLogger, REDACTED, SECRET_KEYS } from "./logger.js";
 
 /** A destination that keeps every log line. */

@@ -1,6 +1,6 @@
 import { SoftHsmSandbox } from "@open-scws/softhsm";
+import { connectByLabel, countingHost, login, logout, pinState, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectByLabel, countingHost, login, logout, pinState, startTestService, type TestService } from "../test-support/index.js";
 
 describe("the service's PIN retry limit over SoftHSM, which never locks by itself", () => {
   let t: TestService;

@@ -1,5 +1,5 @@
+import { connectByLabel, countingHost, login, logout, pinState, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectByLabel, countingHost, login, logout, pinState, startTestService, type TestService } from "../test-support/index.js";
 
 describe("PIN login and logout against SoftHSM", () => {
   let t: TestService;

@@ -1,9 +1,9 @@
 import { verify } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { chromiumLaunchOptions, signChallenge, startTestService, type TestService, testApplication } from "@open-scws/test-support";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceMessage } from "../security/signatures.js";
-import { chromiumLaunchOptions, signChallenge, startTestService, type TestService, testApplication } from "../test-support/index.js";
 
 // Environments in real Chromium, with its web security on: web pages on loopback origins of their own call the
 // service across origins. A registered application's page gets an environment (its back end checks the service's

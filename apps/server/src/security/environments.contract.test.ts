@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign, verify } from "node:crypto";
+import { connectByLabel, login, pinState, signChallenge, startTestService, type TestService, testApplication } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { environmentMessage, serviceMessage } from "../security/signatures.js";
-import { connectByLabel, login, pinState, signChallenge, startTestService, type TestService, testApplication } from "../test-support/index.js";
 
 const LABEL = "env-token";
 

@@ -1,5 +1,5 @@
+import { countingHost, rawRequest, signChallenge, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countingHost, rawRequest, signChallenge, startTestService, type TestService } from "../test-support/index.js";
 
 const ALLOWED_ORIGIN = "http://127.0.0.1:1";
 

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { pkcs11Tool } from "@open-scws/softhsm";
 import { openApiDocument } from "@open-scws/spec";
+import { type ApiCaller, connectByLabel, countingHost, login, logout, pinState, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type ApiCaller, connectByLabel, countingHost, login, logout, pinState, startTestService, type TestService } from "../test-support/index.js";
 
 const LABEL = "own-token";
 const COUNTED = "own-counter";

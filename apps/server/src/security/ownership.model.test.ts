@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { pkcs11Tool } from "@open-scws/softhsm";
+import { type ApiCaller as Caller, login, logout, pinState, startTestService, type TestService } from "@open-scws/test-support";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiCaller as Caller, login, logout, pinState, startTestService, type TestService } from "../test-support/index.js";
 
 // Two environments issue random command sequences against one token; a reference model of who may do what
 // predicts every answer. Runs are reproducible from the seed; OWNERSHIP_MODEL_RUNS and OWNERSHIP_MODEL_SEED

@@ -4,10 +4,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { paths } from "@open-scws/spec";
+import { apiKeyHash, findLeak, type SharedTestService, startSharedTestService } from "@open-scws/test-support";
 import type { Client } from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findLeak } from "../test-support/canaries.js";
-import { apiKeyHash, type SharedTestService, startSharedTestService } from "../test-support/shared-test-service.js";
 
 describe("shared mode: HTTPS, API keys bound to tokens, rate limits and an audit log", () => {
   const signedData = randomBytes(48);

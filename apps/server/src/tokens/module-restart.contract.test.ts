@@ -4,8 +4,8 @@
 import { join } from "node:path";
 import { buildFaultModule, FaultControl } from "@open-scws/pkcs11-faults";
 import { SoftHsmSandbox } from "@open-scws/softhsm";
+import { connectByLabel, type EventReader, login, pinState, readEvents, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectByLabel, type EventReader, login, pinState, readEvents, startTestService, type TestService } from "../test-support/index.js";
 
 describe("connections to a module that crashed and was restarted", () => {
   const sandbox = SoftHsmSandbox.temporary();

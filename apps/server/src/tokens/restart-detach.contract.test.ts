@@ -1,7 +1,8 @@
 // A module process that crashed and was replaced: ending a connection lost with it must not touch the
 // connections made after the restart (the replacement never saw the lost one's sessions).
+
+import { connectByLabel, faultModuleSetup, login, pinState, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectByLabel, faultModuleSetup, login, pinState, startTestService, type TestService } from "../test-support/index.js";
 
 const LABEL = "restarted-token";
 

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { makeRootCa, type OpensslCredential } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFromEnvironment } from "../config/load-config.js";
-import { makeRootCa, type OpensslCredential } from "../test-support/pki-fixtures.js";
 import { loadTrustAnchors } from "./anchors.js";
 
 describe("trust anchors from the configuration", () => {

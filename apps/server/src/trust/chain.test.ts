@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { issueCertificate, makeKey, makeRootCa, type OpensslCredential, openssl, tamperedCertificate } from "@open-scws/test-support";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openssl } from "../test-support/fixtures.js";
-import { issueCertificate, makeKey, makeRootCa, type OpensslCredential, tamperedCertificate } from "../test-support/pki-fixtures.js";
 import { evaluateTrust } from "./chain.js";
 
 describe("evaluateTrust on chains made with openssl", () => {

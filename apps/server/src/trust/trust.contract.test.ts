@@ -1,5 +1,4 @@
 import { pkcs11Tool } from "@open-scws/softhsm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connectByLabel,
   issueCertificate,
@@ -10,7 +9,8 @@ import {
   type TestService,
   tamperedCertificate,
   writeFixture,
-} from "../test-support/index.js";
+} from "@open-scws/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const LABEL = "trust-token";
 

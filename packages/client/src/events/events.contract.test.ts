@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { buildFaultModule, FaultControl } from "@open-scws/pkcs11-faults";
-import { startTestService, type TestService } from "@open-scws/server/testing";
 import { SoftHsmSandbox } from "@open-scws/softhsm";
+import { startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pin } from "../facade/pin.js";
 import type { Reader } from "../facade/reader.js";

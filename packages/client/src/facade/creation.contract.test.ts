@@ -11,7 +11,7 @@ import {
   startTestService,
   type TestService,
   writeFixture,
-} from "@open-scws/server/testing";
+} from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEnvironment } from "../testing/facade-token.js";
 import { rejection } from "../testing/rejection.js";

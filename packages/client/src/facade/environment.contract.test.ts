@@ -1,5 +1,5 @@
 import { randomBytes, verify } from "node:crypto";
-import { assertConforms, signChallenge, startTestService, type TestService, testApplication } from "@open-scws/server/testing";
+import { assertConforms, signChallenge, startTestService, type TestService, testApplication } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rejection } from "../testing/rejection.js";
 import { environmentMessage, serviceMessage } from "../transport/environment.js";

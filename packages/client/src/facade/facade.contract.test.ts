@@ -1,5 +1,5 @@
 import { ScwsError } from "@open-scws/errors";
-import { assertConforms, startTestService, type TestService } from "@open-scws/server/testing";
+import { assertConforms, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backEndSignature } from "../testing/facade-token.js";
 import { closedPort } from "../testing/fake-services.js";

@@ -1,6 +1,6 @@
 import { createHash, constants as cryptoConstants, publicDecrypt, publicEncrypt, verify } from "node:crypto";
 import { ScwsError } from "@open-scws/errors";
-import { findLeak, openssl, writeFixture } from "@open-scws/server/testing";
+import { findLeak, openssl, writeFixture } from "@open-scws/test-support";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FacadeToken, FIXTURE, startFacadeToken } from "../testing/facade-token.js";
 import { reachableText } from "../testing/reachable-text.js";

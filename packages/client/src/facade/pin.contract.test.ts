@@ -1,4 +1,4 @@
-import { findLeak, startTestService, type TestService } from "@open-scws/server/testing";
+import { findLeak, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openEnvironment } from "../testing/facade-token.js";
 import { reachableText } from "../testing/reachable-text.js";

@@ -3,6 +3,7 @@
 // always-authenticate keys, and data objects; and an SCWS object with an environment, as a web application makes
 // one. Used by tests only.
 
+import { pkcs11Tool } from "@open-scws/softhsm";
 import {
   makeOpensslIdentity,
   type OpensslIdentity,
@@ -11,8 +12,7 @@ import {
   type TestService,
   type TestServiceOptions,
   writeFixture,
-} from "@open-scws/server/testing";
-import { pkcs11Tool } from "@open-scws/softhsm";
+} from "@open-scws/test-support";
 import { createScws, type Scws } from "../facade/scws.js";
 import type { Token } from "../facade/token.js";
 import { environmentMessage } from "../transport/environment.js";

@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exportPkcs12, issueCertificate, makeRootCa, type OpensslCredential, openssl } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openssl } from "../../test-support/fixtures.js";
-import { exportPkcs12, issueCertificate, makeRootCa, type OpensslCredential } from "../../test-support/pki-fixtures.js";
 import { Pkcs12ReadError, readPkcs12 } from "./pkcs12-file.js";
 
 const PASSWORD = "p12-unit-password";

@@ -2,12 +2,12 @@
 // CKR_DEVICE_ERROR, the HTTP server stays up, the restart is logged, and the next request is answered.
 import { join } from "node:path";
 import type { paths } from "@open-scws/spec";
+import { assertConforms, createEnvironment, testApplication } from "@open-scws/test-support";
 import createClient from "openapi-fetch";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFromEnvironment } from "../../config/load-config.js";
 import { type RunningService, startService } from "../../server.js";
-import { assertConforms, createEnvironment, testApplication } from "../../test-support/index.js";
 import { type FaultLab, faultLab } from "./fault-lab.fixture.js";
 
 describe("a module that crashes under the HTTP server", () => {

@@ -1,7 +1,8 @@
 // A module that cannot be loaded, or that crashes while initialising, in its host process: the service starts all
 // the same, getServiceInfo says why, reader calls answer CKR_LIBRARY_LOAD_FAILED, and no host process is left behind.
+
+import { startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestService, type TestService } from "../../test-support/index.js";
 import { type FaultLab, faultLab, hostProcessIds } from "./fault-lab.fixture.js";
 
 describe.each([

@@ -3,11 +3,11 @@
 // reported, not asserted: speed is measured by the benchmark, and a timed assertion would fail on a loaded machine
 // for reasons that are not the service's.
 import { join } from "node:path";
+import { assertConforms } from "@open-scws/test-support";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configFromEnvironment } from "../../config/load-config.js";
 import { type RunningService, startService } from "../../server.js";
-import { assertConforms } from "../../test-support/index.js";
 import { type FaultLab, faultLab, slotOf } from "./fault-lab.fixture.js";
 import type { IsolatedHost } from "./isolated-host.js";
 

@@ -1,6 +1,6 @@
 // The one place where the fuzzer turns a generated request into HTTP: through the test service's `fetch`,
 // which attaches the environment credential and checks every answer against the spec and for PIN canaries.
-import type { TestService } from "../test-support/test-service.js";
+import type { TestService } from "@open-scws/test-support";
 import { type Resolver, toJsonText, toParameterText, toPathSegment, wellFormed } from "./fuzz-values.js";
 import type { RequestPlan } from "./request-arbitrary.js";
 

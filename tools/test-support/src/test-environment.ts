@@ -1,9 +1,9 @@
 // Creates environments for tests through the real challenge flow: the test application's back end is this
 // process, which signs the challenge with the application's Ed25519 key.
 import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import type { ApplicationConfig } from "@open-scws/server";
 import type { paths } from "@open-scws/spec";
 import type { Client } from "openapi-fetch";
-import type { ApplicationConfig } from "../config/service-config.js";
 
 /** A registered application whose private key the test holds. */
 export interface TestApplication {

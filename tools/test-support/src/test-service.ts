@@ -3,16 +3,19 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import {
+  configFromEnvironment,
+  createLogger,
+  type Pkcs11Host,
+  type RunningService,
+  type ServiceConfig,
+  startService,
+  withDemoApplication,
+} from "@open-scws/server";
 import { SoftHsmSandbox, type SoftHsmToken, softHsmModule } from "@open-scws/softhsm";
 import type { paths } from "@open-scws/spec";
 import createClient, { type Client } from "openapi-fetch";
 import type { Logger } from "pino";
-import { withDemoApplication } from "../cli/demo.js";
-import { configFromEnvironment } from "../config/load-config.js";
-import type { ServiceConfig } from "../config/service-config.js";
-import { createLogger } from "../observability/logger.js";
-import type { Pkcs11Host } from "../pkcs11/host.js";
-import { type RunningService, startService } from "../server.js";
 import { findLeak } from "./canaries.js";
 import { freePort } from "./free-port.js";
 import { assertConforms } from "./spec-conformance.js";

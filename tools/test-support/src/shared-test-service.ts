@@ -2,14 +2,11 @@
 // SoftHSM sandbox, optionally over HTTPS with an openssl certificate, with one checked client per API key.
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { type ApiKeyConfig, configFromEnvironment, createLogger, type RunningService, type ServiceConfig, startService } from "@open-scws/server";
 import { SoftHsmSandbox, type SoftHsmToken, softHsmModule } from "@open-scws/softhsm";
 import type { paths } from "@open-scws/spec";
 import createClient, { type Client } from "openapi-fetch";
 import { Agent, fetch as undiciFetch } from "undici";
-import { configFromEnvironment } from "../config/load-config.js";
-import type { ApiKeyConfig, ServiceConfig } from "../config/service-config.js";
-import { createLogger } from "../observability/logger.js";
-import { type RunningService, startService } from "../server.js";
 import { findLeak } from "./canaries.js";
 import { makeOpensslIdentity, type OpensslIdentity } from "./fixtures.js";
 import { assertConforms } from "./spec-conformance.js";

@@ -1,4 +1,4 @@
-// Test support of @open-scws/server, for its own tests and the client's: a real service over SoftHSM.
+// @open-scws/test-support: the real service over SoftHSM for the tests of the server, the client, the demo and the tools.
 
 export { countingHost } from "./call-counter.js";
 export { findLeak, leakedForms } from "./canaries.js";
@@ -22,6 +22,7 @@ export {
   tamperedCertificate,
 } from "./pki-fixtures.js";
 export { type RawAnswer, rawRequest } from "./raw-http.js";
+export { completeAnswers, exchange, type SocketExchange, type SocketStep, trickle } from "./raw-socket.js";
 export { apiKeyHash, type SharedTestService, type SharedTestServiceOptions, startSharedTestService, type TestApiKey } from "./shared-test-service.js";
 export { assertConforms, pathTemplateOf, specViolations } from "./spec-conformance.js";
 export { createEnvironment, signChallenge, type TestApplication, testApplication } from "./test-environment.js";

@@ -1,5 +1,5 @@
 // Counts the calls a PKCS#11 host receives, to prove that a request was refused before reaching the token.
-import type { Pkcs11Host } from "../pkcs11/host.js";
+import type { Pkcs11Host } from "@open-scws/server";
 
 /** A host wrapper that counts calls by method name, and the counts. */
 export function countingHost(): { decorate: (host: Pkcs11Host) => Pkcs11Host; calls: Map<string, number>; total(method: string): number } {

@@ -2,7 +2,7 @@
 // list readers and objects, sign and verify, poll events, mistype its PIN, log out and in, disconnect.
 // A lost connection or login (after a removal or a module restart) is taken up again, as an application would.
 import { createHash, randomBytes } from "node:crypto";
-import { signChallenge, type TestApplication } from "../test-support/test-environment.js";
+import { signChallenge, type TestApplication } from "@open-scws/test-support";
 import { ANSWER_DEADLINE_MS, type RequestOutcome } from "./soak-accounting.js";
 
 /** Where the client sends its requests, and what it does with each outcome. */

@@ -6,8 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildFaultModule, FaultControl, faultEnv } from "@open-scws/pkcs11-faults";
 import { pkcs11Tool, SoftHsmSandbox, type SoftHsmToken } from "@open-scws/softhsm";
-import { freePort } from "../test-support/free-port.js";
-import { type TestApplication, testApplication } from "../test-support/test-environment.js";
+import { freePort, type TestApplication, testApplication } from "@open-scws/test-support";
 import { soakFetch } from "./soak-client.js";
 
 /**
@@ -39,7 +38,8 @@ export interface ProcessSample {
   readonly sessions: number;
 }
 
-const cli = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+/** The service's command line, beside the package's entry in its dist folder. */
+const cli = fileURLToPath(new URL("./cli.js", import.meta.resolve("@open-scws/server")));
 
 /** The resident memory of a process, or 0 when it has just ended (a crashed host process). */
 function rssKb(pid: number): number {

@@ -3,14 +3,16 @@
 
 import { pkcs11Tool } from "@open-scws/softhsm";
 import { openApiDocument } from "@open-scws/spec";
-import { exportPkcs12, selfSigned } from "../test-support/pki-fixtures.js";
-import { startTestService, type TestService } from "../test-support/test-service.js";
+import { exportPkcs12, selfSigned, startTestService, type TestService } from "@open-scws/test-support";
 import type { IdKind, IdRef, Resolver, SecretRef, SeenRef } from "./fuzz-values.js";
 
 const LABELS = ["fuzz-a", "fuzz-b"] as const;
 const POOL_SIZE = 48;
 const SEEN_VALUE_LIMIT = 100_000;
 const CONNECTIONS_PER_TOKEN = 3;
+/** Fields whose values change at every token init (SoftHSM's slot ids and serial numbers): no order may rest on them. */
+const VOLATILE_FIELDS = new Set(["name", "readerName", "serialNumber", "slotId"]);
+const ISO_TIME = /^\d{4}-\d\d-\d\dT/;
 
 /** Ids the service handed out, and strings it answered with, by field name: what requests are made of. */
 export class Harvest {
@@ -52,13 +54,17 @@ export class Harvest {
   /**
    * A list's items ordered by what they are rather than by their ids (random per run: token ids, HMAC object ids)
    * or the service's listing order: objects by the creation rank of their CKA_ID, then type, label and CKA_ID;
-   * other items by their JSON with every id blanked out. The sort is stable, so equal items keep their order.
+   * other items by their JSON without ids, times, slot names and serial numbers. The sort is stable.
    */
   canonicalOrder<T>(items: readonly T[]): T[] {
     const keyOf = (item: T) => {
       const ckId = (item as { ckId?: unknown } | null)?.ckId;
       const rank = typeof ckId === "string" ? (this.ckIdOrder.get(ckId) ?? -1) : -1;
-      const text = JSON.stringify(item, (_key, value) => (typeof value === "string" && this.patterns.some(([, pattern]) => pattern.test(value)) ? "" : value));
+      const text = JSON.stringify(item, (key, value) => {
+        if (VOLATILE_FIELDS.has(key)) return undefined;
+        if (typeof value === "string" && (ISO_TIME.test(value) || this.patterns.some(([, pattern]) => pattern.test(value)))) return "";
+        return value;
+      });
       return { rank, text };
     };
     const keyed = items.map((item) => ({ item, key: keyOf(item) }));
