@@ -186,8 +186,8 @@ describe("serviceEvents", () => {
     const service = scriptedService([() => new Response("down", { status: 503 })], () => []);
     const { stop } = follow(service.fetch);
     await until(() => service.asked.length === 1);
-    stop();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Stopped means ended, retry timer included: nothing can be asked after this.
+    await stop();
     expect(service.asked).toEqual(["/v1/events?wait=0"]);
   });
 });
@@ -200,10 +200,10 @@ describe("SCWS with the service's events", () => {
     scws.onreaderadded = (reader) => void seen.push(`added ${reader.name}`);
     scws.onreaderremoved = (reader) => void seen.push(`removed ${reader.name} ${reader.status}`);
     await scws.findService("demo");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(service.asked).toEqual(["/v1/service", "/v1/environments/challenges"]);
     await scws.createEnvironment();
     await until(() => seen.length === 2);
+    // Nothing about events was asked before the environment was created: its requests come first, in order.
+    expect(service.asked.slice(0, 3)).toEqual(["/v1/service", "/v1/environments/challenges", "/v1/environments"]);
     scws.close();
     expect(seen).toEqual(["added A", "removed A unavailable"]);
     expect(scws.readers).toEqual([]);

@@ -167,10 +167,14 @@ class EventFollower {
  * environment is created, reads the reader list once, and keeps following (reconnecting with backoff) until stopped.
  * @example createScws({ readerEvents: serviceEvents({ transport: "poll" }) })
  */
-export function serviceEvents(options: ServiceEventsOptions = {}): ReaderEventSource {
+export function serviceEvents(options: ServiceEventsOptions = {}): (...source: Parameters<ReaderEventSource>) => () => Promise<void> {
   return (service, sink) => {
     const follower = new EventFollower(service, sink, options);
-    void follower.run();
-    return () => follower.stop();
+    const running = follower.run();
+    // Stopping answers when the follower has ended: no request can follow, which a test can wait for.
+    return () => {
+      follower.stop();
+      return running;
+    };
   };
 }
