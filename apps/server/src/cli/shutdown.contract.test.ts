@@ -17,6 +17,8 @@ interface Started {
   readonly port: number;
   /** Every JSON log line so far. */
   readonly log: () => Array<Record<string, unknown>>;
+  /** Resolves when a log line with this message has been written. */
+  readonly logged: (msg: string) => Promise<Record<string, unknown>>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -34,18 +36,29 @@ function startCli(sandbox: SoftHsmSandbox, drainTimeoutMs: number): Promise<Star
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
+  const logged = (msg: string) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const check = () => {
+        const line = log().find((candidate) => candidate.msg === msg);
+        if (!line) return;
+        child.stdout?.off("data", check);
+        resolve(line);
+      };
+      child.stdout?.on("data", check);
+      check();
+    });
   return new Promise((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const listening = log().find((line) => line.msg === "open SCWS is listening");
-      if (listening) resolve({ child, port: Number(new URL(String(listening.url)).port), log, exited });
+      if (listening) resolve({ child, port: Number(new URL(String(listening.url)).port), log, logged, exited });
     });
     child.once("exit", (code) => reject(new Error(`open-scws exited with ${code} before listening:\n${output}`)));
   });
 }
 
 /** Opens a connection and sends a request's first line and Host header, without the blank line that ends the headers. */
-function beginRequest(port: number, path: string): Promise<{ socket: Socket; answer: Promise<string> }> {
+function beginRequest(port: number, path: string): Promise<{ socket: Socket; answer: Promise<string>; firstBytes: Promise<void> }> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1", () => {
       // A connection the service closes without an answer may end in a reset: that is the answer's absence, not an error.
@@ -55,12 +68,16 @@ function beginRequest(port: number, path: string): Promise<{ socket: Socket; ans
       socket.on("data", (chunk) => {
         text += chunk.toString();
       });
-      resolve({ socket, answer: new Promise((done) => socket.once("close", () => done(text))) });
+      resolve({
+        socket,
+        answer: new Promise((done) => socket.once("close", () => done(text))),
+        firstBytes: new Promise((done) => socket.once("data", () => done())),
+      });
     });
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const DRAIN_TIMEOUT_REACHED = "drain timeout reached: closing the connections still open";
 
 describe("open-scws start, stopped with SIGTERM", () => {
   let sandbox: SoftHsmSandbox;
@@ -75,9 +92,8 @@ describe("open-scws start, stopped with SIGTERM", () => {
     // Any request serves; GET /v1/service needs no environment.
     const slow = await beginRequest(service.port, "/v1/service");
     service.child.kill("SIGTERM");
-    await sleep(400);
+    await service.logged("stopping: no new connections, draining requests in flight");
     expect(service.child.exitCode).toBeNull(); // still draining: the request has not finished
-    expect(service.log().some((line) => line.msg === "stopping: no new connections, draining requests in flight")).toBe(true);
     // New connections are refused while draining.
     await expect(new Promise((resolve, reject) => connect(service.port, "127.0.0.1", () => resolve("connected")).once("error", reject))).rejects.toThrow(
       /ECONNREFUSED/,
@@ -98,20 +114,23 @@ describe("open-scws start, stopped with SIGTERM", () => {
     const started = Date.now();
     service.child.kill("SIGTERM");
     expect(await service.exited).toEqual({ code: 0, signal: null });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Reported, not asserted: on two shared cores the time says little; the log line below says why it ended.
+    console.log(`exited ${Date.now() - started} ms after SIGTERM with a 300 ms drain timeout`);
     expect(await stuck.answer).toBe(""); // closed without an answer
-    expect(service.log().find((line) => line.msg === "drain timeout reached: closing the connections still open")).toMatchObject({ level: 40 });
+    expect(service.log().find((line) => line.msg === DRAIN_TIMEOUT_REACHED)).toMatchObject({ level: 40 });
   });
 
   it("does not wait for idle keep-alive connections", async () => {
     const service = await startCli(sandbox, 10_000);
     const idle = await beginRequest(service.port, "/health/live");
     idle.socket.write("\r\n");
-    await sleep(200); // answered; the connection stays open, idle, for keep-alive
+    await idle.firstBytes; // answered; the connection stays open, idle, for keep-alive
     const started = Date.now();
     service.child.kill("SIGTERM");
     expect(await service.exited).toEqual({ code: 0, signal: null });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    console.log(`exited ${Date.now() - started} ms after SIGTERM with a 10 s drain timeout and an idle connection`);
+    // Had it waited for the idle connection, only the drain timeout would have ended it.
+    expect(service.log().map((line) => line.msg)).not.toContain(DRAIN_TIMEOUT_REACHED);
     expect(await idle.answer).toMatch(/^HTTP\/1\.1 200 OK/);
   });
 });

@@ -1,9 +1,9 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScwsError } from "@open-scws/errors";
 import { pino } from "pino";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { configFromEnvironment } from "../config/load-config.js";
 import { AccessControl } from "../security/access-control.js";
 import { AuditLog } from "../security/audit-log.js";
@@ -58,6 +58,8 @@ function appWith(calls: string[], bodyLimitBytes = 1024) {
 const LOCAL = { host: "127.0.0.1:8930", "x-scws-environment": credential };
 
 describe("the HTTP layer", () => {
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
   it.each(["127.0.0.1:8930", "localhost:8930", "[::1]:8930", "LOCALHOST:8930", "scws.example", "scws.example:8930"])("accepts Host %s", async (host) => {
     const calls: string[] = [];
     const response = await appWith(calls).request("/v1/service", { headers: { host } });
