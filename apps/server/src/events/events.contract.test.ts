@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { buildFaultModule, FaultControl } from "@open-scws/pkcs11-faults";
 import { SoftHsmSandbox } from "@open-scws/softhsm";
 import { connectByLabel, type EventReader, login, pinState, readEvents, startTestService, type TestService } from "@open-scws/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 describe("reader and login events while a token is pulled out and put back (fault-injecting module over SoftHSM)", () => {
   const sandbox = SoftHsmSandbox.temporary();
@@ -78,8 +78,12 @@ describe("reader and login events while a token is pulled out and put back (faul
     expect(first.data!.events.length).toBeGreaterThanOrEqual(4);
     expect(first.data!.events.map((e) => e.id)).toEqual([...first.data!.events.map((e) => e.id)].sort((a, b) => a - b));
     const cursor = first.data!.cursor;
+    const hub = t.service.services.events;
+    const listening = hub.listenerCount;
     const waiting = poll({ since: cursor, wait: 5 });
-    setTimeout(() => faults.removeToken("events-other"), 50);
+    // The token goes once the poll is waiting: subscribed to the hub, as its listener count shows.
+    await vi.waitFor(() => expect(hub.listenerCount).toBe(listening + 1));
+    faults.removeToken("events-other");
     const next = await waiting;
     // The reader's change comes first; the logins it ended (this caller was logged in to events-other) follow.
     expect(next.data!.events[0]).toMatchObject({ type: "readerStateChanged", reader: { cardPresent: false } });

@@ -37,8 +37,12 @@ describe("reader events in shared mode follow each API key's tokens (fault-injec
   it("tells the bound key of its token's removal and return, and nothing of the other token's", async () => {
     const cursor = (await poll(t.clients.everything, 0)).cursor;
     const alphaHears = poll(t.clients.alpha, cursor, 10);
-    setTimeout(() => faults.removeToken("scoped-b"), 50);
-    setTimeout(() => faults.removeToken("scoped-a"), 600);
+    // The other token goes first, and the bound one only once the service has published that removal (seen by
+    // the unbound key), so that the bound key's poll, already waiting, had the chance to wake for it wrongly.
+    faults.removeToken("scoped-b");
+    const otherGone = await poll(t.clients.everything, cursor, 10);
+    expect(otherGone.events.map((event) => event.reader?.id)).toContain(readerOf["scoped-b"]);
+    faults.removeToken("scoped-a");
     const heard = await alphaHears;
     expect(heard.events.length).toBeGreaterThan(0);
     expect(heard.events.map((event) => event.reader?.id)).toEqual(heard.events.map(() => readerOf["scoped-a"]));
