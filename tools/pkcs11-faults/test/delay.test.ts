@@ -1,4 +1,6 @@
 // `delay` rules: measured latency per function, per token, for every function ("*"), added up and combined with fail.
+// A delayed call takes at least its delay (a lower bound no load can break); a call the rule does not cover is shown
+// undelayed by taking less than that delay, never by a fixed wall-clock limit.
 import pkcs11js from "pkcs11js";
 import { describe, expect, it } from "vitest";
 import { ckrOf, slotOf, useLab } from "./helpers.js";
@@ -13,12 +15,9 @@ function timed(call: () => unknown): number {
 
 describe("delay", () => {
   it("makes the named function take at least that long, and leaves the others fast", () => {
-    expect(timed(() => open.p11.C_GetInfo())).toBeLessThan(250);
     open.lab.control.delay("C_GetInfo", 300);
-    const delayed = timed(() => open.p11.C_GetInfo());
-    expect(delayed).toBeGreaterThanOrEqual(299);
-    expect(delayed).toBeLessThan(1500);
-    expect(timed(() => open.p11.C_GetSlotList(true))).toBeLessThan(250);
+    expect(timed(() => open.p11.C_GetInfo())).toBeGreaterThanOrEqual(299);
+    expect(timed(() => open.p11.C_GetSlotList(true))).toBeLessThan(299);
   });
 
   it("with token= delays only calls on that token, slot and session calls alike", () => {
@@ -28,7 +27,7 @@ describe("delay", () => {
     try {
       open.lab.control.delay("C_GetTokenInfo", 250, { token: "beta" });
       open.lab.control.delay("C_GenerateRandom", 250, { token: "beta" });
-      expect(timed(() => open.p11.C_GetTokenInfo(alpha))).toBeLessThan(200);
+      expect(timed(() => open.p11.C_GetTokenInfo(alpha))).toBeLessThan(249);
       expect(timed(() => open.p11.C_GetTokenInfo(beta))).toBeGreaterThanOrEqual(249);
       expect(timed(() => open.p11.C_GenerateRandom(session, Buffer.alloc(16)))).toBeGreaterThanOrEqual(249);
     } finally {
