@@ -1,11 +1,11 @@
 // What handlers work with: the configuration and the service's domain objects.
 import type { ServiceConfig } from "./config/service-config.js";
 import type { CreationService } from "./creation/creation-service.js";
+import type { TokenCrypto } from "./crypto/token-crypto.js";
 import type { EventHub } from "./events/event-hub.js";
 import type { ReaderWatch } from "./events/reader-watch.js";
 import type { CipherService } from "./keys/cipher-service.js";
 import type { SigningService } from "./keys/signing-service.js";
-import type { TokenCrypto } from "./keys/token-crypto.js";
 import type { ObjectService } from "./objects/object-service.js";
 import type { ServiceMetrics } from "./observability/metrics.js";
 import type { PinService } from "./pins/pin-service.js";

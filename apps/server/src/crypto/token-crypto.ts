@@ -1,8 +1,8 @@
 // What a token does without a key: hashing, random bytes, and listing its mechanisms.
 import type { components } from "@open-scws/spec";
+import { DIGEST_MECHANISMS } from "../keys/algorithms.js";
+import { type MechanismCatalog, mechanismBody } from "../keys/mechanism-catalog.js";
 import type { TokenConnection } from "../tokens/token-connections.js";
-import { DIGEST_MECHANISMS } from "./algorithms.js";
-import { type MechanismCatalog, mechanismBody } from "./mechanism-catalog.js";
 
 type DigestRequest = components["schemas"]["DigestRequest"];
 type Mechanism = components["schemas"]["Mechanism"];
