@@ -1,5 +1,5 @@
 // Runs generated requests against a fuzz target, several at a time, and tallies what came back: by operation
-// and status, and every failure (a 5xx, an answer outside the spec, a secret in an answer, no answer).
+// and status, and every failure (a 5xx, a response outside the spec, a secret in a response, no response).
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import type { FuzzTarget } from "./fuzz-target.js";
@@ -22,7 +22,7 @@ export interface FuzzOptions {
   readonly trace?: boolean;
   /** Requests per batch; between batches the target reconnects and lists objects again. */
   readonly batchSize?: number;
-  /** A request with no answer after this long counts as a failure (no-answer). */
+  /** A request with no response after this long counts as a failure (no-response). */
   readonly timeoutMs?: number;
   readonly operations?: readonly OperationSpec[];
   readonly onBatch?: (done: number, report: FuzzReport) => void;
@@ -43,13 +43,13 @@ export interface FuzzReport {
   readonly seed: number;
   requests: number;
   wallMs: number;
-  /** Answers by operation, then by status (or by outcome kind when there was no conforming answer). */
+  /** Responses by operation, then by status (or by outcome kind when there was no conforming answer). */
   readonly byOperation: Record<string, Record<string, number>>;
   readonly byStatus: Record<string, number>;
   readonly byMode: Record<string, number>;
-  /** Error answers by their SCWS code, such as `CKR_SIGNATURE_INVALID 200`: how deep the requests reached. */
+  /** Error responses by their SCWS code, such as `CKR_SIGNATURE_INVALID 200`: how deep the requests reached. */
   readonly byCode: Record<string, number>;
-  /** Failures by kind: 5xx, spec, leak, no-answer, harness. */
+  /** Failures by kind: 5xx, spec, leak, no-response, harness. */
   readonly failureCounts: Record<string, number>;
   /** The first failures, in full. */
   readonly failures: FuzzFailure[];
@@ -85,8 +85,8 @@ const symbolic: Resolver = {
 /** One line of the trace: the request as generated (a digest), the ids chosen by position, and the outcome. */
 function traceLine(index: number, plan: RequestPlan, choices: readonly string[], outcome: Outcome): string {
   const digest = createHash("sha256").update(describePlan(plan, symbolic)).digest("hex").slice(0, 16);
-  const code = outcome.kind === "answer" ? (outcome.body as { code?: unknown } | null)?.code : undefined;
-  const result = outcome.kind === "answer" ? `${outcome.status}${typeof code === "string" ? ` ${code}` : ""}` : outcome.kind;
+  const code = outcome.kind === "response" ? (outcome.body as { code?: unknown } | null)?.code : undefined;
+  const result = outcome.kind === "response" ? `${outcome.status}${typeof code === "string" ? ` ${code}` : ""}` : outcome.kind;
   return `#${index} ${plan.operation.operationId} ${plan.mode} ${digest} [${choices.join(" ")}] -> ${result}`;
 }
 
@@ -96,21 +96,21 @@ function increment(counts: Record<string, number>, key: string): void {
 
 function record(report: FuzzReport, index: number, plan: RequestPlan, outcome: Outcome, resolver: Resolver): void {
   const operationId = plan.operation.operationId;
-  const key = outcome.kind === "answer" ? String(outcome.status) : outcome.kind;
+  const key = outcome.kind === "response" ? String(outcome.status) : outcome.kind;
   report.requests += 1;
   report.byOperation[operationId] ??= {};
   increment(report.byOperation[operationId], key);
   increment(report.byStatus, key);
   increment(report.byMode, plan.mode);
-  const code = outcome.kind === "answer" ? (outcome.body as { code?: unknown } | null)?.code : undefined;
-  if (outcome.kind === "answer" && typeof code === "string") increment(report.byCode, `${code} ${outcome.status}`);
+  const code = outcome.kind === "response" ? (outcome.body as { code?: unknown } | null)?.code : undefined;
+  if (outcome.kind === "response" && typeof code === "string") increment(report.byCode, `${code} ${outcome.status}`);
   if (outcome.ms > report.slowestMs) {
     report.slowestMs = outcome.ms;
     report.slowestOperation = operationId;
   }
   let failure: Omit<FuzzFailure, "index" | "operationId" | "request"> | undefined;
-  if (outcome.kind === "answer" && outcome.status >= 500) failure = { kind: "5xx", status: outcome.status, detail: outcome.text.slice(0, 600) };
-  else if (outcome.kind !== "answer")
+  if (outcome.kind === "response" && outcome.status >= 500) failure = { kind: "5xx", status: outcome.status, detail: outcome.text.slice(0, 600) };
+  else if (outcome.kind !== "response")
     failure = { kind: outcome.kind, ...("status" in outcome && outcome.status ? { status: outcome.status } : {}), detail: outcome.detail.slice(0, 600) };
   if (!failure) return;
   increment(report.failureCounts, failure.kind);
@@ -163,7 +163,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
         const choices: string[] = [];
         const resolver = target.harvest.resolver(choices);
         const outcome = await sendPlan(target.t, plan, resolver, timeoutMs);
-        if (outcome.kind === "answer") target.harvest.observe(outcome.body, undefined, true);
+        if (outcome.kind === "response") target.harvest.observe(outcome.body, undefined, true);
         if (options.trace) report.trace.push(traceLine(index, plan, choices, outcome));
         record(report, index, plan, outcome, resolver);
       }
@@ -182,7 +182,7 @@ export function formatReport(report: FuzzReport): string {
   const statuses = Object.keys(report.byStatus).sort();
   const lines = [
     `fuzz: ${report.requests} requests, seed ${report.seed}, ${(report.wallMs / 1000).toFixed(1)} s, ${Math.round(report.requests / (report.wallMs / 1000))} requests/s`,
-    `by mode: ${JSON.stringify(report.byMode)}; slowest answer ${report.slowestMs} ms (${report.slowestOperation}); module restarts: ${report.moduleRestarts}`,
+    `by mode: ${JSON.stringify(report.byMode)}; slowest response ${report.slowestMs} ms (${report.slowestOperation}); module restarts: ${report.moduleRestarts}`,
     `by status: ${statuses.map((status) => `${status}: ${report.byStatus[status]}`).join(", ")}`,
     `by error code: ${Object.entries(report.byCode)
       .sort(([, a], [, b]) => b - a)

@@ -1,5 +1,5 @@
 // The service the fuzzer attacks: real SoftHSM tokens with keys (made by pkcs11-tool), a certificate and a
-// data container, connected and logged in; plus what the fuzzer learns from its answers (ids, values).
+// data container, connected and logged in; plus what the fuzzer learns from its responses (ids, values).
 
 import { pkcs11Tool } from "@open-scws/softhsm";
 import { openApiDocument } from "@open-scws/spec";
@@ -33,10 +33,10 @@ export class Harvest {
   }
 
   /**
-   * Learns from an answer's JSON: ids by their pattern, other strings by the field that held them. The items of a
+   * Learns from a response's JSON: ids by their pattern, other strings by the field that held them. The items of a
    * list are learnt in a canonical order (see canonicalOrder), not in the order the service listed them: SoftHSM
    * lists slots and objects in an order that changes from run to run, and a seed must replay the same requests.
-   * `byRequest` marks the answer to one of the fuzzer's requests, whose CKA_IDs then rank as created.
+   * `byRequest` marks the response to one of the fuzzer's requests, whose CKA_IDs then rank as created.
    */
   observe(body: unknown, field?: string, byRequest = false): void {
     if (typeof body === "string") {
@@ -83,7 +83,7 @@ export class Harvest {
       );
   }
 
-  /** Adds a value for a request field that no answer carries (a PKCS#12 file and its password). */
+  /** Adds a value for a request field that no response carries (a PKCS#12 file and its password). */
   offer(field: string, value: string): void {
     this.remember(this.listFor(field), value);
   }
@@ -149,7 +149,7 @@ export class Harvest {
   }
 }
 
-/** A running service with tokens full of objects, and the harvest of its answers. */
+/** A running service with tokens full of objects, and the harvest of its responses. */
 export interface FuzzTarget {
   readonly t: TestService;
   readonly harvest: Harvest;

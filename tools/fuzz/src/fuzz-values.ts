@@ -13,7 +13,7 @@ export class IdRef {
   ) {}
 }
 
-/** One of the token's real PINs (a canary: it must never come back in an answer). */
+/** One of the token's real PINs (a canary: it must never come back in a response). */
 export class SecretRef {
   constructor(readonly which: "user" | "so") {}
 }

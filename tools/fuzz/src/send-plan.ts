@@ -1,16 +1,16 @@
 // The one place where the fuzzer turns a generated request into HTTP: through the test service's `fetch`,
-// which attaches the environment credential and checks every answer against the spec and for PIN canaries.
+// which attaches the environment credential and checks every response against the spec and for PIN canaries.
 import type { TestService } from "@open-scws/test-support";
 import { type Resolver, toJsonText, toParameterText, toPathSegment, wellFormed } from "./fuzz-values.js";
 import type { RequestPlan } from "./request-arbitrary.js";
 
 /** What came back for one request. */
 export type Outcome =
-  | { readonly kind: "answer"; readonly status: number; readonly body: unknown; readonly text: string; readonly ms: number }
-  /** The answer broke the spec, or held a secret: the test service's checks threw. */
+  | { readonly kind: "response"; readonly status: number; readonly body: unknown; readonly text: string; readonly ms: number }
+  /** The response broke the spec, or held a secret: the test service's checks threw. */
   | { readonly kind: "spec" | "leak"; readonly status?: number; readonly detail: string; readonly ms: number }
-  /** No answer: the connection failed or nothing came back in time. */
-  | { readonly kind: "no-answer"; readonly detail: string; readonly ms: number }
+  /** No response: the connection failed or nothing came back in time. */
+  | { readonly kind: "no-response"; readonly detail: string; readonly ms: number }
   /** The request could not be built, or its path matched no operation: a fault of the fuzzer, not of the service. */
   | { readonly kind: "harness"; readonly detail: string; readonly ms: number };
 
@@ -80,13 +80,13 @@ export async function sendPlan(t: TestService, plan: RequestPlan, resolver: Reso
     init = { ...init, headers };
   }
   try {
-    return await answerOf(t, target, init, started);
+    return await responseOf(t, target, init, started);
   } finally {
     if (own) await t.fetch("/v1/environments/current", { method: "DELETE", headers: { "x-scws-environment": own } }).catch(() => undefined);
   }
 }
 
-async function answerOf(t: TestService, target: string, init: RequestInit, started: number): Promise<Outcome> {
+async function responseOf(t: TestService, target: string, init: RequestInit, started: number): Promise<Outcome> {
   const ms = () => Math.round(performance.now() - started);
   try {
     const response = await t.fetch(target, init);
@@ -97,7 +97,7 @@ async function answerOf(t: TestService, target: string, init: RequestInit, start
     } catch {
       body = text;
     }
-    return { kind: "answer", status: response.status, body, text, ms: ms() };
+    return { kind: "response", status: response.status, body, text, ms: ms() };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
@@ -107,6 +107,6 @@ async function answerOf(t: TestService, target: string, init: RequestInit, start
     }
     if (message.includes("contains a secret")) return { kind: "leak", detail: message, ms: ms() };
     if (message.includes("matches no path of the spec")) return { kind: "harness", detail: message, ms: ms() };
-    return { kind: "no-answer", detail: `${message}${cause}`, ms: ms() };
+    return { kind: "no-response", detail: `${message}${cause}`, ms: ms() };
   }
 }

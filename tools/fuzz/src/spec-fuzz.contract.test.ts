@@ -22,9 +22,9 @@ describe(`${RUNS} requests generated from the spec (seed ${SEED})`, () => {
 
   const failuresOf = (kind: string) => report.failures.filter((failure) => failure.kind === kind);
 
-  it("answers every request: no 5xx, and no request left without an answer", () => {
+  it("answers every request: no 5xx, and no request left without a response", () => {
     expect(failuresOf("5xx")).toEqual([]);
-    expect(failuresOf("no-answer")).toEqual([]);
+    expect(failuresOf("no-response")).toEqual([]);
     expect(report.failureCounts).toEqual({});
   });
 
@@ -32,7 +32,7 @@ describe(`${RUNS} requests generated from the spec (seed ${SEED})`, () => {
     expect(failuresOf("spec")).toEqual([]);
   });
 
-  it("never puts a PIN in an answer (the token PINs are canaries, and requests carry them)", () => {
+  it("never puts a PIN in a response (the token PINs are canaries, and requests carry them)", () => {
     expect(failuresOf("leak")).toEqual([]);
   });
 

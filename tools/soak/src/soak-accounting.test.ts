@@ -10,12 +10,12 @@ const at = (time: number, status: number | undefined, code?: string, ms = 5): Re
   ...(code ? { code } : {}),
 });
 
-describe("the soak's accounting (security.md: failed = a 5xx or no answer within 10 s)", () => {
+describe("the soak's accounting (security.md: failed = a 5xx or no response within 10 s)", () => {
   it.each([
     ["a 200", at(1_000, 200), "ok"],
-    ["a wrong PIN (403), an answer", at(1_000, 403, "CKR_PIN_INCORRECT"), "client-error"],
-    ["no answer", at(1_000, undefined), "failed"],
-    ["an answer after more than 10 s", at(1_000, 200, undefined, 10_001), "failed"],
+    ["a wrong PIN (403), a response", at(1_000, 403, "CKR_PIN_INCORRECT"), "client-error"],
+    ["no response", at(1_000, undefined), "failed"],
+    ["a response after more than 10 s", at(1_000, 200, undefined, 10_001), "failed"],
     ["a 502 CKR_DEVICE_ERROR outside any fault", at(1_000, 502, "CKR_DEVICE_ERROR"), "failed"],
     ["a 502 CKR_DEVICE_ERROR during a crash", at(10_100, 502, "CKR_DEVICE_ERROR"), "injected-fault"],
     ["a 502 CKR_DEVICE_ERROR sent just before the crash, answered during it", at(9_990, 502, "CKR_DEVICE_ERROR", 20), "injected-fault"],
@@ -34,7 +34,7 @@ describe("the soak's accounting (security.md: failed = a 5xx or no answer within
     tally.add(at(10_100, 502, "CKR_DEVICE_ERROR"), [crash]);
     tally.add(at(1_000, undefined), [crash]);
     expect(tally.byClass).toEqual({ ok: 1, "client-error": 0, "injected-fault": 1, failed: 1 });
-    expect(tally.byOperation).toEqual({ signWithKey: { "200": 1, "502": 1, "no answer": 1 } });
+    expect(tally.byOperation).toEqual({ signWithKey: { "200": 1, "502": 1, "no response": 1 } });
     expect(tally.injected).toEqual({ "502 CKR_DEVICE_ERROR": 1 });
     expect(tally.failures).toHaveLength(1);
     expect(tally.requests).toBe(3);

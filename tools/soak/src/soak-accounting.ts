@@ -1,9 +1,9 @@
 // How the soak counts its requests, as security.md defines availability: a request has failed if it gets a
-// 5xx or no answer within 10 s. Faults the soak injects on purpose make the module answer CKR_DEVICE_ERROR
+// 5xx or no response within 10 s. Faults the soak injects on purpose make the module answer CKR_DEVICE_ERROR
 // (502) or the token CKR_DEVICE_REMOVED (409); those are counted apart, as injected-fault answers, but only
 // while a fault is active or within a grace period after it ends.
 
-/** A request has failed when no answer came within this long (security.md, Availability). */
+/** A request has failed when no response came within this long (security.md, Availability). */
 export const ANSWER_DEADLINE_MS = 10_000;
 /** After a fault ends, answers it caused may still arrive (calls queued behind it, a restart finishing). */
 export const FAULT_GRACE_MS = 3_000;
@@ -21,7 +21,7 @@ export interface RequestOutcome {
   /** When it was sent, in ms since the soak started. */
   readonly at: number;
   readonly ms: number;
-  /** The HTTP status, or undefined when no answer came in time. */
+  /** The HTTP status, or undefined when no response came in time. */
   readonly status?: number;
   /** The SCWS code of an error answer. */
   readonly code?: string;
@@ -39,10 +39,10 @@ export function duringFault(outcome: RequestOutcome, faults: readonly FaultWindo
 }
 
 /**
- * Classifies a request: `failed` for no answer within 10 s or a 5xx that no injected fault explains (any 5xx
+ * Classifies a request: `failed` for no response within 10 s or a 5xx that no injected fault explains (any 5xx
  * outside a fault window, and any 5xx other than CKR_DEVICE_ERROR inside one); `injected-fault` for a fault's
  * code during its window (502 CKR_DEVICE_ERROR, 409 CKR_DEVICE_REMOVED...); `client-error` for other 4xx
- * (a wrong PIN is an answer); `ok` otherwise.
+ * (a wrong PIN is a response); `ok` otherwise.
  */
 export function classify(outcome: RequestOutcome, faults: readonly FaultWindow[]): OutcomeClass {
   if (outcome.status === undefined || outcome.ms > ANSWER_DEADLINE_MS) return "failed";
@@ -63,7 +63,7 @@ export class Tally {
   add(outcome: RequestOutcome, faults: readonly FaultWindow[]): OutcomeClass {
     const kind = classify(outcome, faults);
     this.byClass[kind] += 1;
-    const key = outcome.status === undefined ? "no answer" : String(outcome.status);
+    const key = outcome.status === undefined ? "no response" : String(outcome.status);
     this.byOperation[outcome.operation] ??= {};
     const counts = this.byOperation[outcome.operation]!;
     counts[key] = (counts[key] ?? 0) + 1;

@@ -174,7 +174,7 @@ const report = {
 writeFileSync(join(outDir, "soak-report.json"), `${JSON.stringify(report, null, 2)}\n`);
 const summary = [
   `open SCWS soak, ${report.date}, ${report.machine.cores} cores: ${minutes} min, ${clientCount} clients, ${report.requests} requests`,
-  `failed (5xx not explained by an injected fault, or no answer within 10 s): ${report.failed}`,
+  `failed (5xx not explained by an injected fault, or no response within 10 s): ${report.failed}`,
   `injected-fault answers: ${JSON.stringify(report.injectedFaultAnswers)} from ${JSON.stringify(report.faults)}`,
   `answers: ${JSON.stringify(report.byClass)}; latency p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, max ${report.latencyMs.max} ms`,
   `service RSS: ${afterWarmup} kB in the minute after a ${warmupMs / 1000} s warm-up, ${lastMinute} kB in the last minute: ${report.rss.growthPercent} % (target < 15 %)`,

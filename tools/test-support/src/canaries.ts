@@ -1,4 +1,4 @@
-// Canary secrets: every PIN a test uses is unique, so finding one in an answer or a log line, raw or in any
+// Canary secrets: every PIN a test uses is unique, so finding one in a response or a log line, raw or in any
 // common encoding, proves a leak.
 
 /** The forms a secret could take when it leaks. */

@@ -21,7 +21,7 @@ export {
   type TestKeyAlgorithm,
   tamperedCertificate,
 } from "./pki-fixtures.js";
-export { type RawAnswer, rawRequest } from "./raw-http.js";
+export { type RawResponse, rawRequest } from "./raw-http.js";
 export { completeAnswers, exchange, type SocketExchange, type SocketStep, trickle } from "./raw-socket.js";
 export { apiKeyHash, type SharedTestService, type SharedTestServiceOptions, startSharedTestService, type TestApiKey } from "./shared-test-service.js";
 export { assertConforms, pathTemplateOf, specViolations } from "./spec-conformance.js";

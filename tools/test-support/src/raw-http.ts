@@ -1,8 +1,8 @@
 // Raw HTTP requests with full control of the headers (fetch forbids setting Host), for guard and abuse tests.
 import { request } from "node:http";
 
-/** An answer read in full. */
-export interface RawAnswer {
+/** A response read in full. */
+export interface RawResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly text: string;
@@ -11,7 +11,7 @@ export interface RawAnswer {
 }
 
 /** Sends one request to `url` with exactly the given headers. */
-export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawAnswer> {
+export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(

@@ -1,5 +1,5 @@
 // Raw bytes over a TCP socket (node:net), for abuse tests that fetch and node:http refuse to send: broken
-// framing, smuggling attempts, bogus versions, trickled headers. Reads the answers and how the socket ended.
+// framing, smuggling attempts, bogus versions, trickled headers. Reads the responses and how the socket ended.
 import { connect } from "node:net";
 
 /** One step of what a client sends: bytes, or a pause. */
@@ -11,7 +11,7 @@ export interface SocketExchange {
   readonly statuses: number[];
   /** Whether the server closed (or reset) the connection. */
   readonly closed: boolean;
-  /** Neither the answers expected nor a close came before the deadline. */
+  /** Neither the responses expected nor a close came before the deadline. */
   readonly hung: boolean;
   /** Milliseconds from connecting to the end of the exchange. */
   readonly ms: number;

@@ -48,7 +48,7 @@ export interface SharedTestService<Key extends string> {
   /** The service's data folder (where the audit log is). */
   readonly dataDir: string;
   readonly logs: readonly string[];
-  /** Adds secrets that no answer or log line may contain from now on. */
+  /** Adds secrets that no response or log line may contain from now on. */
   addCanary(secret: string): void;
   close(): Promise<void>;
 }
@@ -108,7 +108,7 @@ export async function startSharedTestService<Key extends string>(options: Shared
     await assertConforms(request.method, response);
     const streaming = response.headers.get("content-type")?.startsWith("text/event-stream") === true;
     const leak = streaming ? undefined : findLeak(await response.clone().text(), canaries);
-    if (leak) throw new Error(`An answer to ${request.method} ${new URL(request.url).pathname} contains a secret (canary ${leak.slice(0, 4)}...).`);
+    if (leak) throw new Error(`A response to ${request.method} ${new URL(request.url).pathname} contains a secret (canary ${leak.slice(0, 4)}...).`);
     return response;
   };
   const clientWith = (headers: Record<string, string>) => createClient<paths>({ baseUrl: service.url, fetch: checkedFetch, headers });

@@ -9,7 +9,7 @@ describe("the spec conformance check", () => {
     expect(pathTemplateOf("/v1/nowhere")).toBeUndefined();
   });
 
-  it("accepts an answer the spec allows", () => {
+  it("accepts a response the spec allows", () => {
     expect(specViolations("GET", "/v1/readers/{readerId}", 404, "application/problem+json", problem)).toEqual([]);
   });
 

@@ -40,7 +40,7 @@ export function pathTemplateOf(path: string): string | undefined {
   return templates.find((template) => new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path));
 }
 
-/** Every way an answer departs from the spec; empty when it conforms. */
+/** Every way a response departs from the spec; empty when it conforms. */
 export function specViolations(method: string, pathTemplate: string, status: number, contentType: string | null, body: unknown): string[] {
   const item = (document.paths as Json)[pathTemplate] as Json | undefined;
   const operation = item?.[method.toLowerCase()] as Json | undefined;
@@ -69,6 +69,6 @@ export async function assertConforms(method: string, response: Response, pathTem
   const json = /^application\/(?:[\w.+-]+\+)?json/.test(response.headers.get("content-type") ?? "");
   const body = streaming ? "" : text === "" ? undefined : json ? (JSON.parse(text) as unknown) : text;
   const violations = specViolations(method, template, response.status, response.headers.get("content-type"), body);
-  if (violations.length > 0) throw new Error(`The answer does not conform to the spec:\n${violations.join("\n")}`);
+  if (violations.length > 0) throw new Error(`The response does not conform to the spec:\n${violations.join("\n")}`);
   return body;
 }

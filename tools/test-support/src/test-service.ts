@@ -1,5 +1,5 @@
 // Starts the real service on a loopback port over a fresh SoftHSM sandbox, with a typed client that checks
-// every answer against the spec.
+// every response against the spec.
 
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -28,7 +28,7 @@ export interface TestService {
   /** The tokens made for this run, by label. */
   readonly tokens: Readonly<Record<string, SoftHsmToken>>;
   /**
-   * The typed client, with an environment's credential on every call; every answer it receives is checked
+   * The typed client, with an environment's credential on every call; every response it receives is checked
    * against the spec, and a violation or a leaked secret fails the call.
    */
   readonly client: Client<paths>;
@@ -44,7 +44,7 @@ export interface TestService {
   newEnvironment(): Promise<{ client: Client<paths>; credential: string; callerId: string }>;
   /** Every log line the service wrote, as JSON text. */
   readonly logs: readonly string[];
-  /** Adds secrets that no answer or log line may contain from now on. */
+  /** Adds secrets that no response or log line may contain from now on. */
   addCanary(secret: string): void;
   /** `fetch` against the service, with the credential unless the request sets its own; answers are checked too. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -65,7 +65,7 @@ export interface TestServiceOptions {
   readonly decorateHost?: (host: Pkcs11Host) => Pkcs11Host;
   /** The service's logger; by default the service's own (redacting) logger at debug level, captured in `logs`. */
   readonly logger?: Logger;
-  /** More secrets the answers and logs must never contain. */
+  /** More secrets the responses and logs must never contain. */
   readonly canaries?: readonly string[];
   /** Labels of tokens to create; each gets unique canary PINs. */
   readonly tokenLabels?: readonly string[];
@@ -112,7 +112,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     await assertConforms(input.method, response);
     const streaming = response.headers.get("content-type")?.startsWith("text/event-stream") === true;
     const leak = streaming ? undefined : findLeak(await response.clone().text(), canaries);
-    if (leak) throw new Error(`An answer to ${input.method} ${new URL(input.url).pathname} contains a secret (canary ${leak.slice(0, 4)}...).`);
+    if (leak) throw new Error(`A response to ${input.method} ${new URL(input.url).pathname} contains a secret (canary ${leak.slice(0, 4)}...).`);
     return response;
   };
   const anonymous = createClient<paths>({ baseUrl: service.url, fetch: checkedFetch });
