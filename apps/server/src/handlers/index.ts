@@ -7,7 +7,7 @@ import { cryptographyHandlers } from "./cryptography.js";
 import { environmentHandlers } from "./environments.js";
 import { eventHandlers } from "./events.js";
 import { objectHandlers } from "./objects.js";
-import { operationsHandlers } from "./operations.js";
+import { monitoringHandlers } from "./monitoring.js";
 import { pinHandlers } from "./pins.js";
 import { readerHandlers } from "./readers.js";
 import { serviceHandlers } from "./service.js";
@@ -19,7 +19,7 @@ export function createHandlers(services: Services): Handlers {
   const handlers = {
     ...serviceHandlers(services),
     ...environmentHandlers(services),
-    ...operationsHandlers(services),
+    ...monitoringHandlers(services),
     ...readerHandlers(services),
     ...tokenHandlers(services),
     ...pinHandlers(services),

@@ -1,10 +1,10 @@
-// Handlers of the "operations" tag: liveness, readiness and metrics, for orchestrators and monitoring.
+// Handlers of the "monitoring" tag: liveness, readiness and metrics, for orchestrators and monitoring.
 import { ScwsError } from "@open-scws/errors";
 import type { Handlers } from "../http/operation-types.js";
 import type { Services } from "../services.js";
 
-/** Handlers of the operations tag. */
-export function operationsHandlers(services: Services): Pick<Handlers, "getLiveness" | "getReadiness" | "getMetrics"> {
+/** Handlers of the monitoring tag. */
+export function monitoringHandlers(services: Services): Pick<Handlers, "getLiveness" | "getReadiness" | "getMetrics"> {
   return {
     async getLiveness() {
       return { status: 200, body: { status: "live", uptimeSeconds: Math.round((performance.now() - services.startedAt) / 100) / 10 } };
