@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { errorCatalogue, errorCodes } from "./catalogue/index.js";
 import { isPkcs11Failure, scwsErrorFromPkcs11, toScwsError } from "./from-pkcs11.js";
+import { toProblem } from "./problem.js";
 import { ScwsError } from "./scws-error.js";
 
 const sentByService = errorCodes.filter((code) => errorCatalogue[code].httpStatus !== null);
@@ -20,7 +21,7 @@ describe("ScwsError", () => {
 
   it.each(sentByService)("survives the trip through a problem body with %s", (code) => {
     const original = new ScwsError(`detail of ${code}`, code, undefined, { field: "/body/x" });
-    const problem = original.toProblem("urn:uuid:1");
+    const problem = toProblem(original, "urn:uuid:1");
     expect(problem).toMatchObject({ code, status: errorCatalogue[code].httpStatus, title: errorCatalogue[code].title });
     expect(problem.type).toBe(`/docs/errors#${code}`);
     const rebuilt = ScwsError.fromProblem(JSON.parse(JSON.stringify(problem)), problem.status);
@@ -64,7 +65,7 @@ describe("the error funnel", () => {
     const error = toScwsError(new TypeError("secret internal path /etc/x"));
     expect(error.code).toBe("CKR_GENERAL_ERROR");
     expect(error.message).not.toMatch(/secret|\/etc/);
-    expect(error.toProblem().detail).not.toMatch(/secret/);
+    expect(toProblem(error).detail).not.toMatch(/secret/);
   });
 
   it("types customData from the spec", () => {

@@ -1,6 +1,7 @@
 // ScwsError: the SCWS.Error of the SCWS conventions, and its conversion to and from a problem body.
 import type { components } from "@open-scws/spec";
-import { type ErrorCode, errorCatalogue, isErrorCode } from "./catalogue/index.js";
+import type { ErrorCode } from "./catalogue/types.js";
+import { httpStatusOf, isErrorCode } from "./codes.js";
 
 /** The RFC 9457 problem body the service sends with every error. */
 export type Problem = components["schemas"]["Problem"];
@@ -29,22 +30,8 @@ export class ScwsError extends Error {
   constructor(message: string, code: ErrorCode, httpStatus?: number, customData?: CustomData, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
-    this.httpStatus = httpStatus ?? errorCatalogue[code].httpStatus ?? 0;
+    this.httpStatus = httpStatus ?? httpStatusOf(code);
     this.customData = customData ?? {};
-  }
-
-  /** The problem body that carries this error, as the service sends it. */
-  toProblem(instance?: string): Problem {
-    const problem: Problem = {
-      type: problemTypeFor(this.code),
-      title: errorCatalogue[this.code].title,
-      status: this.httpStatus,
-      detail: this.message,
-      code: this.code,
-      customData: this.customData,
-    };
-    if (instance !== undefined) problem.instance = instance;
-    return problem;
   }
 
   /**

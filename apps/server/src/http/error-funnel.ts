@@ -1,5 +1,5 @@
 // The one place that writes error answers: everything thrown becomes a ScwsError rendered as problem+json.
-import { ScwsError, toScwsError } from "@open-scws/errors";
+import { ScwsError, toProblem, toScwsError } from "@open-scws/errors";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env.js";
@@ -21,7 +21,7 @@ export function problemResponse(error: ScwsError, requestId: string): Response {
   }
   const retryAfter = error.customData.retryAfterSeconds;
   if (typeof retryAfter === "number") headers.set("retry-after", String(Math.ceil(retryAfter)));
-  return new Response(JSON.stringify(error.toProblem(requestId)), { status: error.httpStatus, headers });
+  return new Response(JSON.stringify(toProblem(error, requestId)), { status: error.httpStatus, headers });
 }
 
 /** Hono's onError: maps, logs what the caller must not see, and answers. */
