@@ -1,6 +1,6 @@
 // PIN operations (SCWS's Pin.login, logout, change, and the Java API's initPin), with the service's own
 // retry limit, one login per token across callers, and PINs checked before they reach the token.
-import { isPkcs11Failure, ScwsError, scwsErrorFromPkcs11 } from "@open-scws/errors";
+import { ckrValues, isPkcs11Failure, ScwsError, scwsErrorFromPkcs11 } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import type { EventHub } from "../events/event-hub.js";
 import { TokenFlag } from "../pkcs11/flags.js";
@@ -23,8 +23,6 @@ export interface PinPolicy {
   readonly soMaxTries: number;
 }
 
-const CKR_PIN_INCORRECT = 0xa0;
-const CKR_PIN_LOCKED = 0xa4;
 const LOCKED_FLAG: Record<LoginUser, number> = { user: TokenFlag.userPinLocked, so: TokenFlag.soPinLocked };
 const FINAL_TRY_FLAG: Record<LoginUser, number> = { user: TokenFlag.userPinFinalTry, so: TokenFlag.soPinFinalTry };
 const PIN_NAME: Record<LoginUser, string> = { user: "The PIN", so: "The SO PIN" };
@@ -175,8 +173,8 @@ export class PinService {
       await call();
     } catch (error) {
       if (!isPkcs11Failure(error)) throw error;
-      if (error.code === CKR_PIN_LOCKED) this.counters.markLocked(connection.tokenKey, user, maxTries);
-      if (error.code !== CKR_PIN_INCORRECT) throw scwsErrorFromPkcs11(error);
+      if (error.code === ckrValues.CKR_PIN_LOCKED) this.counters.markLocked(connection.tokenKey, user, maxTries);
+      if (error.code !== ckrValues.CKR_PIN_INCORRECT) throw scwsErrorFromPkcs11(error);
       const left = Math.max(0, maxTries - this.counters.recordFailure(connection.tokenKey, user));
       const pkcs11 = scwsErrorFromPkcs11(error).customData.pkcs11;
       const consequence = left === 0 ? "it is now locked" : `${left} ${left === 1 ? "try remains" : "tries remain"} before it locks`;
