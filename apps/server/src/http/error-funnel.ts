@@ -5,8 +5,8 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env.js";
 
 function fromHttpException(error: HTTPException): ScwsError {
-  if (error.status === 413) return new ScwsError("The request body is too large.", "SCWS_PAYLOAD_TOO_LARGE");
-  if (error.status < 500) return new ScwsError("The request could not be read.", "CKR_ARGUMENTS_BAD", undefined, { reason: error.message });
+  if (error.status === 413) return new ScwsError("SCWS_PAYLOAD_TOO_LARGE", { message: "The request body is too large." });
+  if (error.status < 500) return new ScwsError("CKR_ARGUMENTS_BAD", { message: "The request could not be read.", customData: { reason: error.message } });
   return toScwsError(error);
 }
 

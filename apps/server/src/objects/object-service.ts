@@ -66,7 +66,7 @@ export class ObjectService {
     const code = kind === "key" ? "CKR_KEY_HANDLE_INVALID" : "CKR_OBJECT_HANDLE_INVALID";
     const known = objectForId(connection, id, code);
     if (known.private && !this.holdsUserLogin(connection)) {
-      throw new ScwsError("This object is private: log in with the user PIN to use it.", "CKR_USER_NOT_LOGGED_IN");
+      throw new ScwsError("CKR_USER_NOT_LOGGED_IN", { message: "This object is private: log in with the user PIN to use it." });
     }
     const generation = this.generations.get(connection.tokenKey) ?? 0;
     const cached = kind === "key" ? this.keyRecords.get(connection)?.get(id) : undefined;
@@ -137,7 +137,7 @@ export class ObjectService {
   /** Refuses a change to the token unless the caller holds its user login: the service asks for the PIN to write. */
   requireUserLogin(connection: TokenConnection, what: string): void {
     if (!this.holdsUserLogin(connection)) {
-      throw new ScwsError(`Log in with the user PIN to ${what}.`, "CKR_USER_NOT_LOGGED_IN");
+      throw new ScwsError("CKR_USER_NOT_LOGGED_IN", { message: `Log in with the user PIN to ${what}.` });
     }
   }
 

@@ -167,9 +167,12 @@ export class IsolatedHost implements RestartingHost {
   }
 
   #downError(method: string): ScwsError {
-    return new ScwsError(`The PKCS#11 call ${method} failed: ${this.downReason}.`, "CKR_DEVICE_ERROR", undefined, {
-      reason: this.downReason,
-      moduleId: this.moduleId,
+    return new ScwsError("CKR_DEVICE_ERROR", {
+      message: `The PKCS#11 call ${method} failed: ${this.downReason}.`,
+      customData: {
+        reason: this.downReason,
+        moduleId: this.moduleId,
+      },
     });
   }
 
