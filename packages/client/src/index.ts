@@ -1,5 +1,5 @@
 // Public entry of @open-scws/client: the typed client, and the SCWS-compatible facade.
-export { type CatalogueEntry, type CustomData, type ErrorCode, errorCatalogue, isErrorCode, type Problem, ScwsError } from "@open-scws/errors";
+export { type CustomData, type ErrorCode, isErrorCode, type Problem, ScwsError } from "@open-scws/errors";
 export { type EventTransport, type ServiceEventsOptions, serviceEvents } from "./events/service-events.js";
 export type { Bytes, BytesOrHex } from "./facade/bytes.js";
 export type { CallOptions } from "./facade/call-options.js";
@@ -49,5 +49,6 @@ export type {
 } from "./facade/token-creation.js";
 export { ENVIRONMENT_HEADER, environmentCredential, environmentMessage, serviceMessage } from "./transport/environment.js";
 export { type DataOf, unwrap } from "./transport/unwrap.js";
+export type { ContractValidation } from "./transport/validation.js";
 export { createScwsClient, DEFAULT_TIMEOUT_MS, type ScwsClient, type ScwsClientOptions } from "./typed-client.js";
 export { version } from "./version.js";

@@ -1,10 +1,11 @@
-// The typed low-level client: openapi-fetch over the spec's generated types, with the contract guard (arguments
-// checked before sending, answers checked against the spec, a deadline per call) and the environment credential.
+// The typed low-level client: openapi-fetch over the spec's generated types, with the guard (a deadline per call;
+// with the opt-in validation, arguments checked before sending and answers against the spec) and the credential.
 import type { paths } from "@open-scws/spec";
 import createClient, { type Client, type ClientOptions } from "openapi-fetch";
 import { badParams } from "./transport/client-errors.js";
 import { environmentCredential } from "./transport/environment.js";
 import { contractGuard } from "./transport/guard.js";
+import { type ContractValidation, defaultValidation } from "./transport/validation.js";
 
 /** A client whose paths, parameters, bodies and answers are typed from the spec. */
 export type ScwsClient = Client<paths>;
@@ -18,6 +19,8 @@ export interface ScwsClientOptions extends Omit<ClientOptions, "baseUrl"> {
   readonly timeoutMs?: number;
   /** Returns the environment credential to send with each call, if there is one. */
   readonly credential?: () => string | undefined;
+  /** Checks requests and answers against the spec: `contractValidation` from `@open-scws/client/validation`. */
+  readonly validation?: ContractValidation;
 }
 
 /** Checks a deadline in milliseconds, as setTimeout can hold it. */
@@ -43,14 +46,15 @@ export function checkBaseUrl(field: string, value: unknown): string {
 }
 
 /**
- * Creates a typed client for a service at `baseUrl`. Calls return `{ data, error, response }`, where `error` is a
- * problem the spec declares; a call that gets no such answer rejects with a `ScwsError` (`MWR_SCWS_*`).
+ * Creates a typed client for a service at `baseUrl`. Calls return `{ data, error, response }`, where `error` is the
+ * service's problem; a call that gets no answer (or, with `validation`, one the spec does not allow) rejects with a
+ * `ScwsError` (`MWR_SCWS_*`).
  * @example const { data } = await createScwsClient("http://127.0.0.1:8930").GET("/v1/readers", { signal });
  */
 export function createScwsClient(baseUrl: string, options: ScwsClientOptions = {}): ScwsClient {
-  const { timeoutMs = DEFAULT_TIMEOUT_MS, credential, ...clientOptions } = options;
+  const { timeoutMs = DEFAULT_TIMEOUT_MS, credential, validation = defaultValidation(), ...clientOptions } = options;
   const client = createClient<paths>({ ...clientOptions, baseUrl: checkBaseUrl("baseUrl", baseUrl) });
   if (credential) client.use(environmentCredential(credential));
-  client.use(contractGuard(checkTimeout("timeoutMs", timeoutMs)));
+  client.use(contractGuard(checkTimeout("timeoutMs", timeoutMs), validation));
   return client;
 }

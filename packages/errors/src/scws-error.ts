@@ -1,6 +1,7 @@
 // ScwsError: the SCWS.Error of the SCWS conventions, and its conversion to and from a problem body.
 import type { components } from "@open-scws/spec";
-import { type ErrorCode, errorCatalogue, isErrorCode } from "./catalogue/index.js";
+import type { ErrorCode } from "./catalogue/types.js";
+import { httpStatusOf, isErrorCode } from "./codes.js";
 
 /** The RFC 9457 problem body the service sends with every error. */
 export type Problem = components["schemas"]["Problem"];
@@ -12,9 +13,23 @@ export function problemTypeFor(code: ErrorCode): string {
   return `/docs/errors#${code}`;
 }
 
+/** The options form of a ScwsError, as Hono's `HTTPException(status, { message, cause })` takes them. */
+export interface ScwsErrorOptions {
+  /** What went wrong, for the caller; never a PIN or another secret. */
+  readonly message: string;
+  /** The HTTP status (default: the code's). */
+  readonly httpStatus?: number;
+  /** Structured extras: the offending field, remaining PIN tries... */
+  readonly customData?: CustomData;
+  /** What caused it, kept for the log; never sent. */
+  readonly cause?: unknown;
+}
+
 /**
- * An error from the SCWS service or the client library: `new ScwsError(message, code, httpStatus, customData)`,
- * as `SCWS.Error(message, code, status, customData)` is defined by the SCWS conventions.
+ * An error from the SCWS service or the client library: `new ScwsError(code, { message, httpStatus, customData, cause })`,
+ * or positionally `new ScwsError(message, code, httpStatus, customData)`, as `SCWS.Error(message, code, status,
+ * customData)` is defined by the SCWS conventions.
+ * @example throw new ScwsError("CKR_ARGUMENTS_BAD", { message: "Invalid argument /body/label.", customData: { field: "/body/label" } });
  * @example if (error instanceof ScwsError && error.code === "CKR_PIN_INCORRECT") showTries(error.customData.remainingTries);
  */
 export class ScwsError extends Error {
@@ -26,25 +41,14 @@ export class ScwsError extends Error {
   /** Structured extras: the offending field, remaining PIN tries, the PKCS#11 value... */
   readonly customData: CustomData;
 
-  constructor(message: string, code: ErrorCode, httpStatus?: number, customData?: CustomData, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-    this.httpStatus = httpStatus ?? errorCatalogue[code].httpStatus ?? 0;
-    this.customData = customData ?? {};
-  }
-
-  /** The problem body that carries this error, as the service sends it. */
-  toProblem(instance?: string): Problem {
-    const problem: Problem = {
-      type: problemTypeFor(this.code),
-      title: errorCatalogue[this.code].title,
-      status: this.httpStatus,
-      detail: this.message,
-      code: this.code,
-      customData: this.customData,
-    };
-    if (instance !== undefined) problem.instance = instance;
-    return problem;
+  constructor(code: ErrorCode, options: ScwsErrorOptions);
+  constructor(message: string, code: ErrorCode, httpStatus?: number, customData?: CustomData, options?: ErrorOptions);
+  constructor(first: string, second: ErrorCode | ScwsErrorOptions, httpStatus?: number, customData?: CustomData, options?: ErrorOptions) {
+    const named = typeof second === "object" ? second : undefined;
+    super(named ? named.message : first, named ? ("cause" in named ? { cause: named.cause } : undefined) : options);
+    this.code = (named ? first : second) as ErrorCode;
+    this.httpStatus = (named ? named.httpStatus : httpStatus) ?? httpStatusOf(this.code);
+    this.customData = (named ? named.customData : customData) ?? {};
   }
 
   /**

@@ -25,7 +25,7 @@ export interface ParsedCertificate {
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/u;
 
 function invalidCertificate(field: string, reason: string): ScwsError {
-  return new ScwsError(`The certificate cannot be read: ${reason}.`, "MWR_IMPORT_FILE_INVALID", undefined, { field, reason });
+  return new ScwsError("MWR_IMPORT_FILE_INVALID", { message: `The certificate cannot be read: ${reason}.`, customData: { field, reason } });
 }
 
 /** The DER of a certificate given as PEM or as base64 DER. */

@@ -58,14 +58,12 @@ export class CreationService {
       for (const handle of sameLabel) {
         const [application] = await host.getAttributes(connection.slot, handle, [CKA.APPLICATION]);
         if (Buffer.from(application ?? []).toString("utf8") === (request.application ?? "")) {
-          throw new ScwsError(
-            `A data container labelled "${request.ckLabel}" of this application is already on the token.`,
-            "CXR_CONTAINER_EXISTS",
-            undefined,
-            {
+          throw new ScwsError("CXR_CONTAINER_EXISTS", {
+            message: `A data container labelled "${request.ckLabel}" of this application is already on the token.`,
+            customData: {
               field: "/body/ckLabel",
             },
-          );
+          });
         }
       }
       const value = new Uint8Array(Buffer.from(request.value, "base64"));
@@ -108,14 +106,12 @@ export class CreationService {
     }
     const own = await publicKeyDer(connection, record).catch(() => undefined);
     if (own) return own;
-    throw new ScwsError(
-      "No public key or certificate with this key's ckId is on the token, so the request cannot carry the public key.",
-      "CKR_ARGUMENTS_BAD",
-      undefined,
-      {
+    throw new ScwsError("CKR_ARGUMENTS_BAD", {
+      message: "No public key or certificate with this key's ckId is on the token, so the request cannot carry the public key.",
+      customData: {
         field: "/path/objectId",
       },
-    );
+    });
   }
 
   private write<T>(connection: TokenConnection, what: string, work: () => Promise<T>): Promise<T> {

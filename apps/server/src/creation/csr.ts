@@ -31,7 +31,7 @@ const RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
 const WEB_CURVE: Readonly<Record<string, string>> = { "P-256": "P-256", "P-384": "P-384", "P-521": "P-521", secp256k1: "K-256" };
 
 function keyTypeError(field: string, reason: string): ScwsError {
-  return new ScwsError(`The key cannot sign this request: ${reason}.`, "CKR_KEY_TYPE_INCONSISTENT", undefined, { field, reason });
+  return new ScwsError("CKR_KEY_TYPE_INCONSISTENT", { message: `The key cannot sign this request: ${reason}.`, customData: { field, reason } });
 }
 
 /** The WebCrypto algorithm of the key, from its SubjectPublicKeyInfo. */
@@ -105,7 +105,9 @@ export async function buildCertificateRequest(spki: Uint8Array, options: Certifi
     signerCrypto(spki, signatureAlgorithm, sign),
   );
   if (!(await request.verify())) {
-    throw new ScwsError("The key's signature does not verify with its public key: the private and public keys are not a pair.", "CKR_FUNCTION_FAILED");
+    throw new ScwsError("CKR_FUNCTION_FAILED", {
+      message: "The key's signature does not verify with its public key: the private and public keys are not a pair.",
+    });
   }
   return { pem: request.toString("pem"), signatureAlgorithm };
 }

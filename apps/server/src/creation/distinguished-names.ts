@@ -30,7 +30,7 @@ const FIELD_ORDER: ReadonlyArray<[keyof SubjectFields, string]> = [
 const GENERAL_NAME_TYPE = { dns: "dns", email: "email", ip: "ip", uri: "url" } as const;
 
 function badName(field: string, reason: string): ScwsError {
-  return new ScwsError(`Invalid request: ${field} ${reason}.`, "CKR_ARGUMENTS_BAD", undefined, { field, reason });
+  return new ScwsError("CKR_ARGUMENTS_BAD", { message: `Invalid request: ${field} ${reason}.`, customData: { field, reason } });
 }
 
 /** A lone UTF-16 surrogate: JSON can carry one (`"\\ud800"`), UTF-8 and so DER's UTF8String cannot. */

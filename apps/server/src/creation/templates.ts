@@ -21,7 +21,7 @@ const DEFAULT_USAGE: Readonly<Record<GenerateKeyRequest["algorithm"], RequestedK
 };
 
 function badField(field: string, reason: string, code: "CKR_ARGUMENTS_BAD" | "CKR_TEMPLATE_INCONSISTENT" = "CKR_ARGUMENTS_BAD"): ScwsError {
-  return new ScwsError(`Invalid request: /body/${field} ${reason}.`, code, undefined, { field: `/body/${field}`, reason });
+  return new ScwsError(code, { message: `Invalid request: /body/${field} ${reason}.`, customData: { field: `/body/${field}`, reason } });
 }
 
 /** Checks the members that depend on the algorithm, which the spec leaves to the service. */

@@ -13,7 +13,7 @@ type TokenObject = components["schemas"]["TokenObject"];
 /** An object the service just created or found, as the spec shows it, with an id valid in the connection. */
 export async function tokenObjectFor(connection: TokenConnection, handle: ObjectHandle): Promise<TokenObject> {
   const record = await readObjectRecord(connection.host, connection.slot, handle);
-  if (!record) throw new ScwsError("The token did not show the object it created.", "CKR_FUNCTION_FAILED");
+  if (!record) throw new ScwsError("CKR_FUNCTION_FAILED", { message: "The token did not show the object it created." });
   return tokenObjectOf(record, idForHandle(connection, handle, record.private));
 }
 
@@ -30,7 +30,7 @@ export async function refuseExisting(connection: TokenConnection, klass: number,
   ]);
   if (found.some((handle) => !except.includes(handle))) {
     const hex = Buffer.from(ckId).toString("hex");
-    throw new ScwsError(`A ${what} with the ckId ${hex} is already on the token.`, "CXR_CONTAINER_EXISTS", undefined, { ckId: hex });
+    throw new ScwsError("CXR_CONTAINER_EXISTS", { message: `A ${what} with the ckId ${hex} is already on the token.`, customData: { ckId: hex } });
   }
 }
 

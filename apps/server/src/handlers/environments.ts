@@ -9,7 +9,10 @@ import type { Services } from "../services.js";
 type Environment = components["schemas"]["Environment"];
 
 function applicationUnknown(): ScwsError {
-  return new ScwsError("No registered application has this id for this origin.", "SCWS_APPLICATION_UNKNOWN", undefined, { field: "/body/applicationId" });
+  return new ScwsError("SCWS_APPLICATION_UNKNOWN", {
+    message: "No registered application has this id for this origin.",
+    customData: { field: "/body/applicationId" },
+  });
 }
 
 /** Handlers of the environments tag. */
@@ -26,8 +29,11 @@ export function environmentHandlers(services: Services): Pick<Handlers, "createC
   });
   const current = (environment: LiveEnvironment | undefined): LiveEnvironment => {
     if (!environment)
-      throw new ScwsError("Only an environment's credential names a current environment.", "SCWS_CREDENTIAL_REQUIRED", undefined, {
-        field: "/header/x-scws-environment",
+      throw new ScwsError("SCWS_CREDENTIAL_REQUIRED", {
+        message: "Only an environment's credential names a current environment.",
+        customData: {
+          field: "/header/x-scws-environment",
+        },
       });
     return environment;
   };
@@ -62,15 +68,21 @@ export function environmentHandlers(services: Services): Pick<Handlers, "createC
       if (!application || origin !== challenge.origin) throw applicationUnknown();
       if (application.publicKey) {
         if (body.signature === undefined) {
-          throw new ScwsError("Send the application's signature of the challenge.", "CKR_ARGUMENTS_BAD", undefined, {
-            field: "/body/signature",
-            reason: "is required",
+          throw new ScwsError("CKR_ARGUMENTS_BAD", {
+            message: "Send the application's signature of the challenge.",
+            customData: {
+              field: "/body/signature",
+              reason: "is required",
+            },
           });
         }
         if (!verifySignature(application.publicKey, environmentMessage(challenge.challenge), Buffer.from(body.signature, "hex"))) {
           access.audit.record("environmentRefused", { application: application.id, code: "CKR_SIGNATURE_INVALID", ...(origin ? { origin } : {}) });
-          throw new ScwsError("The signature of the challenge does not verify with the application's registered key.", "CKR_SIGNATURE_INVALID", undefined, {
-            field: "/body/signature",
+          throw new ScwsError("CKR_SIGNATURE_INVALID", {
+            message: "The signature of the challenge does not verify with the application's registered key.",
+            customData: {
+              field: "/body/signature",
+            },
           });
         }
       }

@@ -13,7 +13,7 @@ export function monitoringHandlers(services: Services): Pick<Handlers, "getLiven
     async getReadiness() {
       if (services.modules.ready().length === 0) {
         const modules = services.modules.all().map((module) => ({ id: module.id, reason: module.reason ?? "not started" }));
-        throw new ScwsError("No PKCS#11 module is ready.", "CKR_LIBRARY_LOAD_FAILED", undefined, { modules });
+        throw new ScwsError("CKR_LIBRARY_LOAD_FAILED", { message: "No PKCS#11 module is ready.", customData: { modules } });
       }
       return { status: 200, body: { status: "ready", modules: services.modules.statuses() } };
     },

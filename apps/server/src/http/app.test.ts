@@ -21,7 +21,7 @@ function recordingHandlers(calls: string[]): Handlers {
     getServiceInfo: record("getServiceInfo", () => ({ status: 200, body: { name: "open SCWS" } })),
     listReaders: record("listReaders", () => ({ status: 200, body: { readers: [] } })),
     getReader: record("getReader", () => {
-      throw new ScwsError("No reader.", "CKR_SLOT_ID_INVALID");
+      throw new ScwsError("CKR_SLOT_ID_INVALID", { message: "No reader." });
     }),
     connectToken: record("connectToken", () => {
       throw Object.assign(new Error("CKR_DEVICE_ERROR"), { name: "Pkcs11Error", code: 0x30, method: "C_OpenSession" });

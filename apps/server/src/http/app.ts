@@ -96,8 +96,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     bodyLimit({
       maxSize: options.bodyLimitBytes,
       onError: () => {
-        throw new ScwsError(`The request body exceeds the limit of ${options.bodyLimitBytes} bytes.`, "SCWS_PAYLOAD_TOO_LARGE", undefined, {
-          limit: options.bodyLimitBytes,
+        throw new ScwsError("SCWS_PAYLOAD_TOO_LARGE", {
+          message: `The request body exceeds the limit of ${options.bodyLimitBytes} bytes.`,
+          customData: {
+            limit: options.bodyLimitBytes,
+          },
         });
       },
     }),

@@ -1,12 +1,12 @@
 // The one place that writes error answers: everything thrown becomes a ScwsError rendered as problem+json.
-import { ScwsError, toScwsError } from "@open-scws/errors";
+import { ScwsError, toProblem, toScwsError } from "@open-scws/errors";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env.js";
 
 function fromHttpException(error: HTTPException): ScwsError {
-  if (error.status === 413) return new ScwsError("The request body is too large.", "SCWS_PAYLOAD_TOO_LARGE");
-  if (error.status < 500) return new ScwsError("The request could not be read.", "CKR_ARGUMENTS_BAD", undefined, { reason: error.message });
+  if (error.status === 413) return new ScwsError("SCWS_PAYLOAD_TOO_LARGE", { message: "The request body is too large." });
+  if (error.status < 500) return new ScwsError("CKR_ARGUMENTS_BAD", { message: "The request could not be read.", customData: { reason: error.message } });
   return toScwsError(error);
 }
 
@@ -21,7 +21,7 @@ export function problemResponse(error: ScwsError, requestId: string): Response {
   }
   const retryAfter = error.customData.retryAfterSeconds;
   if (typeof retryAfter === "number") headers.set("retry-after", String(Math.ceil(retryAfter)));
-  return new Response(JSON.stringify(error.toProblem(requestId)), { status: error.httpStatus, headers });
+  return new Response(JSON.stringify(toProblem(error, requestId)), { status: error.httpStatus, headers });
 }
 
 /** Hono's onError: maps, logs what the caller must not see, and answers. */

@@ -15,9 +15,12 @@ export function readParams(
     if (route.queryArrays.includes(name)) query[name] = values;
     else if (values.length === 1) query[name] = values[0];
     else {
-      throw new ScwsError(`Invalid request: /query/${name} is given ${values.length} times.`, "CKR_ARGUMENTS_BAD", undefined, {
-        field: `/query/${name}`,
-        reason: "must be given once",
+      throw new ScwsError("CKR_ARGUMENTS_BAD", {
+        message: `Invalid request: /query/${name} is given ${values.length} times.`,
+        customData: {
+          field: `/query/${name}`,
+          reason: "must be given once",
+        },
       });
     }
   }
@@ -32,9 +35,12 @@ export function refuseNonFinite(params: { path: Record<string, unknown>; query: 
   for (const location of ["path", "query"] as const) {
     for (const [name, value] of Object.entries(params[location])) {
       if (typeof value === "number" && !Number.isFinite(value)) {
-        throw new ScwsError(`Invalid request: /${location}/${name} must be a finite number.`, "CKR_ARGUMENTS_BAD", undefined, {
-          field: `/${location}/${name}`,
-          reason: "must be a finite number",
+        throw new ScwsError("CKR_ARGUMENTS_BAD", {
+          message: `Invalid request: /${location}/${name} must be a finite number.`,
+          customData: {
+            field: `/${location}/${name}`,
+            reason: "must be a finite number",
+          },
         });
       }
     }
@@ -48,9 +54,12 @@ export async function readJsonBody(c: Context, required: boolean): Promise<unkno
   // The service decodes no content coding: a compressed body would otherwise be read as if it were JSON text.
   const encoding = c.req.header("content-encoding")?.trim().toLowerCase();
   if (encoding && encoding !== "identity") {
-    throw new ScwsError("Send the request body without a content coding (no gzip, deflate or br).", "SCWS_UNSUPPORTED_MEDIA_TYPE", undefined, {
-      field: "/header/content-encoding",
-      allowed: ["identity"],
+    throw new ScwsError("SCWS_UNSUPPORTED_MEDIA_TYPE", {
+      message: "Send the request body without a content coding (no gzip, deflate or br).",
+      customData: {
+        field: "/header/content-encoding",
+        allowed: ["identity"],
+      },
     });
   }
   const bytes = await c.req.arrayBuffer();
@@ -59,22 +68,31 @@ export async function readJsonBody(c: Context, required: boolean): Promise<unkno
     // JSON travels as UTF-8 (RFC 8259 section 8.1); invalid bytes are refused, not replaced, so that a PIN is never altered.
     text = strictUtf8.decode(bytes);
   } catch {
-    throw new ScwsError("Invalid request: the body is not valid UTF-8.", "CKR_ARGUMENTS_BAD", undefined, { field: "/body", reason: "is not valid UTF-8" });
+    throw new ScwsError("CKR_ARGUMENTS_BAD", {
+      message: "Invalid request: the body is not valid UTF-8.",
+      customData: { field: "/body", reason: "is not valid UTF-8" },
+    });
   }
   if (text.length === 0) {
     if (!required) return undefined;
-    throw new ScwsError("Invalid request: a JSON body is required.", "CKR_ARGUMENTS_BAD", undefined, { field: "/body", reason: "is required" });
+    throw new ScwsError("CKR_ARGUMENTS_BAD", { message: "Invalid request: a JSON body is required.", customData: { field: "/body", reason: "is required" } });
   }
   const contentType = c.req.header("content-type") ?? "";
   if (!JSON_MEDIA_TYPE.test(contentType)) {
-    throw new ScwsError("Send the request body as application/json.", "SCWS_UNSUPPORTED_MEDIA_TYPE", undefined, {
-      field: "/header/content-type",
-      allowed: ["application/json"],
+    throw new ScwsError("SCWS_UNSUPPORTED_MEDIA_TYPE", {
+      message: "Send the request body as application/json.",
+      customData: {
+        field: "/header/content-type",
+        allowed: ["application/json"],
+      },
     });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ScwsError("Invalid request: the body is not valid JSON.", "CKR_ARGUMENTS_BAD", undefined, { field: "/body", reason: "is not valid JSON" });
+    throw new ScwsError("CKR_ARGUMENTS_BAD", {
+      message: "Invalid request: the body is not valid JSON.",
+      customData: { field: "/body", reason: "is not valid JSON" },
+    });
   }
 }

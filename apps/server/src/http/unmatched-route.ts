@@ -21,8 +21,8 @@ export function unmatchedRouteError(routes: readonly RouteDefinition[]): (method
   return (method, path) => {
     for (const { pattern, methods } of patterns.values()) {
       if (!pattern.test(path)) continue;
-      return new ScwsError(`${method} is not allowed on ${path}.`, "SCWS_METHOD_NOT_ALLOWED", undefined, { allowed: methods });
+      return new ScwsError("SCWS_METHOD_NOT_ALLOWED", { message: `${method} is not allowed on ${path}.`, customData: { allowed: methods } });
     }
-    return new ScwsError(`No endpoint at ${path}.`, "SCWS_ROUTE_NOT_FOUND");
+    return new ScwsError("SCWS_ROUTE_NOT_FOUND", { message: `No endpoint at ${path}.` });
   };
 }

@@ -1,3 +1,4 @@
+import { toProblem } from "@open-scws/errors";
 import { describe, expect, it } from "vitest";
 import { validationError } from "./validation-error.js";
 
@@ -38,6 +39,6 @@ describe("validationError", () => {
       "body",
     );
     expect(error.customData.reason).toBe("must be string");
-    expect(JSON.stringify(error.toProblem())).not.toContain("data");
+    expect(JSON.stringify(toProblem(error))).not.toContain("data");
   });
 });

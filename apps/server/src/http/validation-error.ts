@@ -26,8 +26,8 @@ function codeOf(failure: ValidationFailure) {
 /** The error for a request that a generated validator refused. */
 export function validationError(failures: readonly ValidationFailure[] | null | undefined, location: InputLocation): ScwsError {
   const failure = failures?.[0];
-  if (!failure) return new ScwsError("The request is invalid.", "CKR_ARGUMENTS_BAD", undefined, { field: `/${location}` });
+  if (!failure) return new ScwsError("CKR_ARGUMENTS_BAD", { message: "The request is invalid.", customData: { field: `/${location}` } });
   const field = fieldOf(failure, location) || "/body";
   const reason = reasonOf(failure);
-  return new ScwsError(`Invalid request: ${field} ${reason}.`, codeOf(failure), undefined, { field, reason });
+  return new ScwsError(codeOf(failure), { message: `Invalid request: ${field} ${reason}.`, customData: { field, reason } });
 }

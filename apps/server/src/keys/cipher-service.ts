@@ -32,9 +32,12 @@ const DEFAULT_IV_LENGTH = { "AES-GCM": 12, "AES-CBC": 16 } as const;
 function checkMembers(algorithm: EncryptionAlgorithm): void {
   const extra = Object.keys(algorithm).find((member) => !MEMBERS[algorithm.name].includes(member as keyof EncryptionAlgorithm));
   if (extra) {
-    throw new ScwsError(`${algorithm.name} takes no ${extra}.`, "CKR_ARGUMENTS_BAD", undefined, {
-      field: `/body/algorithm/${extra}`,
-      reason: `is not used by ${algorithm.name}`,
+    throw new ScwsError("CKR_ARGUMENTS_BAD", {
+      message: `${algorithm.name} takes no ${extra}.`,
+      customData: {
+        field: `/body/algorithm/${extra}`,
+        reason: `is not used by ${algorithm.name}`,
+      },
     });
   }
 }
@@ -42,7 +45,9 @@ function checkMembers(algorithm: EncryptionAlgorithm): void {
 function checkKeyAlgorithm(key: ObjectRecord, algorithm: EncryptionAlgorithm): void {
   const needs = algorithm.name.startsWith("RSA") ? "RSA" : "AES";
   if (key.algorithm !== needs) {
-    throw new ScwsError(`${algorithm.name} needs an ${needs} key; this is ${key.algorithm ?? "another kind of"} key.`, "CKR_KEY_TYPE_INCONSISTENT");
+    throw new ScwsError("CKR_KEY_TYPE_INCONSISTENT", {
+      message: `${algorithm.name} needs an ${needs} key; this is ${key.algorithm ?? "another kind of"} key.`,
+    });
   }
 }
 
@@ -78,7 +83,7 @@ function decryptionFailure(error: unknown, algorithm: EncryptionAlgorithm["name"
     algorithm === "AES-GCM"
       ? "The ciphertext or its associated data does not match the authentication tag."
       : `The ciphertext does not decrypt with this key under ${algorithm}: its length or padding is wrong.`;
-  return new ScwsError(detail, "CKR_ENCRYPTED_DATA_INVALID", undefined, { field: "/body/ciphertext", pkcs11: original });
+  return new ScwsError("CKR_ENCRYPTED_DATA_INVALID", { message: detail, customData: { field: "/body/ciphertext", pkcs11: original } });
 }
 
 /** Encrypts and decrypts with keys on tokens. */
@@ -112,9 +117,12 @@ export class CipherService {
     const key = await usableKey(this.objects, connection, keyId, algorithm.name.startsWith("RSA") ? ["privateKey"] : ["secretKey"], "decrypt");
     checkKeyAlgorithm(key, algorithm);
     if ((algorithm.name === "AES-GCM" || algorithm.name === "AES-CBC") && algorithm.iv === undefined) {
-      throw new ScwsError(`${algorithm.name} needs the iv the data was encrypted with.`, "CKR_ARGUMENTS_BAD", undefined, {
-        field: "/body/algorithm/iv",
-        reason: "is required to decrypt",
+      throw new ScwsError("CKR_ARGUMENTS_BAD", {
+        message: `${algorithm.name} needs the iv the data was encrypted with.`,
+        customData: {
+          field: "/body/algorithm/iv",
+          reason: "is required to decrypt",
+        },
       });
     }
     const mechanism = mechanismOf(algorithm, algorithm.iv === undefined ? undefined : fromBase64(algorithm.iv));

@@ -39,6 +39,9 @@ export function derToRaw(der: Uint8Array, size: number): Uint8Array {
     raw.set(unsigned(value.s, size), size);
     return raw;
   } catch {
-    throw new ScwsError("The signature is not a DER ECDSA-Sig-Value for this key.", "CKR_SIGNATURE_LEN_RANGE", undefined, { field: "/body/signature" });
+    throw new ScwsError("CKR_SIGNATURE_LEN_RANGE", {
+      message: "The signature is not a DER ECDSA-Sig-Value for this key.",
+      customData: { field: "/body/signature" },
+    });
   }
 }

@@ -19,11 +19,11 @@ export async function usableKey(
 ): Promise<ObjectRecord> {
   const record = await objects.record(connection, keyId, "key");
   if (record.type === "certificate" || record.type === "dataContainer") {
-    throw new ScwsError(`The object ${keyId} is a ${record.type}, not a key.`, "CKR_KEY_HANDLE_INVALID", undefined, { field: "/path/objectId" });
+    throw new ScwsError("CKR_KEY_HANDLE_INVALID", { message: `The object ${keyId} is a ${record.type}, not a key.`, customData: { field: "/path/objectId" } });
   }
   if (!allowed.includes(record.type)) {
     const use = allowed.includes("privateKey") ? "its private key" : "its public key";
-    throw new ScwsError(`A ${record.type} cannot ${purpose}; use ${use}.`, "CKR_KEY_FUNCTION_NOT_PERMITTED");
+    throw new ScwsError("CKR_KEY_FUNCTION_NOT_PERMITTED", { message: `A ${record.type} cannot ${purpose}; use ${use}.` });
   }
   return record;
 }
@@ -38,17 +38,23 @@ export async function withKeyPin<T>(
 ): Promise<T> {
   if (key.alwaysAuthenticate) {
     if (pin === undefined) {
-      throw new ScwsError("This key needs its PIN for each use: send pin.", "CKR_USER_NOT_LOGGED_IN", undefined, {
-        field: "/body/pin",
-        reason: "is required for this key",
+      throw new ScwsError("CKR_USER_NOT_LOGGED_IN", {
+        message: "This key needs its PIN for each use: send pin.",
+        customData: {
+          field: "/body/pin",
+          reason: "is required for this key",
+        },
       });
     }
     return pins.withContextPin(connection, pin, operation);
   }
   if (pin !== undefined) {
-    throw new ScwsError("Only keys that need a PIN for each use (alwaysAuthenticate) take a pin.", "CKR_ARGUMENTS_BAD", undefined, {
-      field: "/body/pin",
-      reason: "is only for alwaysAuthenticate keys",
+    throw new ScwsError("CKR_ARGUMENTS_BAD", {
+      message: "Only keys that need a PIN for each use (alwaysAuthenticate) take a pin.",
+      customData: {
+        field: "/body/pin",
+        reason: "is only for alwaysAuthenticate keys",
+      },
     });
   }
   return operation();

@@ -39,8 +39,11 @@ export class MechanismCatalog {
   async require(connection: TokenConnection, mechanism: number, use: keyof typeof MECHANISM_FLAGS): Promise<void> {
     const info = (await this.of(connection)).find((candidate) => candidate.type === mechanism);
     if (!info || (info.flags & MECHANISM_FLAGS[use]) === 0) {
-      throw new ScwsError(`The token does not offer ${mechanismName(mechanism)} to ${use}.`, "CKR_MECHANISM_INVALID", undefined, {
-        mechanism: mechanismName(mechanism),
+      throw new ScwsError("CKR_MECHANISM_INVALID", {
+        message: `The token does not offer ${mechanismName(mechanism)} to ${use}.`,
+        customData: {
+          mechanism: mechanismName(mechanism),
+        },
       });
     }
   }

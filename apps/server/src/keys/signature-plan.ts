@@ -27,9 +27,12 @@ export function hashOf(algorithm: SignAlgorithm | undefined): HashAlgorithm | un
 function checkHashLength(hash: Uint8Array, algorithm: HashAlgorithm, field: string): void {
   const expected = HASHES[algorithm].length;
   if (hash.length !== expected) {
-    throw new ScwsError(`A ${algorithm} hash is ${expected} bytes long, not ${hash.length}.`, "CKR_DATA_LEN_RANGE", undefined, {
-      field,
-      reason: `must be ${expected} bytes for ${algorithm}`,
+    throw new ScwsError("CKR_DATA_LEN_RANGE", {
+      message: `A ${algorithm} hash is ${expected} bytes long, not ${hash.length}.`,
+      customData: {
+        field,
+        reason: `must be ${expected} bytes for ${algorithm}`,
+      },
     });
   }
 }
@@ -70,12 +73,10 @@ export function checkPssSalt(modulusBits: number, algorithm: SignAlgorithm | und
   const hashName = hashOf(algorithm)!;
   const largest = Math.ceil((modulusBits - 1) / 8) - HASHES[hashName].length - 2;
   if (algorithm.saltLen <= largest) return;
-  throw new ScwsError(
-    `A ${modulusBits}-bit RSA key takes a PSS salt of at most ${Math.max(0, largest)} bytes with ${hashName}, not ${algorithm.saltLen}.`,
-    "CKR_MECHANISM_PARAM_INVALID",
-    undefined,
-    { field: "/body/algorithm/saltLen", reason: `must be at most ${Math.max(0, largest)} for this key` },
-  );
+  throw new ScwsError("CKR_MECHANISM_PARAM_INVALID", {
+    message: `A ${modulusBits}-bit RSA key takes a PSS salt of at most ${Math.max(0, largest)} bytes with ${hashName}, not ${algorithm.saltLen}.`,
+    customData: { field: "/body/algorithm/saltLen", reason: `must be at most ${Math.max(0, largest)} for this key` },
+  });
 }
 
 /** Plans a signature (or its verification) of a hash by a key of the given algorithm. */
@@ -84,12 +85,12 @@ export function planSignature(keyAlgorithm: KeyAlgorithm, hash: Uint8Array, algo
   if (hashName) checkHashLength(hash, hashName, field);
   if (keyAlgorithm === "ECDSA") {
     if (typeof algorithm === "object") {
-      throw new ScwsError("RSA-PSS needs an RSA key; this is an EC key.", "CKR_KEY_TYPE_INCONSISTENT", undefined, { field: "/body/algorithm" });
+      throw new ScwsError("CKR_KEY_TYPE_INCONSISTENT", { message: "RSA-PSS needs an RSA key; this is an EC key.", customData: { field: "/body/algorithm" } });
     }
     return { mechanism: { mechanism: CKM.ECDSA }, input: hash };
   }
   if (keyAlgorithm !== "RSA") {
-    throw new ScwsError(`A ${keyAlgorithm} key cannot sign with SCWS's algorithms.`, "CKR_KEY_TYPE_INCONSISTENT");
+    throw new ScwsError("CKR_KEY_TYPE_INCONSISTENT", { message: `A ${keyAlgorithm} key cannot sign with SCWS's algorithms.` });
   }
   if (algorithm === undefined) return { mechanism: { mechanism: CKM.RSA_PKCS }, input: hash };
   if (typeof algorithm === "string") return { mechanism: { mechanism: CKM.RSA_PKCS }, input: digestInfoOf(algorithm, hash) };

@@ -1,6 +1,6 @@
 // Key.sign, Key.hashAndSign and verification, over PKCS#11 (PKCS#11 v3.1 sections 5.12 and 5.13).
 import { createHash } from "node:crypto";
-import { ScwsError, toScwsError } from "@open-scws/errors";
+import { ScwsError, toProblem, toScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import { bitLength } from "../crypto/bit-length.js";
 import { curveOfEcParams } from "../crypto/ec-curves.js";
@@ -79,9 +79,9 @@ export class SigningService {
     const der = key.algorithm === "ECDSA" && request.signatureFormat === "der";
     let next = 0;
     const results = plans.map((plan) => {
-      if (plan instanceof ScwsError) return { error: plan.toProblem() };
+      if (plan instanceof ScwsError) return { error: toProblem(plan) };
       const item = signed[next++]!;
-      if (!item.ok) return { error: toScwsError(item.error).toProblem() };
+      if (!item.ok) return { error: toProblem(toScwsError(item.error)) };
       return { signature: toBase64(der ? rawToDer(item.value) : item.value), mechanism: name };
     });
     return { results };

@@ -28,5 +28,8 @@ export function objectForId(
 
 /** The error for an object id this caller may not use, whether it never existed or is hidden. */
 export function unknownObject(id: string, code: UnknownCode = "CKR_OBJECT_HANDLE_INVALID"): ScwsError {
-  return new ScwsError(`No object has the id ${id} in this token connection; list the objects again.`, code, undefined, { field: "/path/objectId" });
+  return new ScwsError(code, {
+    message: `No object has the id ${id} in this token connection; list the objects again.`,
+    customData: { field: "/path/objectId" },
+  });
 }

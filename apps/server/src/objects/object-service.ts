@@ -1,6 +1,6 @@
 // Objects as a caller may see them: private objects only to the caller holding the token's user login
 // (PKCS#11 shows them to every session once anyone logs in), and changes only with that login.
-import { ScwsError } from "@open-scws/errors";
+import { isPkcs11Failure, ScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import type { LoginRegistry } from "../pins/login-registry.js";
 import { CKA } from "../pkcs11/constants.js";
@@ -66,7 +66,7 @@ export class ObjectService {
     const code = kind === "key" ? "CKR_KEY_HANDLE_INVALID" : "CKR_OBJECT_HANDLE_INVALID";
     const known = objectForId(connection, id, code);
     if (known.private && !this.holdsUserLogin(connection)) {
-      throw new ScwsError("This object is private: log in with the user PIN to use it.", "CKR_USER_NOT_LOGGED_IN");
+      throw new ScwsError("CKR_USER_NOT_LOGGED_IN", { message: "This object is private: log in with the user PIN to use it." });
     }
     const generation = this.generations.get(connection.tokenKey) ?? 0;
     const cached = kind === "key" ? this.keyRecords.get(connection)?.get(id) : undefined;
@@ -77,7 +77,7 @@ export class ObjectService {
       record = await readObjectRecord(connection.host, connection.slot, handle);
     } catch (error) {
       // A handle the token no longer knows (deleted, or private after a logout) is an unknown object.
-      if ((error as { code?: number }).code === 0x82) throw unknownObject(id, code);
+      if (isPkcs11Failure(error, "CKR_OBJECT_HANDLE_INVALID")) throw unknownObject(id, code);
       throw error;
     }
     if (!record || (record.private && !this.holdsUserLogin(connection))) throw unknownObject(id, code);
@@ -137,7 +137,7 @@ export class ObjectService {
   /** Refuses a change to the token unless the caller holds its user login: the service asks for the PIN to write. */
   requireUserLogin(connection: TokenConnection, what: string): void {
     if (!this.holdsUserLogin(connection)) {
-      throw new ScwsError(`Log in with the user PIN to ${what}.`, "CKR_USER_NOT_LOGGED_IN");
+      throw new ScwsError("CKR_USER_NOT_LOGGED_IN", { message: `Log in with the user PIN to ${what}.` });
     }
   }
 

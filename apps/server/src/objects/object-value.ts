@@ -14,10 +14,13 @@ type ObjectValue = components["schemas"]["ObjectValue"];
 type ValueEncoding = components["schemas"]["ValueEncoding"];
 
 function wrongEncoding(encoding: ValueEncoding, allowed: ValueEncoding[]): ScwsError {
-  return new ScwsError(`This object's value cannot be given as ${encoding}.`, "CKR_ARGUMENTS_BAD", undefined, {
-    field: "/query/encoding",
-    reason: `must be one of ${allowed.join(", ")}`,
-    allowed,
+  return new ScwsError("CKR_ARGUMENTS_BAD", {
+    message: `This object's value cannot be given as ${encoding}.`,
+    customData: {
+      field: "/query/encoding",
+      reason: `must be one of ${allowed.join(", ")}`,
+      allowed,
+    },
   });
 }
 
@@ -33,7 +36,7 @@ export async function publicKeyDer(connection: TokenConnection, record: Pick<Obj
   if (info && info.length > 0) return info;
   if (modulus && exponent) return spkiOf({ algorithm: "RSA", modulus, publicExponent: exponent });
   if (ecParams && ecPoint) return spkiOf({ algorithm: "EC", ecParams, ecPoint });
-  throw new ScwsError("This public key's type cannot be exported.", "CKR_FUNCTION_NOT_SUPPORTED");
+  throw new ScwsError("CKR_FUNCTION_NOT_SUPPORTED", { message: "This public key's type cannot be exported." });
 }
 
 /** The object's value in the requested encoding. */
@@ -43,7 +46,7 @@ export async function objectValueOf(connection: TokenConnection, record: ObjectR
     case "certificate": {
       const encoding = requested ?? "pem";
       if (encoding === "raw") throw wrongEncoding(encoding, ["pem", "der"]);
-      if (!record.certificate) throw new ScwsError("This certificate is not an X.509 certificate.", "CKR_FUNCTION_NOT_SUPPORTED");
+      if (!record.certificate) throw new ScwsError("CKR_FUNCTION_NOT_SUPPORTED", { message: "This certificate is not an X.509 certificate." });
       return answer(encoding, encoding === "pem" ? parseCertificate(record.certificate).toString("pem") : Buffer.from(record.certificate).toString("base64"));
     }
     case "publicKey": {
@@ -65,8 +68,8 @@ export async function objectValueOf(connection: TokenConnection, record: ObjectR
     }
     default: {
       const [sensitive] = await connection.host.getAttributes(connection.slot, record.handle, [CKA.SENSITIVE]);
-      if (readBool(sensitive) ?? true) throw new ScwsError("The key's value is sensitive: it never leaves the token.", "CKR_ATTRIBUTE_SENSITIVE");
-      throw new ScwsError("The service never gives out private or secret key values.", "CKR_ACTION_PROHIBITED");
+      if (readBool(sensitive) ?? true) throw new ScwsError("CKR_ATTRIBUTE_SENSITIVE", { message: "The key's value is sensitive: it never leaves the token." });
+      throw new ScwsError("CKR_ACTION_PROHIBITED", { message: "The service never gives out private or secret key values." });
     }
   }
 }

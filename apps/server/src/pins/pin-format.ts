@@ -16,12 +16,18 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/u;
 export function checkPinFormat(pin: string, field: string, limits: PinLimits): void {
   const length = Buffer.byteLength(pin, "utf8");
   if (length < limits.minLength || length > limits.maxLength) {
-    throw new ScwsError(`The PIN must be ${limits.minLength} to ${limits.maxLength} bytes long.`, "CKR_PIN_LEN_RANGE", undefined, {
-      field,
-      reason: `must be ${limits.minLength} to ${limits.maxLength} bytes long`,
+    throw new ScwsError("CKR_PIN_LEN_RANGE", {
+      message: `The PIN must be ${limits.minLength} to ${limits.maxLength} bytes long.`,
+      customData: {
+        field,
+        reason: `must be ${limits.minLength} to ${limits.maxLength} bytes long`,
+      },
     });
   }
   if (CONTROL_CHARACTERS.test(pin)) {
-    throw new ScwsError("The PIN contains control characters.", "CKR_PIN_INVALID", undefined, { field, reason: "must not contain control characters" });
+    throw new ScwsError("CKR_PIN_INVALID", {
+      message: "The PIN contains control characters.",
+      customData: { field, reason: "must not contain control characters" },
+    });
   }
 }

@@ -1,6 +1,6 @@
 // PIN operations (SCWS's Pin.login, logout, change, and the Java API's initPin), with the service's own
 // retry limit, one login per token across callers, and PINs checked before they reach the token.
-import { isPkcs11Failure, ScwsError, scwsErrorFromPkcs11 } from "@open-scws/errors";
+import { ckrValues, isPkcs11Failure, ScwsError, scwsErrorFromPkcs11 } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import type { EventHub } from "../events/event-hub.js";
 import { TokenFlag } from "../pkcs11/flags.js";
@@ -23,8 +23,6 @@ export interface PinPolicy {
   readonly soMaxTries: number;
 }
 
-const CKR_PIN_INCORRECT = 0xa0;
-const CKR_PIN_LOCKED = 0xa4;
 const LOCKED_FLAG: Record<LoginUser, number> = { user: TokenFlag.userPinLocked, so: TokenFlag.soPinLocked };
 const FINAL_TRY_FLAG: Record<LoginUser, number> = { user: TokenFlag.userPinFinalTry, so: TokenFlag.soPinFinalTry };
 const PIN_NAME: Record<LoginUser, string> = { user: "The PIN", so: "The SO PIN" };
@@ -60,12 +58,15 @@ export class PinService {
       const info = await this.tokens.tokenInfo(connection);
       const current = this.logins.get(connection.tokenKey);
       if (current?.owner === connection.owner && current.user === user) {
-        throw new ScwsError("This caller is already logged in to the token.", "CKR_USER_ALREADY_LOGGED_IN");
+        throw new ScwsError("CKR_USER_ALREADY_LOGGED_IN", { message: "This caller is already logged in to the token." });
       }
       if (current) throw anotherLoggedIn(current.owner === connection.owner);
       if (request.pin === null) {
         if ((info.flags & TokenFlag.protectedAuthenticationPath) === 0) {
-          throw new ScwsError("The token has no PIN pad: send the PIN.", "CKR_ARGUMENTS_BAD", undefined, { field: "/body/pin", reason: "is required" });
+          throw new ScwsError("CKR_ARGUMENTS_BAD", {
+            message: "The token has no PIN pad: send the PIN.",
+            customData: { field: "/body/pin", reason: "is required" },
+          });
         }
       } else {
         checkPinFormat(request.pin, "/body/pin", { minLength: info.minPinLength, maxLength: info.maxPinLength });
@@ -83,7 +84,7 @@ export class PinService {
     checkPinNumber(pinNumber);
     return this.locks.run(connection.tokenKey, async () => {
       if (this.logins.get(connection.tokenKey)?.owner !== connection.owner) {
-        throw new ScwsError("This caller is not logged in to the token.", "CKR_USER_NOT_LOGGED_IN");
+        throw new ScwsError("CKR_USER_NOT_LOGGED_IN", { message: "This caller is not logged in to the token." });
       }
       this.logins.clear(connection.tokenKey);
       await connection.host.logout(connection.slot);
@@ -101,7 +102,7 @@ export class PinService {
       const current = this.logins.get(connection.tokenKey);
       // C_SetPIN changes the PIN of whoever is logged in (PKCS#11 v3.1 section 5.6), so the login must match.
       if (current && (current.owner !== connection.owner || current.user !== user)) throw anotherLoggedIn(current.owner === connection.owner);
-      if (user === "so" && !current) throw new ScwsError("Log in as Security Officer before changing the SO PIN.", "CKR_USER_NOT_LOGGED_IN");
+      if (user === "so" && !current) throw new ScwsError("CKR_USER_NOT_LOGGED_IN", { message: "Log in as Security Officer before changing the SO PIN." });
       const limits = { minLength: info.minPinLength, maxLength: info.maxPinLength };
       checkPinFormat(request.oldPin, "/body/oldPin", limits);
       checkPinFormat(request.newPin, "/body/newPin", limits);
@@ -117,7 +118,7 @@ export class PinService {
     return this.locks.run(connection.tokenKey, async () => {
       const login = this.logins.get(connection.tokenKey);
       if (login?.owner !== connection.owner || login.user !== "so") {
-        throw new ScwsError("Log in as Security Officer (userType so) before unblocking the user PIN.", "CKR_USER_NOT_LOGGED_IN");
+        throw new ScwsError("CKR_USER_NOT_LOGGED_IN", { message: "Log in as Security Officer (userType so) before unblocking the user PIN." });
       }
       const info = await this.tokens.tokenInfo(connection);
       checkPinFormat(request.newPin, "/body/newPin", { minLength: info.minPinLength, maxLength: info.maxPinLength });
@@ -159,11 +160,14 @@ export class PinService {
   private checkTries(connection: TokenConnection, info: TokenInfo, user: LoginUser, confirmed: boolean): void {
     const left = remainingTries(this.count(connection, user));
     if ((info.flags & LOCKED_FLAG[user]) !== 0 || left === 0) {
-      throw new ScwsError(`${PIN_NAME[user]} is locked after too many wrong tries.`, "CKR_PIN_LOCKED", undefined, { remainingTries: 0 });
+      throw new ScwsError("CKR_PIN_LOCKED", { message: `${PIN_NAME[user]} is locked after too many wrong tries.`, customData: { remainingTries: 0 } });
     }
     if (((info.flags & FINAL_TRY_FLAG[user]) !== 0 || left === 1) && !confirmed) {
-      throw new ScwsError(`${PIN_NAME[user]} has one try left: confirm with confirmFinalTry to use it.`, "SCWS_FINAL_TRY_UNCONFIRMED", undefined, {
-        remainingTries: 1,
+      throw new ScwsError("SCWS_FINAL_TRY_UNCONFIRMED", {
+        message: `${PIN_NAME[user]} has one try left: confirm with confirmFinalTry to use it.`,
+        customData: {
+          remainingTries: 1,
+        },
       });
     }
   }
@@ -175,12 +179,12 @@ export class PinService {
       await call();
     } catch (error) {
       if (!isPkcs11Failure(error)) throw error;
-      if (error.code === CKR_PIN_LOCKED) this.counters.markLocked(connection.tokenKey, user, maxTries);
-      if (error.code !== CKR_PIN_INCORRECT) throw scwsErrorFromPkcs11(error);
+      if (error.code === ckrValues.CKR_PIN_LOCKED) this.counters.markLocked(connection.tokenKey, user, maxTries);
+      if (error.code !== ckrValues.CKR_PIN_INCORRECT) throw scwsErrorFromPkcs11(error);
       const left = Math.max(0, maxTries - this.counters.recordFailure(connection.tokenKey, user));
       const pkcs11 = scwsErrorFromPkcs11(error).customData.pkcs11;
       const consequence = left === 0 ? "it is now locked" : `${left} ${left === 1 ? "try remains" : "tries remain"} before it locks`;
-      throw new ScwsError(`${PIN_NAME[user]} was refused; ${consequence}.`, "CKR_PIN_INCORRECT", undefined, { remainingTries: left, pkcs11 });
+      throw new ScwsError("CKR_PIN_INCORRECT", { message: `${PIN_NAME[user]} was refused; ${consequence}.`, customData: { remainingTries: left, pkcs11 } });
     }
     this.counters.reset(connection.tokenKey, user);
   }
@@ -188,14 +192,17 @@ export class PinService {
 
 function checkPinNumber(pinNumber: number): void {
   if (pinNumber !== 0) {
-    throw new ScwsError(`The token has no PIN ${pinNumber}; PIN 0 is its user PIN.`, "CKR_ARGUMENTS_BAD", undefined, {
-      field: "/path/pinNumber",
-      reason: "must be 0",
+    throw new ScwsError("CKR_ARGUMENTS_BAD", {
+      message: `The token has no PIN ${pinNumber}; PIN 0 is its user PIN.`,
+      customData: {
+        field: "/path/pinNumber",
+        reason: "must be 0",
+      },
     });
   }
 }
 
 function anotherLoggedIn(sameCaller: boolean): ScwsError {
   const who = sameCaller ? "This caller is logged in as the other user type" : "Another caller is logged in to the token";
-  return new ScwsError(`${who}; PKCS#11 allows one login per token at a time.`, "CKR_USER_ANOTHER_ALREADY_LOGGED_IN");
+  return new ScwsError("CKR_USER_ANOTHER_ALREADY_LOGGED_IN", { message: `${who}; PKCS#11 allows one login per token at a time.` });
 }

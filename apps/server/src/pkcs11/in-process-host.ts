@@ -1,5 +1,6 @@
 // A Pkcs11Host that loads the module into this process through pkcs11js.
 
+import { ckrValues, isPkcs11Failure, pkcs11Failure } from "@open-scws/errors";
 import { runBatch } from "./batch.js";
 import { createObject, generateKey, generateKeyPair } from "./calls/creation.js";
 import * as calls from "./calls/crypto.js";
@@ -112,7 +113,7 @@ export class InProcessHost implements Pkcs11Host {
       try {
         return { ...slot, token: tokenInfoOf(module.C_GetTokenInfo(handle)) };
       } catch (error) {
-        return { ...slot, tokenError: (error as { code?: number }).code ?? 0x5 };
+        return { ...slot, tokenError: isPkcs11Failure(error) ? error.code : ckrValues.CKR_GENERAL_ERROR };
       }
     });
   }
@@ -270,7 +271,7 @@ export class InProcessHost implements Pkcs11Host {
   private withSession<T>(slot: SlotHandle, work: (module: PKCS11, session: Handle) => T | Promise<T>): Promise<T> {
     const module = this.loaded();
     const entry = this.attached.get(slot);
-    if (!entry) return Promise.reject(Object.assign(new Error("CKR_SESSION_HANDLE_INVALID"), { name: "Pkcs11Error", code: 0xb3 }));
+    if (!entry) return Promise.reject(pkcs11Failure("CKR_SESSION_HANDLE_INVALID"));
     return entry.pool.use(async (session) => {
       try {
         return await work(module, session);
@@ -289,7 +290,7 @@ export class InProcessHost implements Pkcs11Host {
   }
 
   private loaded(): PKCS11 {
-    if (!this.module) throw Object.assign(new Error("CKR_CRYPTOKI_NOT_INITIALIZED"), { name: "Pkcs11Error", code: 0x190 });
+    if (!this.module) throw pkcs11Failure("CKR_CRYPTOKI_NOT_INITIALIZED");
     return this.module;
   }
 }

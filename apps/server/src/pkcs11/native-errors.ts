@@ -1,6 +1,7 @@
 // pkcs11js 2.1.7 wraps most failures in its Pkcs11Error, but the methods its PKCS11 class overrides to convert
 // attribute values (C_CreateObject, C_SetAttributeValue, C_CopyObject) throw a plain Error whose message is
 // "CKR_NAME:value". Left as is, a token's refusal of a new object would become a 500; this restores the shape.
+import { pkcs11Failure } from "@open-scws/errors";
 
 const PKCS11_MESSAGE = /^(CKR_[A-Z0-9_]+):(\d+)$/u;
 
@@ -9,5 +10,5 @@ export function asPkcs11Failure(error: unknown): unknown {
   if (!(error instanceof Error) || error.name === "Pkcs11Error" || typeof (error as { code?: unknown }).code === "number") return error;
   const match = PKCS11_MESSAGE.exec(error.message);
   if (!match) return error;
-  return Object.assign(new Error(match[1]!, { cause: error }), { name: "Pkcs11Error", code: Number(match[2]) });
+  return pkcs11Failure(Number(match[2]), { cause: error });
 }

@@ -74,14 +74,17 @@ export class AccessControl {
   private byEnvironment(header: (name: string) => string | undefined): Caller {
     const credential = header(ENVIRONMENT_HEADER);
     if (credential === undefined || credential === "") {
-      throw new ScwsError("This operation needs the X-SCWS-Environment header; create an environment first.", "SCWS_CREDENTIAL_REQUIRED", undefined, {
-        field: "/header/x-scws-environment",
+      throw new ScwsError("SCWS_CREDENTIAL_REQUIRED", {
+        message: "This operation needs the X-SCWS-Environment header; create an environment first.",
+        customData: {
+          field: "/header/x-scws-environment",
+        },
       });
     }
     const environment = this.environments.resolve(credential);
     const origin = header("origin");
     if (origin !== undefined && origin !== environment.origin) {
-      throw new ScwsError("This environment belongs to another origin.", "SCWS_ORIGIN_REFUSED", undefined, { field: "/header/origin" });
+      throw new ScwsError("SCWS_ORIGIN_REFUSED", { message: "This environment belongs to another origin.", customData: { field: "/header/origin" } });
     }
     return { id: environment.id, environment };
   }
@@ -89,8 +92,11 @@ export class AccessControl {
   private byApiKey(header: (name: string) => string | undefined): Caller {
     const match = /^Bearer ([\x21-\x7e]+)$/.exec(header("authorization") ?? "");
     if (!match) {
-      throw new ScwsError("A shared service needs an API key: send Authorization: Bearer <key>.", "SCWS_CREDENTIAL_REQUIRED", undefined, {
-        field: "/header/authorization",
+      throw new ScwsError("SCWS_CREDENTIAL_REQUIRED", {
+        message: "A shared service needs an API key: send Authorization: Bearer <key>.",
+        customData: {
+          field: "/header/authorization",
+        },
       });
     }
     const client = this.apiKeys.authenticate(match[1]!);

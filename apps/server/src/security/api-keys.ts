@@ -28,7 +28,8 @@ export class ApiKeys {
   authenticate(key: string, now = Date.now()): ApiClient {
     const hash = createHash("sha256").update(key, "utf8").digest();
     const match = this.keys.find((candidate) => timingSafeEqual(candidate.hash, hash));
-    if (!match) throw new ScwsError("The API key is not one this service knows.", "SCWS_CREDENTIAL_INVALID", undefined, { field: "/header/authorization" });
+    if (!match)
+      throw new ScwsError("SCWS_CREDENTIAL_INVALID", { message: "The API key is not one this service knows.", customData: { field: "/header/authorization" } });
     this.spend(match.config, now);
     return { id: match.config.id, tokens: match.config.tokens };
   }
@@ -40,9 +41,12 @@ export class ApiKeys {
     this.buckets.set(config.id, bucket);
     if (bucket.tokens < 1) {
       const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / config.requestsPerSecond));
-      throw new ScwsError(`The API key ${config.id} sent more than ${config.requestsPerSecond} requests per second.`, "SCWS_RATE_LIMITED", undefined, {
-        limit: config.requestsPerSecond,
-        retryAfterSeconds,
+      throw new ScwsError("SCWS_RATE_LIMITED", {
+        message: `The API key ${config.id} sent more than ${config.requestsPerSecond} requests per second.`,
+        customData: {
+          limit: config.requestsPerSecond,
+          retryAfterSeconds,
+        },
       });
     }
     bucket.tokens -= 1;

@@ -42,8 +42,11 @@ export class ChallengeStore {
     const challenge = this.pending.get(id);
     this.pending.delete(id);
     if (!challenge || challenge.expiresAt < now) {
-      throw new ScwsError("The challenge is unknown, already used, or expired; ask for a new one.", "SCWS_CHALLENGE_INVALID", undefined, {
-        field: "/body/challengeId",
+      throw new ScwsError("SCWS_CHALLENGE_INVALID", {
+        message: "The challenge is unknown, already used, or expired; ask for a new one.",
+        customData: {
+          field: "/body/challengeId",
+        },
       });
     }
     return challenge;

@@ -58,8 +58,11 @@ export class EnvironmentRegistry {
     const environment = this.byHash.get(hash);
     if (!environment || now - environment.lastUsedAt > this.idleMs) {
       if (environment) void this.end(environment, "expired");
-      throw new ScwsError("The environment credential is unknown, ended or expired; create a new environment.", "SCWS_CREDENTIAL_INVALID", undefined, {
-        field: "/header/x-scws-environment",
+      throw new ScwsError("SCWS_CREDENTIAL_INVALID", {
+        message: "The environment credential is unknown, ended or expired; create a new environment.",
+        customData: {
+          field: "/header/x-scws-environment",
+        },
       });
     }
     environment.lastUsedAt = now;
@@ -95,5 +98,5 @@ export class EnvironmentRegistry {
 
 /** The error for a cap, with a Retry-After. */
 export function limitReached(what: string, limit: number, retryAfterSeconds = RETRY_AFTER_SECONDS): ScwsError {
-  return new ScwsError(`The limit of ${limit} ${what} is reached.`, "SCWS_LIMIT_REACHED", undefined, { limit, retryAfterSeconds });
+  return new ScwsError("SCWS_LIMIT_REACHED", { message: `The limit of ${limit} ${what} is reached.`, customData: { limit, retryAfterSeconds } });
 }

@@ -115,7 +115,10 @@ export class ReaderDirectory {
 
   private noModuleError(): ScwsError {
     const failed = this.modules.all().map((module) => ({ id: module.id, reason: module.reason ?? "not started" }));
-    return new ScwsError("No PKCS#11 module could be loaded; see getServiceInfo for why.", "CKR_LIBRARY_LOAD_FAILED", undefined, { modules: failed });
+    return new ScwsError("CKR_LIBRARY_LOAD_FAILED", {
+      message: "No PKCS#11 module could be loaded; see getServiceInfo for why.",
+      customData: { modules: failed },
+    });
   }
 
   /** One reader by id: present, or "unavailable" if it was seen and went away. */
@@ -124,7 +127,7 @@ export class ReaderDirectory {
     if (present) return present;
     // A reader that went away cannot be matched against a caller's tokens: for a scoped caller it does not exist.
     const gone = scope ? undefined : this.seen.get(readerId);
-    if (!gone) throw new ScwsError(`No reader has the id ${readerId}.`, "CKR_SLOT_ID_INVALID", undefined, { field: "/path/readerId" });
+    if (!gone) throw new ScwsError("CKR_SLOT_ID_INVALID", { message: `No reader has the id ${readerId}.`, customData: { field: "/path/readerId" } });
     return {
       reader: { id: readerId, name: gone.name, cardPresent: false, status: "unavailable", moduleId: gone.module.id },
       module: gone.module,

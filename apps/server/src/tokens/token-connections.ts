@@ -44,8 +44,11 @@ export interface TokenConnection {
 }
 
 function notConnected(tokenId: string): ScwsError {
-  return new ScwsError(`No token connection has the id ${tokenId}; connect to the reader again.`, "CKR_SESSION_HANDLE_INVALID", undefined, {
-    field: "/path/tokenId",
+  return new ScwsError("CKR_SESSION_HANDLE_INVALID", {
+    message: `No token connection has the id ${tokenId}; connect to the reader again.`,
+    customData: {
+      field: "/path/tokenId",
+    },
   });
 }
 
@@ -77,12 +80,12 @@ export class TokenConnections {
     if (this.countOf(owner) >= this.maxPerOwner) throw limitReached("token connections of one caller", this.maxPerOwner, 1);
     const { reader, module, slot } = await this.readers.find(readerId, scope);
     if (reader.status === "unavailable") {
-      throw new ScwsError(`The reader ${readerId} is no longer available.`, "CKR_SLOT_ID_INVALID", undefined, { field: "/path/readerId" });
+      throw new ScwsError("CKR_SLOT_ID_INVALID", { message: `The reader ${readerId} is no longer available.`, customData: { field: "/path/readerId" } });
     }
-    if (!reader.cardPresent) throw new ScwsError(`The reader ${readerId} holds no token.`, "CKR_TOKEN_NOT_PRESENT");
+    if (!reader.cardPresent) throw new ScwsError("CKR_TOKEN_NOT_PRESENT", { message: `The reader ${readerId} holds no token.` });
     const info = await module.host.getTokenInfo(slot);
     if ((info.flags & TokenFlag.tokenInitialized) === 0) {
-      throw new ScwsError(`The token in reader ${readerId} is not initialised.`, "CKR_TOKEN_NOT_RECOGNIZED");
+      throw new ScwsError("CKR_TOKEN_NOT_RECOGNIZED", { message: `The token in reader ${readerId} is not initialised.` });
     }
     await module.host.attach(slot);
     const connection: TokenConnection = {
@@ -106,7 +109,10 @@ export class TokenConnections {
     const connection = this.owned(tokenId, owner);
     if (connection.lost) {
       const why = connection.lost === "moduleRestarted" ? "its PKCS#11 module restarted" : "the token was removed";
-      throw new ScwsError(`This connection ended because ${why}; connect to the reader again.`, "CKR_DEVICE_REMOVED", undefined, { reason: connection.lost });
+      throw new ScwsError("CKR_DEVICE_REMOVED", {
+        message: `This connection ended because ${why}; connect to the reader again.`,
+        customData: { reason: connection.lost },
+      });
     }
     return connection;
   }
@@ -116,7 +122,7 @@ export class TokenConnections {
     const info = await connection.host.getTokenInfo(connection.slot);
     if (info.serialNumber !== connection.serialNumber) {
       this.tokenLost(connection.readerId, "tokenRemoved");
-      throw new ScwsError("The connected token was removed from its reader.", "CKR_TOKEN_NOT_PRESENT");
+      throw new ScwsError("CKR_TOKEN_NOT_PRESENT", { message: "The connected token was removed from its reader." });
     }
     return info;
   }

@@ -27,9 +27,12 @@ export class TrustService {
   async trust(connection: TokenConnection, objectId: string, now = new Date()): Promise<CertificateTrust> {
     const record = await this.objects.record(connection, objectId);
     if (record.type !== "certificate" || !record.certificate) {
-      throw new ScwsError("Only X.509 certificates have a trust status.", "CKR_ARGUMENTS_BAD", undefined, {
-        field: "/path/objectId",
-        reason: "is not an X.509 certificate",
+      throw new ScwsError("CKR_ARGUMENTS_BAD", {
+        message: "Only X.509 certificates have a trust status.",
+        customData: {
+          field: "/path/objectId",
+          reason: "is not an X.509 certificate",
+        },
       });
     }
     const onToken = await this.tokenCertificates(connection);

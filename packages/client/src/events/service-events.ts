@@ -4,12 +4,12 @@
 // up from the last event seen (`since`); a gap the service could not fill, or a restarted service, is bridged by
 // reading the whole reader list again, so that SCWS.readers stays right and the callbacks fire for what changed.
 import type { components } from "@open-scws/spec";
-import { checkJsonBody } from "../contract/check.js";
 import type { CheckedSchema } from "../contract/schema-check.js";
 import type { ReaderEventSink, ReaderEventSource } from "../facade/reader-registry.js";
 import type { ServiceConnection } from "../facade/service-connection.js";
 import { communicationError } from "../transport/client-errors.js";
 import { unwrap } from "../transport/unwrap.js";
+import { defaultValidation } from "../transport/validation.js";
 import { SseParser } from "./sse-parser.js";
 
 type ServiceEvent = components["schemas"]["ServiceEvent"];
@@ -36,8 +36,17 @@ const EVENT_SCHEMA: CheckedSchema = { $ref: "ServiceEvent" };
 /** Thrown when the service answers a stream request with JSON: nothing between here and it streams. */
 class NoStream extends Error {}
 
+/** An event of the stream: JSON, and with the default validation on, checked against the spec. */
 function parseEvent(text: string): ServiceEvent {
-  const verdict = checkJsonBody(EVENT_SCHEMA, text);
+  const validation = defaultValidation();
+  if (!validation) {
+    try {
+      return JSON.parse(text) as ServiceEvent;
+    } catch {
+      throw communicationError("an event is not JSON");
+    }
+  }
+  const verdict = validation.checkJsonBody(EVENT_SCHEMA, text);
   if (verdict.kind !== "conforms") throw communicationError(`an event does not match the spec${"reason" in verdict ? `: ${verdict.reason}` : ""}`);
   return verdict.body as ServiceEvent;
 }

@@ -1,8 +1,10 @@
 // Service discovery, as SCWS's findService does it: ask every candidate address at once, keep the first (in the
-// order given) whose GET /v1/service answer matches the spec, which also requires the name "open SCWS".
+// order given) whose GET /v1/service answer names "open SCWS" (and matches the spec, with the validation on).
 import { ScwsError } from "@open-scws/errors";
-import { unreachable } from "../transport/client-errors.js";
+import type { components } from "@open-scws/spec";
+import { communicationError, unreachable } from "../transport/client-errors.js";
 import { unwrap } from "../transport/unwrap.js";
+import type { ContractValidation } from "../transport/validation.js";
 import { createScwsClient } from "../typed-client.js";
 import type { ServiceConnection } from "./service-connection.js";
 
@@ -15,18 +17,24 @@ export interface DiscoveryOptions {
   /** Milliseconds each later call has, for the client made for the found service. */
   readonly timeoutMs: number;
   readonly fetch?: (request: Request) => Promise<Response>;
+  /** Checks requests and answers against the spec (default: the default validation, if any). */
+  readonly validation?: ContractValidation;
   readonly signal?: AbortSignal;
   /** The environment credential the found service's client sends with each call, read per call. */
   readonly credential?: () => string | undefined;
 }
 
+/** The product name the spec requires of the service: the compiler checks it against the spec's `const`. */
+const SERVICE_NAME: components["schemas"]["ServiceInfo"]["name"] = "open SCWS";
+
 type Probe = { readonly found: ServiceConnection } | { readonly url: string; readonly code: string };
 
 async function probe(url: string, options: DiscoveryOptions, signal: AbortSignal): Promise<Probe> {
-  const common = options.fetch ? { fetch: options.fetch } : {};
+  const common = { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.validation ? { validation: options.validation } : {}) };
   try {
     const prober = createScwsClient(url, { ...common, timeoutMs: options.probeTimeoutMs });
     const info = unwrap(await prober.GET("/v1/service", { signal }));
+    if (info?.name !== SERVICE_NAME) throw communicationError(`the service at ${url} is not ${SERVICE_NAME}`);
     const credential = options.credential ? { credential: options.credential } : {};
     return { found: { baseUrl: url, info, client: createScwsClient(url, { ...common, ...credential, timeoutMs: options.timeoutMs }) } };
   } catch (error) {

@@ -2,9 +2,9 @@
 // challenge between the two calls, and the credential the second one obtains. The credential lives in this module's
 // closure only: no property, getter, error or log of the facade holds it; the typed client reads it per call.
 import type { components } from "@open-scws/spec";
-import { checkRequest, operationContract } from "../contract/check.js";
 import { badParams, communicationError } from "../transport/client-errors.js";
 import { unwrap } from "../transport/unwrap.js";
+import { defaultValidation } from "../transport/validation.js";
 import type { ScwsClient } from "../typed-client.js";
 import { type BytesOrHex, bytesOrHexOf } from "./bytes.js";
 
@@ -32,9 +32,10 @@ export interface ServiceChallenge {
 
 type Init = { signal?: AbortSignal };
 
-/** Refuses a body the spec does not allow before anything is sent, as the typed client would after discovery. */
+/** With the default validation on, refuses a body the spec does not allow before the service is even looked for. */
 function checkBody(method: string, path: string, body: unknown): void {
-  const refusal = checkRequest(operationContract(method, path), {}, body);
+  const validation = defaultValidation();
+  const refusal = validation?.checkRequest(validation.operationContract(method, path), {}, body);
   if (refusal) throw badParams(refusal.field, refusal.reason);
 }
 

@@ -5,6 +5,7 @@ import { ScwsError } from "@open-scws/errors";
 import { type EventTransport, serviceEvents } from "../events/service-events.js";
 import { badParams, unreachable } from "../transport/client-errors.js";
 import { unwrap } from "../transport/unwrap.js";
+import type { ContractValidation } from "../transport/validation.js";
 import { checkBaseUrl, checkTimeout, DEFAULT_TIMEOUT_MS } from "../typed-client.js";
 import { version } from "../version.js";
 import type { BytesOrHex } from "./bytes.js";
@@ -38,6 +39,8 @@ export interface ScwsOptions {
   readonly discoveryTimeoutMs?: number;
   /** The fetch to use (default: the global one). */
   readonly fetch?: (request: Request) => Promise<Response>;
+  /** Checks requests and answers against the spec: `contractValidation` from `@open-scws/client/validation`. (open SCWS addition) */
+  readonly validation?: ContractValidation;
   /**
    * How the reader callbacks and `SCWS.readers` follow the service's events (`GET /v1/events`) once an environment
    * is created: `"auto"` (default: a fetch stream, which carries the environment's credential; polls when no stream
@@ -168,6 +171,7 @@ export class Scws {
       timeoutMs: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       credential: this.#environment.credential,
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+      ...(this.#options.validation ? { validation: this.#options.validation } : {}),
       ...init,
     });
     if (this.#connection?.baseUrl !== found.baseUrl) {

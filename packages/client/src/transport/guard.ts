@@ -1,10 +1,10 @@
-// The openapi-fetch middleware that holds every call to the spec and to time: arguments are checked before
-// they are sent, each call has a deadline that also covers reading the answer, and an answer the spec does not
-// allow, a broken connection or a silent service become the client's own MWR_SCWS_* errors.
+// The openapi-fetch middleware that holds every call to time and, when a validation is given, to the spec: each
+// call has a deadline that also covers reading the answer; a broken connection or a silent service, and with the
+// validation an argument or an answer the spec does not allow, become the client's own MWR_SCWS_* errors.
 import { ScwsError } from "@open-scws/errors";
 import type { Middleware } from "openapi-fetch";
-import { checkHead, checkJsonBody, checkRequest, operationContract } from "../contract/check.js";
 import { badParams, communicationError, timedOut, unreachable } from "./client-errors.js";
+import type { ContractValidation } from "./validation.js";
 
 /** The client's own deadline, as an abort reason distinct from any the caller gives. */
 class Deadline extends Error {}
@@ -40,11 +40,36 @@ async function requestBody(request: Request): Promise<{ body: unknown } | { refu
   }
 }
 
+/** Whether an answer is a stream, which the caller reads as it comes, outside the deadline. */
+function isStream(response: Response): boolean {
+  return (response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === "text/event-stream";
+}
+
+/** Checks an answer against the spec; throws the client's error for one the spec does not allow. */
+async function checkAnswer(validation: ContractValidation, request: Request, response: Response, schemaPath: string): Promise<void> {
+  const head = validation.checkHead(validation.operationContract(request.method, schemaPath), response.status, response.headers.get("content-type"));
+  if (head.kind === "violation") {
+    await response.body?.cancel().catch(() => {});
+    throw communicationError(head.reason, response.status);
+  }
+  if (head.kind === "other" || head.kind === "unchecked") return;
+  // Read a copy under the deadline; openapi-fetch then reads the original, already buffered.
+  const text = await response.clone().text();
+  if (head.kind === "empty") {
+    if (text !== "") throw communicationError(`a body came with HTTP ${response.status}, where the spec declares none`, response.status);
+    return;
+  }
+  const verdict = validation.checkJsonBody(head.schema, text);
+  if (verdict.kind === "violation") throw communicationError(verdict.reason, response.status);
+  if (verdict.kind === "unknown-code") throw ScwsError.fromProblem(verdict.body, response.status);
+}
+
 /**
- * Creates the guard middleware for calls that may take `timeoutMs` each, including the answer's body.
- * @example client.use(contractGuard(30_000));
+ * Creates the guard middleware for calls that may take `timeoutMs` each, including the answer's body, checked
+ * against the spec by `validation` when there is one.
+ * @example client.use(contractGuard(30_000, contractValidation));
  */
-export function contractGuard(timeoutMs: number): Middleware {
+export function contractGuard(timeoutMs: number, validation?: ContractValidation): Middleware {
   const inFlight = new Map<string, InFlight>();
 
   function failure(error: unknown, call: InFlight | undefined, origin: string): Error | undefined {
@@ -61,11 +86,13 @@ export function contractGuard(timeoutMs: number): Middleware {
 
   return {
     async onRequest({ request, schemaPath, params, id }) {
-      const contract = operationContract(request.method, schemaPath);
-      const read = contract ? await requestBody(request) : { body: undefined };
-      if ("refused" in read) throw read.refused;
-      const refusal = checkRequest(contract, (params.path ?? {}) as Record<string, unknown>, read.body);
-      if (refusal) throw badParams(refusal.field, refusal.reason);
+      const contract = validation?.operationContract(request.method, schemaPath);
+      if (validation && contract) {
+        const read = await requestBody(request);
+        if ("refused" in read) throw read.refused;
+        const refusal = validation.checkRequest(contract, (params.path ?? {}) as Record<string, unknown>, read.body);
+        if (refusal) throw badParams(refusal.field, refusal.reason);
+      }
 
       const controller = new AbortController();
       const call: InFlight = { original: request, signal: controller.signal, callerAborted: false, release: () => {} };
@@ -97,21 +124,9 @@ export function contractGuard(timeoutMs: number): Middleware {
     async onResponse({ request, response, schemaPath, id }) {
       const call = inFlight.get(id);
       try {
-        const head = checkHead(operationContract(request.method, schemaPath), response.status, response.headers.get("content-type"));
-        if (head.kind === "violation") {
-          await response.body?.cancel().catch(() => {});
-          throw communicationError(head.reason, response.status);
-        }
-        if (head.kind === "other" || head.kind === "unchecked") return undefined;
+        if (validation) await checkAnswer(validation, request, response, schemaPath);
         // Read a copy under the deadline; openapi-fetch then reads the original, already buffered.
-        const text = await response.clone().text();
-        if (head.kind === "empty") {
-          if (text !== "") throw communicationError(`a body came with HTTP ${response.status}, where the spec declares none`, response.status);
-          return undefined;
-        }
-        const verdict = checkJsonBody(head.schema, text);
-        if (verdict.kind === "violation") throw communicationError(verdict.reason, response.status);
-        if (verdict.kind === "unknown-code") throw ScwsError.fromProblem(verdict.body, response.status);
+        else if (!isStream(response)) await response.clone().arrayBuffer();
         return undefined;
       } catch (error) {
         const mapped = failure(error, call, new URL(request.url).origin);

@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { httpStatusOf } from "../codes.js";
 import { ckrValues } from "../generated/ckr-values.js";
 import { type ErrorCode, errorCatalogue, errorCodes, isErrorCode } from "./index.js";
 import { scwsDocumentedCodes } from "./scws-documented-codes.fixture.js";
@@ -10,6 +11,12 @@ describe("the error catalogue", () => {
     expect(scwsDocumentedCodes).toHaveLength(92);
     const missing = scwsDocumentedCodes.filter((code) => !isErrorCode(code));
     expect(missing).toEqual([]);
+  });
+
+  it("agrees with the generated code/status table that ScwsError and the browser use", () => {
+    expect([...errorCodes].sort()).toEqual(Object.keys(errorCatalogue).sort());
+    for (const code of errorCodes) expect(httpStatusOf(code)).toBe(errorCatalogue[code].httpStatus ?? 0);
+    expect(isErrorCode("CKR_NOT_A_CODE")).toBe(false);
   });
 
   it("adds only CKR_ codes PKCS#11 defines and SCWS_ codes of its own", () => {

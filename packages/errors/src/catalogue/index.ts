@@ -20,10 +20,4 @@ type Uncatalogued = Exclude<ErrorCode, keyof typeof pkcs11Codes | keyof typeof v
 const everyCodeCatalogued: [Uncatalogued] extends [never] ? true : Uncatalogued = true;
 void everyCodeCatalogued;
 
-/** Every code of the catalogue. */
-export const errorCodes = Object.keys(errorCatalogue) as ErrorCode[];
-
-/** Whether a string is a code this catalogue knows. */
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && Object.hasOwn(errorCatalogue, value);
-}
+export { errorCodes, isErrorCode } from "../codes.js";

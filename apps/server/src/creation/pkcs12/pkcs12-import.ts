@@ -28,7 +28,7 @@ function importError(
   reason: string,
 ) {
   const field = code === "MWR_IMPORT_PASSWORD_INVALID" ? "/body/password" : "/body/file";
-  return new ScwsError(`The PKCS#12 file cannot be imported: ${reason}.`, code, undefined, { field, reason });
+  return new ScwsError(code, { message: `The PKCS#12 file cannot be imported: ${reason}.`, customData: { field, reason } });
 }
 
 /** Reads and decrypts the file; the errors name what failed, never the password. */

@@ -30,13 +30,13 @@ export function hostGuard(port: () => number, extraNames: readonly string[]): Mi
     if (cached?.port !== currentPort) cached = { port: currentPort, values: allowedHostValues(currentPort, extraNames) };
     const host = c.req.header("host")?.toLowerCase();
     if (host === undefined || !cached.values.has(host)) {
-      throw new ScwsError("The Host header does not name this service.", "SCWS_HOST_REFUSED", undefined, { field: "/header/host" });
+      throw new ScwsError("SCWS_HOST_REFUSED", { message: "The Host header does not name this service.", customData: { field: "/header/host" } });
     }
     // An absolute-form target (GET http://name/path) names the host itself, and RFC 9112 section 3.2.2 has it
     // win over the Host header: it must name this service too. Node's request keeps the target as it came.
     const target = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url ?? "/";
     if (!target.startsWith("/") && !cached.values.has(authorityOf(target))) {
-      throw new ScwsError("The request target does not name this service.", "SCWS_HOST_REFUSED", undefined, { field: "/header/host" });
+      throw new ScwsError("SCWS_HOST_REFUSED", { message: "The request target does not name this service.", customData: { field: "/header/host" } });
     }
     await next();
   };

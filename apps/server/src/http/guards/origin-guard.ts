@@ -23,7 +23,7 @@ export function originGuard(allowsOrigin: (origin: string) => boolean): Middlewa
       return;
     }
     if (!allowsOrigin(origin)) {
-      throw new ScwsError("Pages of this origin may not call the service.", "SCWS_ORIGIN_REFUSED", undefined, { field: "/header/origin" });
+      throw new ScwsError("SCWS_ORIGIN_REFUSED", { message: "Pages of this origin may not call the service.", customData: { field: "/header/origin" } });
     }
     if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method") !== undefined) {
       const requested = (c.req.header("access-control-request-headers") ?? "")

@@ -1,13 +1,14 @@
 // Cryptographic calls on one PKCS#11 session (PKCS#11 v3.1 sections 5.9 to 5.13). Init calls are synchronous in
 // pkcs11js; the operations themselves use its ...Async variants, which run on the libuv pool.
+
+import { isPkcs11Failure } from "@open-scws/errors";
+import { CKU } from "../constants.js";
 import type { MechanismInfo, MechanismInput } from "../host.js";
 import type { Handle, Mechanism, PKCS11 } from "../pkcs11js.js";
 import pkcs11js from "../pkcs11js.js";
 
-const CKU_CONTEXT_SPECIFIC = 2;
 // CKZ_DATA_SPECIFIED (PKCS#11 v3.1 section 2.1.8), missing from pkcs11js's constants.
 const CKZ_DATA_SPECIFIED = 1;
-const CKR_SIGNATURE_INVALID = 0xc0;
 // The largest signature or RSA block any key the service may meet makes: RSA-16384 (SoftHSM's limit) is 2048 bytes.
 const MAX_BLOCK = 2048;
 
@@ -59,7 +60,7 @@ export const OPERATION_LEFT_ACTIVE = Symbol("operationLeftActive");
 function contextLogin(module: PKCS11, session: Handle, pin: string | undefined): void {
   if (pin === undefined) return;
   try {
-    module.C_Login(session, CKU_CONTEXT_SPECIFIC, pin);
+    module.C_Login(session, CKU.CONTEXT_SPECIFIC, pin);
   } catch (error) {
     throw Object.assign(error as object, { [OPERATION_LEFT_ACTIVE]: true });
   }
@@ -99,7 +100,7 @@ export async function verify(
   try {
     return await module.C_VerifyAsync(session, buffer(data), buffer(signature));
   } catch (error) {
-    if ((error as { code?: number }).code === CKR_SIGNATURE_INVALID) return false;
+    if (isPkcs11Failure(error, "CKR_SIGNATURE_INVALID")) return false;
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 // Object calls on one PKCS#11 session: find, read, write and destroy (PKCS#11 v3.1 sections 5.7 and 5.8).
+import { isPkcs11Failure } from "@open-scws/errors";
 import type { AttributeInput } from "../host.js";
 import type { Handle, PKCS11, Template } from "../pkcs11js.js";
 
@@ -25,9 +26,8 @@ export function findObjects(module: PKCS11, session: Handle, template: readonly 
 }
 
 function isAttributeRefusal(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  // CKR_ATTRIBUTE_SENSITIVE, CKR_ATTRIBUTE_TYPE_INVALID: the object keeps this one secret or lacks it.
-  return code === 0x11 || code === 0x12;
+  // The object keeps this one secret, or lacks it.
+  return isPkcs11Failure(error, "CKR_ATTRIBUTE_SENSITIVE", "CKR_ATTRIBUTE_TYPE_INVALID");
 }
 
 /** Attribute values in order; one the object lacks or keeps secret is null. Asks one by one only when a batch is refused. */

@@ -1,7 +1,9 @@
 // The host process: runs one PKCS#11 module for the service, so that a crash or hang in the module takes down only
 // this process. Its main thread only routes calls: each token's calls go to that token's lane (a thread with an
 // InProcessHost), the module-wide ones to the owner lane, which initialises the module.
+
 import { Worker } from "node:worker_threads";
+import { type CkrName, ckrValues } from "@open-scws/errors";
 import type { ModuleOptions } from "../in-process-host.js";
 import type { LaneData } from "./lane.js";
 import { Batcher, type CallMessage, HELLO, type ReplyMessage, toWire } from "./protocol.js";
@@ -126,8 +128,8 @@ async function exitProcess(code: number): Promise<never> {
   process.exit(code);
 }
 
-function refuse(call: CallMessage, message: string, code: number): void {
-  toService.push({ id: call.id, ok: false, error: { name: "Pkcs11Error", message, code, method: call.method } });
+function refuse(call: CallMessage, name: CkrName): void {
+  toService.push({ id: call.id, ok: false, error: { name: "Pkcs11Error", message: name, code: ckrValues[name], method: call.method } });
 }
 
 process.on("message", (batch: CallMessage[]) => {
@@ -141,12 +143,12 @@ process.on("message", (batch: CallMessage[]) => {
       continue;
     }
     if (stopped) {
-      refuse(call, "CKR_CRYPTOKI_NOT_INITIALIZED", 0x190);
+      refuse(call, "CKR_CRYPTOKI_NOT_INITIALIZED");
       continue;
     }
     const lane = laneFor(call);
     if (!lane) {
-      refuse(call, "CKR_HOST_MEMORY", 0x2);
+      refuse(call, "CKR_HOST_MEMORY");
       continue;
     }
     const calls = routed.get(lane);

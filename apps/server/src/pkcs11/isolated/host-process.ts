@@ -47,13 +47,17 @@ function lossError(moduleId: string, loss: ProcessLoss, method: string, own: boo
         ? `the PKCS#11 module did not answer in time (${loss.detail})${then}`
         : `the PKCS#11 module was ended because a call hung (${loss.detail})${then}`
       : `the PKCS#11 module ${loss.cause === "crashed" ? "crashed" : "ended"} (${loss.detail})${then}`;
-  return new ScwsError(`The PKCS#11 call ${method} failed: ${reason}.`, "CKR_DEVICE_ERROR", undefined, { reason, moduleId });
+  return new ScwsError("CKR_DEVICE_ERROR", { message: `The PKCS#11 call ${method} failed: ${reason}.`, customData: { reason, moduleId } });
 }
 
 /** The error a WireError describes: a ScwsError, a Pkcs11Error-shaped Error, or an Error of the same name. */
 function fromWire(wire: WireError): Error {
   if (wire.name === "ScwsError") {
-    return new ScwsError(wire.message, wire.code as ScwsError["code"], wire.httpStatus, wire.customData as ScwsError["customData"]);
+    return new ScwsError(wire.code as ScwsError["code"], {
+      message: wire.message,
+      httpStatus: wire.httpStatus,
+      customData: wire.customData as ScwsError["customData"],
+    });
   }
   const error = wire.name === "TypeError" ? new TypeError(wire.message) : wire.name === "RangeError" ? new RangeError(wire.message) : new Error(wire.message);
   if (wire.name === "Pkcs11Error") return Object.assign(error, { name: wire.name, code: wire.code, method: wire.method });

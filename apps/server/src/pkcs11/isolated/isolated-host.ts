@@ -1,6 +1,6 @@
 // A Pkcs11Host whose module runs in a supervised child process: a crash or hang there fails the calls in flight
 // with CKR_DEVICE_ERROR, the process is replaced, and the service is told so that it forgets sessions and logins.
-import { ScwsError } from "@open-scws/errors";
+import { pkcs11Failure, ScwsError } from "@open-scws/errors";
 import type { ModuleInfo, Pkcs11Host } from "../host.js";
 import { InProcessHost, type ModuleOptions } from "../in-process-host.js";
 import { HostProcess, type ProcessLoss } from "./host-process.js";
@@ -66,7 +66,7 @@ export function canRestart(host: Pkcs11Host): host is Pkcs11Host & RestartingHos
 
 type State = "new" | "starting" | "ready" | "restarting" | "down" | "failed" | "stopped";
 
-const notInitialized = (method: string) => Object.assign(new Error("CKR_CRYPTOKI_NOT_INITIALIZED"), { name: "Pkcs11Error", code: 0x190, method });
+const notInitialized = (method: string) => pkcs11Failure("CKR_CRYPTOKI_NOT_INITIALIZED", { method });
 /** Waits between restart attempts that failed: 0.5 s, doubling, at most 30 s. */
 const backoffMs = (failures: number) => Math.min(30_000, 500 * 2 ** (failures - 1));
 
@@ -167,9 +167,12 @@ export class IsolatedHost implements RestartingHost {
   }
 
   #downError(method: string): ScwsError {
-    return new ScwsError(`The PKCS#11 call ${method} failed: ${this.downReason}.`, "CKR_DEVICE_ERROR", undefined, {
-      reason: this.downReason,
-      moduleId: this.moduleId,
+    return new ScwsError("CKR_DEVICE_ERROR", {
+      message: `The PKCS#11 call ${method} failed: ${this.downReason}.`,
+      customData: {
+        reason: this.downReason,
+        moduleId: this.moduleId,
+      },
     });
   }
 
