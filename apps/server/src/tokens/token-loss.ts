@@ -1,7 +1,7 @@
 // Notices, from the failures of PKCS#11 calls, that a connected token is gone: removed (CKR_DEVICE_REMOVED,
 // CKR_TOKEN_NOT_PRESENT), or reinserted so that its sessions and login are void (CKR_SESSION_HANDLE_INVALID,
 // CKR_SESSION_CLOSED). PKCS#11 v3.1 section 5.6: a removed token's sessions are all closed.
-import type { Pkcs11Host } from "../pkcs11/host.js";
+// WatchedHost (watched-host.ts) applies this to every call of a token and reports the slot.
 
 const TOKEN_GONE = new Set([0x32, 0xe0, 0xb3, 0xb0]);
 
@@ -9,19 +9,4 @@ const TOKEN_GONE = new Set([0x32, 0xe0, 0xb3, 0xb0]);
 export function showsTokenGone(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "number" && TOKEN_GONE.has(code);
-}
-
-/** A host whose calls report, through `onLost`, a failure that shows the token is gone; the failure itself goes on. */
-export function watchForLostToken(host: Pkcs11Host, onLost: () => void): Pkcs11Host {
-  return new Proxy(host, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) =>
-        (value.apply(target, args) as Promise<unknown>).catch((error: unknown) => {
-          if (showsTokenGone(error)) onLost();
-          throw error;
-        });
-    },
-  });
 }
