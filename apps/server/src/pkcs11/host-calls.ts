@@ -85,12 +85,16 @@ export function invokeHostCall(host: Pkcs11Host, name: HostCallName, args: reado
 }
 
 /**
- * Gives `prototype` one method per host call that it does not define itself, each made by `forward`: how the
- * isolated host and the decorator implement the calls they pass on, from this table alone.
+ * Gives `prototype` one method per host call that it does not define itself, each passing its receiver, name and
+ * arguments to `call`: how the isolated host and the decorator implement the calls they pass on, from this table alone.
  */
-export function defineHostCalls(prototype: object, forward: (name: HostCallName) => (...args: unknown[]) => Promise<unknown>): void {
+export function defineHostCalls<Host extends object>(prototype: Host, call: (host: Host, name: HostCallName, args: unknown[]) => Promise<unknown>): void {
   for (const name of HOST_CALL_NAMES) {
     if (Object.hasOwn(prototype, name)) continue;
-    Object.defineProperty(prototype, name, { value: forward(name), writable: true, configurable: true });
+    const method = function (this: Host, ...args: unknown[]) {
+      return call(this, name, args);
+    };
+    Object.defineProperty(method, "name", { value: name });
+    Object.defineProperty(prototype, name, { value: method, writable: true, configurable: true });
   }
 }

@@ -59,13 +59,7 @@ export class WatchedHost implements RestartingHost {
   }
 
   static {
-    defineHostCalls(
-      WatchedHost.prototype,
-      (name) =>
-        function watched(this: WatchedHost, ...args: unknown[]) {
-          return this.#call(name, args);
-        },
-    );
+    defineHostCalls(WatchedHost.prototype, (host: WatchedHost, name, args) => host.#call(name, args));
   }
 
   #call(name: HostCallName, args: unknown[]): Promise<unknown> {

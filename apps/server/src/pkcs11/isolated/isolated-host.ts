@@ -149,13 +149,7 @@ export class IsolatedHost implements RestartingHost {
 
   static {
     // Every other host call goes to the process serving the module, as it is.
-    defineHostCalls(
-      IsolatedHost.prototype,
-      (method) =>
-        function forward(this: IsolatedHost, ...args: unknown[]) {
-          return this.#call(method, args);
-        },
-    );
+    defineHostCalls(IsolatedHost.prototype, (host: IsolatedHost, method, args) => host.#call(method, args));
   }
 
   #call(method: HostCallName, args: unknown[]): Promise<unknown> {
