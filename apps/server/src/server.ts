@@ -13,7 +13,6 @@ import { buildServices } from "./build-services.js";
 import type { ServiceConfig } from "./config/service-config.js";
 import { createHandlers } from "./handlers/index.js";
 import { createApp } from "./http/app.js";
-import { instrumentHost } from "./observability/instrumented-host.js";
 import { createLogger } from "./observability/logger.js";
 import { ServiceMetrics } from "./observability/metrics.js";
 import type { Pkcs11Host } from "./pkcs11/host.js";
@@ -21,6 +20,7 @@ import { InProcessHost } from "./pkcs11/in-process-host.js";
 import { IsolatedHost } from "./pkcs11/isolated/isolated-host.js";
 import type { Services } from "./services.js";
 import { ModuleRegistry } from "./tokens/module-registry.js";
+import { WatchedHost } from "./tokens/watched-host.js";
 import { loadTrustAnchors } from "./trust/anchors.js";
 
 /** A running service. */
@@ -55,7 +55,7 @@ const packageVersion = (require("../package.json") as { version: string }).versi
 function hostsFor(config: ServiceConfig): Pkcs11Host[] {
   return config.modules.map((module) => {
     const options = { moduleId: module.id, library: module.library, maxSessionsPerToken: module.maxSessionsPerToken };
-    return config.moduleIsolation === "none" ? new InProcessHost(options) : new IsolatedHost(options);
+    return (module.isolation ?? config.moduleIsolation) === "none" ? new InProcessHost(options) : new IsolatedHost(options);
   });
 }
 
@@ -94,7 +94,8 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     () => services?.access.environments.size ?? 0,
   );
   const decorate = options.decorateHost ?? ((host: Pkcs11Host) => host);
-  const modules = await ModuleRegistry.start((options.hosts ?? hostsFor(config)).map((host) => instrumentHost(decorate(host), metrics)));
+  const watched = (options.hosts ?? hostsFor(config)).map((host) => new WatchedHost(decorate(host), metrics));
+  const modules = await ModuleRegistry.start(watched);
   for (const module of modules.all()) {
     metrics.moduleReady.set({ module: module.id }, module.status === "ready" ? 1 : 0);
     if (module.status === "failed") logger.warn({ module: module.id, reason: module.reason }, "PKCS#11 module failed to start");
@@ -108,6 +109,8 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     logger.warn(restart, "PKCS#11 module restarted: its sessions and logins are gone");
     tokens.tokenLost(undefined, "moduleRestarted", restart.moduleId);
   });
+  // A call that fails because its token is gone (removed, or reinserted) ends the connections to that token.
+  for (const host of watched) host.onTokenGone((slot) => tokens.tokenGone(host.moduleId, slot));
 
   let port = config.listen.port;
   let draining = false;

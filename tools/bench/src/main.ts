@@ -1,6 +1,6 @@
 // `npm run bench`: measures the service against the token's in-process limit, prints the tables, and writes
 // results/latest.json and results/throughput.png (and .svg). Options: --duration S, --connections 1,4,16,64,
-// --scenarios ecdsa-sign,..., --batch N, --raw-ms MS, --out DIR, --cpu-prof DIR (V8 profiles of the service and its
+// --scenarios ecdsa-sign,..., --isolation process,none (a service for each), --batch N, --raw-ms MS, --out DIR, --cpu-prof DIR (V8 profiles of the service and its
 // module host processes, for finding where a request's time goes; use with --out elsewhere than results/).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { chartSvg, svgToPng } from "./report/chart.js";
 import { report } from "./report/table.js";
-import { runBenchmark, SCENARIOS, type ScenarioId } from "./run.js";
+import { type Isolation, runBenchmark, SCENARIOS, type ScenarioId } from "./run.js";
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     batch: { type: "string", default: "32" },
     "raw-ms": { type: "string", default: "1500" },
     starts: { type: "string", default: "3" },
+    isolation: { type: "string", default: "process,none" },
     out: { type: "string", default: join(dirname(fileURLToPath(import.meta.url)), "../results") },
     "cpu-prof": { type: "string" },
   },
@@ -34,7 +35,14 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+const isolations = list(values.isolation) as Isolation[];
+if (isolations.length === 0 || isolations.some((isolation) => isolation !== "process" && isolation !== "none")) {
+  console.error("--isolation takes process, none, or both: process,none.");
+  process.exit(2);
+}
+
 const results = await runBenchmark({
+  isolations,
   durationSeconds: Number(values.duration),
   rawDurationMs: Number(values["raw-ms"]),
   connections: list(values.connections).map(Number),

@@ -9,6 +9,8 @@ export interface ScenarioResult {
   readonly title: string;
   /** The raw limit's operation this scenario is compared with, or `bare-http` for the bare node:http server. */
   readonly comparedWith: OperationId | "bare-http";
+  /** Where the service ran the module; absent for the bare node:http server. */
+  readonly isolation?: "process" | "none";
   /** Token operations per request (the batch's size), 1 otherwise. */
   readonly operationsPerRequest: number;
   readonly levels: ReadonlyArray<{ readonly connections: number } & MeasuredLoad>;

@@ -17,6 +17,10 @@ import { provisionToken, TOKEN_LABEL } from "./token-setup.js";
 export const SCENARIOS = [...OPERATIONS, "ecdsa-sign-batch", "list-readers"] as const;
 /** A scenario over HTTP. */
 export type ScenarioId = (typeof SCENARIOS)[number];
+/** Where the service runs the module: in a host process (the default) or in its own process. */
+export type Isolation = "process" | "none";
+/** The id of a scenario measured with the module in the service's process: `ecdsa-sign@none`. */
+export const noneId = (id: string) => `${id}@none`;
 
 /** What to measure, and for how long. */
 export interface RunOptions {
@@ -27,6 +31,8 @@ export interface RunOptions {
   readonly batchSize: number;
   /** How many times the service is started to time start to ready (the last start is the one measured). */
   readonly starts: number;
+  /** The module isolations to measure, each in a service of its own, in this order; the first one's starts are timed. */
+  readonly isolations?: readonly Isolation[];
   /** Session counts of the raw sweep. */
   readonly rawSessions: readonly number[];
   /** Where the service and its host processes write V8 CPU profiles (--cpu-prof), when given. */
@@ -66,22 +72,19 @@ export async function runBenchmark(options: RunOptions): Promise<BenchResults> {
       // The service's host process sizes its libuv pool to max(16, 4 × sessions per token): the same room here.
       { ...moduleEnv, UV_THREADPOOL_SIZE: "16" },
     );
-    // The default configuration, plus the one thing a client needs: an application registered to open environments.
+    // The default configuration, plus the one thing a client needs: an application registered to open environments;
+    // the module is named in the file so that its isolation can be set (the default, `process`, or `none`).
     const application = testApplication("bench");
-    const configFile = join(bench.sandbox.dir, "bench-config.json");
-    writeFileSync(configFile, JSON.stringify({ applications: [application.config] }));
-    const serviceEnv = { ...moduleEnv, SCWS_CONFIG: configFile, SCWS_PKCS11_MODULE: bench.module, SCWS_DATA_DIR: join(bench.sandbox.dir, "data") };
+    const serviceEnvFor = (isolation: Isolation) => {
+      const configFile = join(bench.sandbox.dir, `bench-config-${isolation}.json`);
+      const modules = [{ id: "softhsm", library: bench.module, isolation }];
+      writeFileSync(configFile, JSON.stringify({ applications: [application.config], modules }));
+      return { ...moduleEnv, SCWS_CONFIG: configFile, SCWS_DATA_DIR: join(bench.sandbox.dir, `data-${isolation}`) };
+    };
     const startToReadyMs: number[] = [];
-    for (let start = 0; start < options.starts; start++) {
-      await service?.stop();
-      service = await startService(serviceEnv, join(bench.sandbox.dir, "service.log"), options.cpuProfileDir);
-      startToReadyMs.push(service.readyMs);
-      log(`service ready in ${service.readyMs.toFixed(0)} ms (pid ${service.child.pid})`);
-    }
-    const running = service!;
-    const session = await openSession(running.url, application, TOKEN_LABEL, bench.token.pin);
-    const requests: Record<Exclude<ScenarioId, "list-readers">, RequestShape> = tokenRequests(session, bench.rsaCiphertext, options.batchSize);
     const scenarios: ScenarioResult[] = [];
+    let readerBody: string | undefined;
+    let headers: Record<string, string> = {};
     const measure = async (
       id: string,
       title: string,
@@ -89,13 +92,10 @@ export async function runBenchmark(options: RunOptions): Promise<BenchResults> {
       port: number,
       pid: number,
       compared: ScenarioResult["comparedWith"],
-      perRequest: number,
+      extra: Partial<ScenarioResult>,
     ) => {
       const load = (connections: number, durationSeconds: number) =>
-        measureLoad(
-          { url: `http://127.0.0.1:${port}${shape.path}`, method: shape.method, headers: session.headers, body: shape.body, connections, durationSeconds },
-          pid,
-        );
+        measureLoad({ url: `http://127.0.0.1:${port}${shape.path}`, method: shape.method, headers, body: shape.body, connections, durationSeconds }, pid);
       // A short warm-up first, so that the first level does not pay for the JIT and the session pool's growth.
       await load(Math.max(...options.connections), 1);
       const levels: ScenarioResult["levels"][number][] = [];
@@ -104,17 +104,43 @@ export async function runBenchmark(options: RunOptions): Promise<BenchResults> {
         log(`${id} × ${connections}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.latencyMs.p99.toFixed(2)} ms, ${result.errors} errors`);
         levels.push({ connections, ...result });
       }
-      scenarios.push({ id, title, comparedWith: compared, operationsPerRequest: perRequest, levels });
+      scenarios.push({ id, title, comparedWith: compared, operationsPerRequest: 1, ...extra, levels });
     };
-    for (const id of options.scenarios) {
-      const shape: RequestShape = id === "list-readers" ? { method: "GET", path: "/v1/readers" } : requests[id];
-      await measure(id, TITLES[id], shape, running.port, running.child.pid!, comparedWith(id), id === "ecdsa-sign-batch" ? options.batchSize : 1);
+    for (const [index, isolation] of (options.isolations ?? ["process"]).entries()) {
+      const serviceEnv = serviceEnvFor(isolation);
+      for (let start = 0; start < (index === 0 ? options.starts : 1); start++) {
+        await service?.stop();
+        service = await startService(serviceEnv, join(bench.sandbox.dir, `service-${isolation}.log`), options.cpuProfileDir);
+        if (index === 0) startToReadyMs.push(service.readyMs);
+        log(`service (isolation ${isolation}) ready in ${service.readyMs.toFixed(0)} ms (pid ${service.child.pid})`);
+      }
+      const running = service!;
+      const session = await openSession(running.url, application, TOKEN_LABEL, bench.token.pin);
+      headers = session.headers;
+      const requests: Record<Exclude<ScenarioId, "list-readers">, RequestShape> = tokenRequests(session, bench.rsaCiphertext, options.batchSize);
+      for (const id of options.scenarios) {
+        const shape: RequestShape = id === "list-readers" ? { method: "GET", path: "/v1/readers" } : requests[id];
+        await measure(
+          isolation === "none" ? noneId(id) : id,
+          isolation === "none" ? `${TITLES[id]}, isolation none` : TITLES[id],
+          shape,
+          running.port,
+          running.child.pid!,
+          comparedWith(id),
+          {
+            isolation,
+            operationsPerRequest: id === "ecdsa-sign-batch" ? options.batchSize : 1,
+          },
+        );
+      }
+      if (options.scenarios.includes("list-readers")) readerBody ??= await readerListing(session);
     }
-    if (options.scenarios.includes("list-readers")) {
-      const body = await readerListing(session);
-      const bare = await startEntryServer("bare-server.ts", { path: "/v1/readers", body }, "/health/ready");
+    await service?.stop();
+    service = undefined;
+    if (readerBody !== undefined) {
+      const bare = await startEntryServer("bare-server.ts", { path: "/v1/readers", body: readerBody }, "/health/ready");
       try {
-        await measure("bare-http", "bare node:http, same JSON", { method: "GET", path: "/v1/readers" }, bare.port, bare.child.pid!, "bare-http", 1);
+        await measure("bare-http", "bare node:http, same JSON", { method: "GET", path: "/v1/readers" }, bare.port, bare.child.pid!, "bare-http", {});
       } finally {
         await stopProcess(bare.child);
       }

@@ -88,6 +88,7 @@ describe("a configuration file that is refused", () => {
       "modules:\n  - {id: hsm, library: /a.so, maxSessionsPerToken: 0}\n",
       /^modules\[0\]\.maxSessionsPerToken: must be at least 1, not 0$/,
     ],
+    ["an unknown isolation for a module", "modules:\n  - {id: hsm, library: /a.so, isolation: thread}\n", /^modules\[0\]\.isolation: must be one of/],
     ["a token filter that is not a PKCS#11 URI", "exposeTokens: ['token=demo']\n", /^exposeTokens\[0\]: a PKCS#11 URI starts with "pkcs11:"$/],
     [
       "a token filter with a PIN in it",

@@ -10,6 +10,8 @@ export interface ModuleConfig {
   readonly library: string;
   /** The most sessions open at once on one of its tokens. */
   readonly maxSessionsPerToken: number;
+  /** Where this module runs; absent: `moduleIsolation`. */
+  readonly isolation?: "process" | "none";
 }
 
 /** A web application registered with the service (consumed by the environment model). */
@@ -84,7 +86,8 @@ export interface ServiceConfig {
   };
   /**
    * Where modules run. `process` (the default): each in a child process of its own, supervised, so that a module
-   * that crashes or hangs is restarted and the service runs on. `none`: in the service's process, for debugging a module.
+   * that crashes or hangs is restarted and the service runs on. `none`: in the service's process, for trusted modules
+   * or debugging a module. A module's own `isolation` wins.
    */
   readonly moduleIsolation: "process" | "none";
   /** PEM files of the certificates that getCertificateTrust trusts. */

@@ -2,12 +2,9 @@
 import { createHash } from "node:crypto";
 import { ScwsError, toProblem, toScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
-import { bitLength } from "../crypto/bit-length.js";
-import { curveOfEcParams } from "../crypto/ec-curves.js";
-import type { ObjectRecord } from "../objects/object-record.js";
+import { keySizeBits, type ObjectRecord } from "../objects/object-record.js";
 import type { ObjectService } from "../objects/object-service.js";
 import type { PinService } from "../pins/pin-service.js";
-import { CKA } from "../pkcs11/constants.js";
 import type { TokenConnection } from "../tokens/token-connections.js";
 import { HASHES } from "./algorithms.js";
 import { derToRaw, rawToDer } from "./ecdsa-signature.js";
@@ -127,17 +124,15 @@ export class SigningService {
     return { signature: toBase64(signature), mechanism: mechanismName(plan.mechanism.mechanism) };
   }
 
-  /** For RSA-PSS, refuses a salt too long for the key's modulus (read from the token) before the token sees it. */
+  /** For RSA-PSS, refuses a salt too long for the key's modulus (read once per key record) before the token sees it. */
   private async checkSalt(connection: TokenConnection, key: ObjectRecord, algorithm: SignAlgorithm | undefined): Promise<void> {
     if (typeof algorithm !== "object" || key.algorithm !== "RSA") return;
-    const [modulus] = await connection.host.getAttributes(connection.slot, key.handle, [CKA.MODULUS]);
-    if (modulus) checkPssSalt(bitLength(modulus), algorithm);
+    const bits = await keySizeBits(connection.host, connection.slot, key);
+    if (bits !== undefined) checkPssSalt(bits, algorithm);
   }
 
   /** The byte length of r and s for an EC key: its curve's size. */
   private async coordinateSize(connection: TokenConnection, key: ObjectRecord): Promise<number> {
-    const [ecParams] = await connection.host.getAttributes(connection.slot, key.handle, [CKA.EC_PARAMS]);
-    const bits = ecParams ? curveOfEcParams(ecParams)?.curve?.sizeBits : undefined;
-    return Math.ceil((bits ?? 256) / 8);
+    return Math.ceil(((await keySizeBits(connection.host, connection.slot, key)) ?? 256) / 8);
   }
 }

@@ -1,5 +1,7 @@
 // Reads what the service shows of an object: the attributes every object has, then its class's own, in one host call.
 import type { components } from "@open-scws/spec";
+import { bitLength } from "../crypto/bit-length.js";
+import { curveOfEcParams } from "../crypto/ec-curves.js";
 import { CKA, CKC, CKK, CKO } from "../pkcs11/constants.js";
 import type { ObjectHandle, Pkcs11Host, SlotHandle } from "../pkcs11/host.js";
 import { readBool, readText, readUlong } from "./attribute-codec.js";
@@ -97,4 +99,25 @@ export async function readObjectRecord(host: Pkcs11Host, slot: SlotHandle, handl
       return name ? { ...base, application: name } : base;
     }
   }
+}
+
+/** Key sizes read so far, by record: a record stands for one object in one cache generation, whose size never changes. */
+const keySizes = new WeakMap<ObjectRecord, number | undefined>();
+
+/**
+ * The size in bits of an RSA key (its modulus) or an EC key (its curve), read from the token at the record's first
+ * need and kept with the record after that; undefined when the token does not show it.
+ */
+export async function keySizeBits(host: Pkcs11Host, slot: SlotHandle, record: ObjectRecord): Promise<number | undefined> {
+  if (keySizes.has(record)) return keySizes.get(record);
+  let bits: number | undefined;
+  if (record.algorithm === "RSA") {
+    const [modulus] = await host.getAttributes(slot, record.handle, [CKA.MODULUS]);
+    bits = modulus ? bitLength(modulus) : undefined;
+  } else if (record.algorithm === "ECDSA") {
+    const [ecParams] = await host.getAttributes(slot, record.handle, [CKA.EC_PARAMS]);
+    bits = ecParams ? curveOfEcParams(ecParams)?.curve?.sizeBits : undefined;
+  }
+  keySizes.set(record, bits);
+  return bits;
 }

@@ -1,7 +1,7 @@
 // The PKCS#11 host: the one interface through which the service reaches a PKCS#11 module. Arguments and
 // results are plain data (strings, numbers, Uint8Array), so that a host can live in another process.
-// Every method about one token takes its SlotHandle as its FIRST argument: the isolated host routes a call
-// to that token's thread by it (pkcs11/README.md), so a new method must keep to this.
+// Every method is listed in host-calls.ts, which says where the host process runs it; a method about one token
+// takes its SlotHandle first, and the compiler holds the table to that.
 
 /** A slot, named by the hex of its PKCS#11 slot id. Internal only: it never appears in URLs. */
 export type SlotHandle = string;

@@ -62,19 +62,21 @@ interface AttachedSlot {
 /** A module loaded in this process. */
 export class InProcessHost implements Pkcs11Host {
   readonly moduleId: string;
-  private module: PKCS11 | undefined;
-  private readonly attached = new Map<SlotHandle, AttachedSlot>();
+  #module: PKCS11 | undefined;
+  readonly #attached = new Map<SlotHandle, AttachedSlot>();
+  readonly #options: ModuleOptions;
 
-  constructor(private readonly options: ModuleOptions) {
+  constructor(options: ModuleOptions) {
+    this.#options = options;
     this.moduleId = options.moduleId;
   }
 
   async start(): Promise<ModuleInfo> {
     const module = new pkcs11js.PKCS11();
-    module.load(this.options.library);
+    module.load(this.#options.library);
     // Without OS locking, parallel async calls crash SoftHSM (PKCS#11 v3.1 section 5.4, C_Initialize).
-    if (this.options.initialize !== false) module.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
-    this.module = module;
+    if (this.#options.initialize !== false) module.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+    this.#module = module;
     const info = module.C_GetInfo();
     return {
       cryptokiVersion: versionText(info.cryptokiVersion),
@@ -85,20 +87,20 @@ export class InProcessHost implements Pkcs11Host {
   }
 
   async stop(): Promise<void> {
-    const module = this.module;
+    const module = this.#module;
     if (!module) return;
-    this.module = undefined;
-    for (const [slot, entry] of this.attached) {
+    this.#module = undefined;
+    for (const [slot, entry] of this.#attached) {
       entry.pool.drain();
-      this.closeAllSessions(module, slot);
+      this.#closeAllSessions(module, slot);
     }
-    this.attached.clear();
-    if (this.options.initialize !== false) module.C_Finalize();
+    this.#attached.clear();
+    if (this.#options.initialize !== false) module.C_Finalize();
     module.close();
   }
 
   async listSlots(): Promise<SlotInfo[]> {
-    const module = this.loaded();
+    const module = this.#loaded();
     return module.C_GetSlotList(false).map((handle) => {
       const raw = module.C_GetSlotInfo(handle);
       const tokenPresent = (raw.flags & SlotFlag.TOKEN_PRESENT) !== 0;
@@ -119,65 +121,65 @@ export class InProcessHost implements Pkcs11Host {
   }
 
   async getTokenInfo(slot: SlotHandle): Promise<TokenInfo> {
-    return tokenInfoOf(this.loaded().C_GetTokenInfo(hexToHandle(slot)));
+    return tokenInfoOf(this.#loaded().C_GetTokenInfo(hexToHandle(slot)));
   }
 
   async attach(slot: SlotHandle): Promise<void> {
-    const existing = this.attached.get(slot);
+    const existing = this.#attached.get(slot);
     if (existing) {
       existing.references += 1;
       return;
     }
-    const module = this.loaded();
+    const module = this.#loaded();
     const handle = hexToHandle(slot);
     const pool = new SessionPool<Handle>(
       {
         open: () => module.C_OpenSession(handle, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION),
         close: (session) => module.C_CloseSession(session),
       },
-      this.options.maxSessionsPerToken,
+      this.#options.maxSessionsPerToken,
     );
     pool.warm();
-    this.attached.set(slot, { pool, references: 1 });
+    this.#attached.set(slot, { pool, references: 1 });
   }
 
   async detach(slot: SlotHandle): Promise<void> {
-    const entry = this.attached.get(slot);
+    const entry = this.#attached.get(slot);
     if (!entry) return;
     entry.references -= 1;
     if (entry.references > 0) return;
-    this.attached.delete(slot);
+    this.#attached.delete(slot);
     entry.pool.drain();
-    this.closeAllSessions(this.loaded(), slot);
+    this.#closeAllSessions(this.#loaded(), slot);
   }
 
   async openSessions(slot: SlotHandle): Promise<number> {
-    return this.attached.get(slot)?.pool.size ?? 0;
+    return this.#attached.get(slot)?.pool.size ?? 0;
   }
 
   async login(slot: SlotHandle, user: LoginUser, pin: string | null): Promise<void> {
     const userType = user === "so" ? pkcs11js.CKU_SO : pkcs11js.CKU_USER;
-    await this.withSession(slot, (module, session) => module.C_Login(session, userType, pin ?? undefined));
+    await this.#withSession(slot, (module, session) => module.C_Login(session, userType, pin ?? undefined));
   }
 
   async logout(slot: SlotHandle): Promise<void> {
-    await this.withSession(slot, (module, session) => module.C_Logout(session));
+    await this.#withSession(slot, (module, session) => module.C_Logout(session));
   }
 
   async setPin(slot: SlotHandle, oldPin: string, newPin: string): Promise<void> {
-    await this.withSession(slot, (module, session) => module.C_SetPIN(session, oldPin, newPin));
+    await this.#withSession(slot, (module, session) => module.C_SetPIN(session, oldPin, newPin));
   }
 
   async initPin(slot: SlotHandle, newPin: string): Promise<void> {
-    await this.withSession(slot, (module, session) => module.C_InitPIN(session, newPin));
+    await this.#withSession(slot, (module, session) => module.C_InitPIN(session, newPin));
   }
 
   async findObjects(slot: SlotHandle, template: readonly AttributeInput[]): Promise<ObjectHandle[]> {
-    return this.withSession(slot, (module, session) => findObjects(module, session, template).map(handleToHex));
+    return this.#withSession(slot, (module, session) => findObjects(module, session, template).map(handleToHex));
   }
 
   async getAttributes(slot: SlotHandle, object: ObjectHandle, types: readonly number[]): Promise<Array<Uint8Array | null>> {
-    return this.withSession(slot, (module, session) => getAttributes(module, session, hexToHandle(object), types));
+    return this.#withSession(slot, (module, session) => getAttributes(module, session, hexToHandle(object), types));
   }
 
   async getObjectAttributes(
@@ -186,23 +188,23 @@ export class InProcessHost implements Pkcs11Host {
     common: readonly number[],
     byClass: Readonly<Record<number, readonly number[]>>,
   ): Promise<Array<Uint8Array | null>> {
-    return this.withSession(slot, (module, session) => getObjectAttributes(module, session, hexToHandle(object), common, byClass));
+    return this.#withSession(slot, (module, session) => getObjectAttributes(module, session, hexToHandle(object), common, byClass));
   }
 
   async setAttributes(slot: SlotHandle, object: ObjectHandle, attributes: readonly AttributeInput[]): Promise<void> {
-    await this.withSession(slot, (module, session) => module.C_SetAttributeValue(session, hexToHandle(object), toTemplate(attributes)));
+    await this.#withSession(slot, (module, session) => module.C_SetAttributeValue(session, hexToHandle(object), toTemplate(attributes)));
   }
 
   async destroyObject(slot: SlotHandle, object: ObjectHandle): Promise<void> {
-    await this.withSession(slot, (module, session) => module.C_DestroyObject(session, hexToHandle(object)));
+    await this.#withSession(slot, (module, session) => module.C_DestroyObject(session, hexToHandle(object)));
   }
 
   async getMechanisms(slot: SlotHandle): Promise<MechanismInfo[]> {
-    return calls.getMechanisms(this.loaded(), hexToHandle(slot));
+    return calls.getMechanisms(this.#loaded(), hexToHandle(slot));
   }
 
   async sign(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, contextPin?: string): Promise<Uint8Array> {
-    return this.withSession(slot, (module, session) => calls.sign(module, session, mechanism, hexToHandle(key), data, contextPin));
+    return this.#withSession(slot, (module, session) => calls.sign(module, session, mechanism, hexToHandle(key), data, contextPin));
   }
 
   async signBatch(
@@ -214,10 +216,10 @@ export class InProcessHost implements Pkcs11Host {
   ): Promise<Array<BatchItem<Uint8Array>>> {
     const handle = hexToHandle(key);
     return runBatch(inputs, {
-      concurrency: this.options.maxSessionsPerToken,
-      work: (input) => this.withSession(slot, (module, session) => calls.sign(module, session, mechanism, handle, input, contextPin)),
+      concurrency: this.#options.maxSessionsPerToken,
+      work: (input) => this.#withSession(slot, (module, session) => calls.sign(module, session, mechanism, handle, input, contextPin)),
       inline: (burst) =>
-        this.withSession(slot, (module, session) =>
+        this.#withSession(slot, (module, session) =>
           burst((input) => {
             try {
               return calls.signNow(module, session, mechanism, handle, input, contextPin);
@@ -231,27 +233,27 @@ export class InProcessHost implements Pkcs11Host {
   }
 
   async verify(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
-    return this.withSession(slot, (module, session) => calls.verify(module, session, mechanism, hexToHandle(key), data, signature));
+    return this.#withSession(slot, (module, session) => calls.verify(module, session, mechanism, hexToHandle(key), data, signature));
   }
 
   async encrypt(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array): Promise<Uint8Array> {
-    return this.withSession(slot, (module, session) => calls.encrypt(module, session, mechanism, hexToHandle(key), data));
+    return this.#withSession(slot, (module, session) => calls.encrypt(module, session, mechanism, hexToHandle(key), data));
   }
 
   async decrypt(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, contextPin?: string): Promise<Uint8Array> {
-    return this.withSession(slot, (module, session) => calls.decrypt(module, session, mechanism, hexToHandle(key), data, contextPin));
+    return this.#withSession(slot, (module, session) => calls.decrypt(module, session, mechanism, hexToHandle(key), data, contextPin));
   }
 
   async digest(slot: SlotHandle, mechanism: MechanismInput, data: Uint8Array): Promise<Uint8Array> {
-    return this.withSession(slot, (module, session) => calls.digest(module, session, mechanism, data));
+    return this.#withSession(slot, (module, session) => calls.digest(module, session, mechanism, data));
   }
 
   async generateRandom(slot: SlotHandle, length: number): Promise<Uint8Array> {
-    return this.withSession(slot, (module, session) => module.C_GenerateRandom(session, Buffer.alloc(length)));
+    return this.#withSession(slot, (module, session) => module.C_GenerateRandom(session, Buffer.alloc(length)));
   }
 
   async createObject(slot: SlotHandle, template: readonly AttributeInput[]): Promise<ObjectHandle> {
-    return this.withSession(slot, (module, session) => createObject(module, session, template));
+    return this.#withSession(slot, (module, session) => createObject(module, session, template));
   }
 
   async generateKeyPair(
@@ -260,17 +262,17 @@ export class InProcessHost implements Pkcs11Host {
     publicTemplate: readonly AttributeInput[],
     privateTemplate: readonly AttributeInput[],
   ): Promise<{ publicKey: ObjectHandle; privateKey: ObjectHandle }> {
-    return this.withSession(slot, (module, session) => generateKeyPair(module, session, mechanism, publicTemplate, privateTemplate));
+    return this.#withSession(slot, (module, session) => generateKeyPair(module, session, mechanism, publicTemplate, privateTemplate));
   }
 
   async generateKey(slot: SlotHandle, mechanism: number, template: readonly AttributeInput[]): Promise<ObjectHandle> {
-    return this.withSession(slot, (module, session) => generateKey(module, session, mechanism, template));
+    return this.#withSession(slot, (module, session) => generateKey(module, session, mechanism, template));
   }
 
   /** Runs work on a session of an attached slot; a session the token has dropped is replaced. */
-  private withSession<T>(slot: SlotHandle, work: (module: PKCS11, session: Handle) => T | Promise<T>): Promise<T> {
-    const module = this.loaded();
-    const entry = this.attached.get(slot);
+  #withSession<T>(slot: SlotHandle, work: (module: PKCS11, session: Handle) => T | Promise<T>): Promise<T> {
+    const module = this.#loaded();
+    const entry = this.#attached.get(slot);
     if (!entry) return Promise.reject(pkcs11Failure("CKR_SESSION_HANDLE_INVALID"));
     return entry.pool.use(async (session) => {
       try {
@@ -281,7 +283,7 @@ export class InProcessHost implements Pkcs11Host {
     }, isSessionGone);
   }
 
-  private closeAllSessions(module: PKCS11, slot: SlotHandle): void {
+  #closeAllSessions(module: PKCS11, slot: SlotHandle): void {
     try {
       module.C_CloseAllSessions(hexToHandle(slot));
     } catch {
@@ -289,8 +291,8 @@ export class InProcessHost implements Pkcs11Host {
     }
   }
 
-  private loaded(): PKCS11 {
-    if (!this.module) throw pkcs11Failure("CKR_CRYPTOKI_NOT_INITIALIZED");
-    return this.module;
+  #loaded(): PKCS11 {
+    if (!this.#module) throw pkcs11Failure("CKR_CRYPTOKI_NOT_INITIALIZED");
+    return this.#module;
   }
 }

@@ -11,7 +11,6 @@ import type { ObjectHandle, Pkcs11Host, SlotHandle, TokenInfo } from "../pkcs11/
 import { limitReached } from "../security/environments.js";
 import type { ModuleRuntime } from "./module-registry.js";
 import type { ReaderDirectory } from "./reader-directory.js";
-import { watchForLostToken } from "./token-loss.js";
 
 /** Why a connection can no longer be used. */
 export type LossReason = "tokenRemoved" | "moduleRestarted";
@@ -23,7 +22,7 @@ export interface TokenConnection {
   readonly owner: string;
   readonly readerId: string;
   readonly module: ModuleRuntime;
-  /** The module's host, watched: a failure that shows the token is gone marks the connection lost. */
+  /** The module's host (a WatchedHost in the service: a failure that shows the token gone marks the connection lost). */
   readonly host: Pkcs11Host;
   readonly slot: SlotHandle;
   /** The token this connection is bound to: a different token in the same slot is not it. */
@@ -93,7 +92,7 @@ export class TokenConnections {
       owner,
       readerId,
       module,
-      host: watchForLostToken(module.host, () => this.tokenLost(readerId, "tokenRemoved")),
+      host: module.host,
       slot,
       serialNumber: info.serialNumber,
       tokenKey: `${module.id}/${info.serialNumber}`,
@@ -125,6 +124,12 @@ export class TokenConnections {
       throw new ScwsError("CKR_TOKEN_NOT_PRESENT", { message: "The connected token was removed from its reader." });
     }
     return info;
+  }
+
+  /** A call on a module's slot failed in a way that shows its token gone: the connections to it are lost. */
+  tokenGone(moduleId: string, slot: SlotHandle): void {
+    const connected = [...this.connections.values()].find((connection) => !connection.lost && connection.module.id === moduleId && connection.slot === slot);
+    if (connected) this.tokenLost(connected.readerId, "tokenRemoved");
   }
 
   /**

@@ -7,6 +7,7 @@ const options = JSON.parse(process.argv[2] ?? "{}") as LoadOptions;
 const times: number[] = [];
 const statuses = new Map<number, number>();
 
+const cpuBefore = process.cpuUsage();
 const result = await autocannon({
   url: options.url,
   method: options.method,
@@ -24,6 +25,7 @@ const result = await autocannon({
   },
 });
 
+const cpu = process.cpuUsage(cpuBefore);
 times.sort((a, b) => a - b);
 const percentile = (p: number) => (times.length === 0 ? 0 : times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!);
 const ok = result["2xx"];
@@ -35,5 +37,6 @@ const output: LoadResult = {
   errors: result.errors + result.timeouts + result.non2xx,
   statuses: Object.fromEntries(statuses),
   durationSeconds: result.duration,
+  clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
 };
 process.stdout.write(`${JSON.stringify(output)}\n`);

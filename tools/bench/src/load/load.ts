@@ -26,6 +26,8 @@ export interface LoadResult {
   readonly errors: number;
   readonly statuses: Readonly<Record<string, number>>;
   readonly durationSeconds: number;
+  /** CPU seconds the load generator itself used while it ran (it shares the machine with the server). */
+  readonly clientCpuSeconds: number;
 }
 
 /** A load run with what the server used meanwhile. */
@@ -36,6 +38,8 @@ export interface MeasuredLoad extends LoadResult {
   readonly serverCpuMicrosPerRequest: number;
   /** The same, split between the service process and its module host processes. */
   readonly cpuMicrosPerRequest: { readonly service: number; readonly hosts: number };
+  /** CPU seconds per second of the load generator (autocannon): what it took of the machine's cores. */
+  readonly clientCpuCores: number;
   /** Peak resident memory during the run, in MB: the service process alone, and with its host processes. */
   readonly peakRssMb: { readonly service: number; readonly total: number };
 }
@@ -60,6 +64,7 @@ export async function measureLoad(options: LoadOptions, serverPid: number): Prom
   return {
     ...result,
     serverCpuCores: cpu / busySeconds,
+    clientCpuCores: result.clientCpuSeconds / busySeconds,
     serverCpuMicrosPerRequest: perRequest(cpu),
     cpuMicrosPerRequest: { service: perRequest(used.service), hosts: perRequest(used.hosts) },
     peakRssMb: { service: peak.service / MB, total: peak.total / MB },

@@ -9,6 +9,8 @@ export interface RawRun {
   readonly mode: "sync" | "async";
   readonly sessions: number;
   readonly opsPerSecond: number;
+  /** CPU time of the whole process (its libuv threads included) per operation, in microseconds. */
+  readonly cpuMicrosPerOp: number;
 }
 
 /** What the raw sweep found for one operation. */
@@ -90,9 +92,17 @@ function stepsFor(operation: OperationId, keys: Record<"ec" | "rsa" | "aes", Han
   }
 }
 
-/** Operations per second: one loop when sync; otherwise one concurrent loop per step, each on its own session. */
-async function timed(durationMs: number, loops: ReadonlyArray<() => Promise<unknown> | unknown>, sync: boolean): Promise<number> {
+/**
+ * Operations per second and CPU per operation: one loop when sync; otherwise one concurrent loop per step, each on
+ * its own session.
+ */
+async function timed(
+  durationMs: number,
+  loops: ReadonlyArray<() => Promise<unknown> | unknown>,
+  sync: boolean,
+): Promise<{ opsPerSecond: number; cpuMicrosPerOp: number }> {
   let done = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + durationMs;
   if (sync) {
@@ -111,7 +121,9 @@ async function timed(durationMs: number, loops: ReadonlyArray<() => Promise<unkn
       }),
     );
   }
-  return (done * 1000) / (performance.now() - started);
+  const elapsed = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { opsPerSecond: (done * 1000) / elapsed, cpuMicrosPerOp: done > 0 ? (cpu.user + cpu.system) / done : 0 };
 }
 
 function findKey(p11: PKCS11, session: Handle, label: string, klass: number): Handle {
@@ -149,11 +161,11 @@ export async function measureRawLimits(options: RawOptions): Promise<RawResult[]
       // A short warm-up, so that the first configuration does not pay for the module's first use.
       const syncStep = [() => steps.sync(p11, sessions[0]!)];
       await timed(Math.min(300, options.durationMs), syncStep, true);
-      runs.push({ mode: "sync", sessions: 1, opsPerSecond: await timed(options.durationMs, syncStep, true) });
+      runs.push({ mode: "sync", sessions: 1, ...(await timed(options.durationMs, syncStep, true)) });
       for (const count of options.sessionCounts) {
         // Each concurrent loop keeps to its own session: a session runs one operation at a time.
         const loops = sessions.slice(0, count).map((session) => () => steps.async(p11, session));
-        runs.push({ mode: "async", sessions: count, opsPerSecond: await timed(options.durationMs, loops, false) });
+        runs.push({ mode: "async", sessions: count, ...(await timed(options.durationMs, loops, false)) });
       }
       const best = runs.reduce((a, b) => (b.opsPerSecond > a.opsPerSecond ? b : a));
       results.push({ operation, runs, best });

@@ -52,7 +52,11 @@ function panel(title: string, series: readonly Series[], limit: { label: string;
 /** The chart as SVG. */
 export function chartSvg(results: BenchResults): string {
   const panels: string[] = [];
-  const scenarios = results.scenarios.filter((scenario) => scenario.id !== "bare-http");
+  // One panel per operation: the service with its module isolated (or alone, if only `none` was measured), and the
+  // same operation with isolation none as a second line.
+  const scenarios = results.scenarios.filter(
+    (scenario) => scenario.id !== "bare-http" && (scenario.isolation !== "none" || !results.scenarios.some((other) => `${other.id}@none` === scenario.id)),
+  );
   const bare = results.scenarios.find((scenario) => scenario.id === "bare-http");
   scenarios.forEach((scenario, index) => {
     const x = (index % COLUMNS) * PANEL.width;
@@ -62,22 +66,33 @@ export function chartSvg(results: BenchResults): string {
       colour: "#2471a3",
       points: scenario.levels.map((level) => ({ connections: level.connections, value: operationsPerSecond(scenario, level) })),
     };
+    const inProcess = results.scenarios.find((other) => other.id === `${scenario.id}@none`);
+    const services: Series[] = inProcess
+      ? [
+          service,
+          {
+            label: "service, isolation none",
+            colour: "#27ae60",
+            points: inProcess.levels.map((level) => ({ connections: level.connections, value: operationsPerSecond(inProcess, level) })),
+          },
+        ]
+      : [service];
     if (scenario.comparedWith === "bare-http") {
       const series = bare
         ? [
-            service,
+            ...services,
             {
               label: "bare node:http",
               colour: "#7f8c8d",
               points: bare.levels.map((level) => ({ connections: level.connections, value: level.requestsPerSecond })),
             },
           ]
-        : [service];
+        : services;
       panels.push(panel(scenario.title, series, undefined, x, y));
       return;
     }
     const raw = results.raw.find((candidate) => candidate.operation === scenario.comparedWith);
-    panels.push(panel(scenario.title, [service], raw ? { label: "in-process limit", value: raw.best.opsPerSecond } : undefined, x, y));
+    panels.push(panel(scenario.title, services, raw ? { label: "in-process limit", value: raw.best.opsPerSecond } : undefined, x, y));
   });
   const rows = Math.ceil(scenarios.length / COLUMNS);
   const width = COLUMNS * PANEL.width;

@@ -1,4 +1,5 @@
 // The run as Markdown tables: the raw limits, every scenario against its limit, and the issue's targets.
+import { checkBudgets } from "../budgets.js";
 import { type BenchResults, checkTargets, limitFor, operationsPerSecond } from "../results.js";
 
 const number = (value: number, digits = 0) =>
@@ -12,8 +13,13 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>
 /** The raw limits: each configuration's operations per second, and the best. */
 export function rawTable(results: BenchResults): string {
   const configurations = results.raw[0]?.runs.map((run) => (run.mode === "sync" ? "sync" : `async ×${run.sessions}`)) ?? [];
-  const rows = results.raw.map((raw) => [raw.operation, ...raw.runs.map((run) => number(run.opsPerSecond)), `**${number(raw.best.opsPerSecond)}**`]);
-  return table(["in-process pkcs11js, ops/s", ...configurations, "limit (best)"], rows);
+  const rows = results.raw.map((raw) => [
+    raw.operation,
+    ...raw.runs.map((run) => number(run.opsPerSecond)),
+    `**${number(raw.best.opsPerSecond)}**`,
+    number(raw.best.cpuMicrosPerOp),
+  ]);
+  return table(["in-process pkcs11js, ops/s", ...configurations, "limit (best)", "CPU µs/op (best)"], rows);
 }
 
 /** Every scenario at every connection count, with its ratio to the limit. */
@@ -35,6 +41,7 @@ export function scenarioTable(results: BenchResults): string {
         number(level.latencyMs.p999, 2),
         String(level.errors),
         number(level.serverCpuCores, 2),
+        number(level.clientCpuCores, 2),
         `${number(level.serverCpuMicrosPerRequest)} (${number(level.cpuMicrosPerRequest.service)} + ${number(level.cpuMicrosPerRequest.hosts)})`,
         `${number(level.peakRssMb.service)} / ${number(level.peakRssMb.total)}`,
       ]);
@@ -52,6 +59,7 @@ export function scenarioTable(results: BenchResults): string {
       "p99.9 ms",
       "errors",
       "server CPU (cores)",
+      "client CPU (cores)",
       "CPU µs/req (service + hosts)",
       "peak RSS MB service / +hosts",
     ],
@@ -77,9 +85,10 @@ export function summaryTable(results: BenchResults, connections = 16): string {
         number(level.latencyMs.p99, 2),
         String(level.errors),
         number(level.serverCpuCores, 2),
+        number(level.clientCpuCores, 2),
       ];
     });
-  return table(["over HTTP", "conns", "ops/s", "limit ops/s", "ratio", "p50 ms", "p99 ms", "errors", "server CPU (cores)"], rows);
+  return table(["over HTTP", "conns", "ops/s", "limit ops/s", "ratio", "p50 ms", "p99 ms", "errors", "server CPU (cores)", "client CPU (cores)"], rows);
 }
 
 /** The targets, met or not. */
@@ -90,14 +99,32 @@ export function targetTable(results: BenchResults): string {
   );
 }
 
+/** The CPU budget per request, met or not. */
+export function budgetTable(results: BenchResults): string {
+  return table(
+    ["CPU budget per request, 16 connections", "measured µs", "reference µs", "budget µs", "ratio", "met"],
+    checkBudgets(results).map((check) => [
+      check.line,
+      number(check.measured),
+      number(check.reference),
+      number(check.factor * check.reference),
+      `${number(check.measured / check.reference, 2)} ×`,
+      check.met ? "yes" : "**no**",
+    ]),
+  );
+}
+
 /** The whole report. */
 export function report(results: BenchResults): string {
   const [one, five, fifteen] = results.loadAverage.before;
   const after = results.loadAverage.after.map((value) => value.toFixed(2)).join(", ");
   const { machine, settings } = results;
+  const clientShares = results.scenarios.flatMap((scenario) => scenario.levels.map((level) => level.clientCpuCores));
+  const clientLine = `the load generator (autocannon) took ${number(Math.min(...clientShares), 2)} to ${number(Math.max(...clientShares), 2)} of the ${machine.cpus} cores (client CPU column): the service had the rest, shared with anything else running`;
   return [
     `open SCWS benchmark, ${results.date}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.os}`,
     `load average before: ${one?.toFixed(2)}, ${five?.toFixed(2)}, ${fifteen?.toFixed(2)}; after: ${after}`,
+    clientLine,
     `${settings.durationSeconds} s per level, raw ${settings.rawDurationMs} ms per configuration, batch of ${settings.batchSize}; start to ready: ${results.startToReadyMs.map((ms) => `${number(ms)} ms`).join(", ")}`,
     "",
     summaryTable(results),
@@ -105,6 +132,8 @@ export function report(results: BenchResults): string {
     rawTable(results),
     "",
     scenarioTable(results),
+    "",
+    budgetTable(results),
     "",
     targetTable(results),
   ].join("\n");

@@ -4,6 +4,7 @@
 
 import { Worker } from "node:worker_threads";
 import { type CkrName, ckrValues } from "@open-scws/errors";
+import { HOST_CALLS, type HostCallSpec, isHostCall } from "../host-calls.js";
 import type { ModuleOptions } from "../in-process-host.js";
 import type { LaneData } from "./lane.js";
 import { Batcher, type CallMessage, HELLO, type ReplyMessage, toWire } from "./protocol.js";
@@ -101,10 +102,10 @@ function keepSpares(): void {
 }
 keepSpares();
 
-/** Methods about a token take its slot handle first (see host.ts); they run on that token's lane. */
-function laneFor(call: CallMessage): Lane | undefined {
-  const slot = call.args[0];
-  if (typeof slot !== "string") return owner;
+/** The lane the table (host-calls.ts) gives a call: a token's calls name its slot first and run on its lane. */
+function laneFor(spec: HostCallSpec, slot: unknown): Lane | undefined {
+  if (spec.lane !== "token") return owner;
+  if (typeof slot !== "string") return undefined;
   let lane = lanes.get(slot);
   if (!lane) {
     if (lanes.size >= MAX_LANES) return undefined;
@@ -132,10 +133,17 @@ function refuse(call: CallMessage, name: CkrName): void {
   toService.push({ id: call.id, ok: false, error: { name: "Pkcs11Error", message: name, code: ckrValues[name], method: call.method } });
 }
 
+const CKR_SLOT_ID_INVALID = 0x3;
+
 process.on("message", (batch: CallMessage[]) => {
   const routed = new Map<Lane, CallMessage[]>();
   for (const call of batch) {
-    if (call.method === "stop") {
+    if (!isHostCall(call.method)) {
+      toService.push({ id: call.id, ok: false, error: { name: "TypeError", message: `The PKCS#11 host has no method ${call.method}.` } });
+      continue;
+    }
+    const spec: HostCallSpec = HOST_CALLS[call.method];
+    if (spec.lane === "every") {
       stopModule().then(
         (value) => send([{ id: call.id, ok: true, value }], () => exitProcess(0)),
         (error: unknown) => send([{ id: call.id, ok: false, error: toWire(error) }], () => exitProcess(1)),
@@ -146,7 +154,11 @@ process.on("message", (batch: CallMessage[]) => {
       refuse(call, "CKR_CRYPTOKI_NOT_INITIALIZED");
       continue;
     }
-    const lane = laneFor(call);
+    if (spec.lane === "token" && typeof call.args[0] !== "string") {
+      refuse(call, "CKR_SLOT_ID_INVALID", CKR_SLOT_ID_INVALID);
+      continue;
+    }
+    const lane = laneFor(spec, call.args[0]);
     if (!lane) {
       refuse(call, "CKR_HOST_MEMORY");
       continue;

@@ -2,7 +2,8 @@
 // with CKR_DEVICE_ERROR, the process is replaced, and the service is told so that it forgets sessions and logins.
 import { pkcs11Failure, ScwsError } from "@open-scws/errors";
 import type { ModuleInfo, Pkcs11Host } from "../host.js";
-import { InProcessHost, type ModuleOptions } from "../in-process-host.js";
+import { defineHostCalls, type HostCallName } from "../host-calls.js";
+import type { ModuleOptions } from "../in-process-host.js";
 import { HostProcess, type ProcessLoss } from "./host-process.js";
 
 /** How long a call may go unanswered before the module is deemed hung and its process replaced. */
@@ -70,31 +71,34 @@ const notInitialized = (method: string) => pkcs11Failure("CKR_CRYPTOKI_NOT_INITI
 /** Waits between restart attempts that failed: 0.5 s, doubling, at most 30 s. */
 const backoffMs = (failures: number) => Math.min(30_000, 500 * 2 ** (failures - 1));
 
-// Every Pkcs11Host method is forwarded by name (see the loop at the end of this file); this merge gives them types.
+// Every host call that this class does not define is forwarded to the process (host-calls.ts, at the end of this file);
+// this merge gives them types.
 export interface IsolatedHost extends Pkcs11Host {}
 
 /**
  * A module in a child process. After a restart the new process knows nothing of the old one: no slot is attached and
  * no one is logged in. `onRestart` tells the service, which must drop that module's token connections and logins.
  */
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the forwarders are defined on the prototype at the end.
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the forwarders are defined on the prototype from the table.
 export class IsolatedHost implements RestartingHost {
   readonly moduleId: string;
-  private state: State = "new";
-  private current: HostProcess | undefined;
-  private spare: HostProcess | undefined;
-  private replacement: Promise<HostProcess> | undefined;
-  private readonly live = new Set<HostProcess>();
-  private readonly listeners = new Set<(restart: HostRestart) => void>();
-  private readonly timeouts: CallTimeouts;
-  private restarts = 0;
-  private failedAttempts = 0;
-  private retry: NodeJS.Timeout | undefined;
-  private downReason = "";
+  #state: State = "new";
+  #current: HostProcess | undefined;
+  #spare: HostProcess | undefined;
+  #replacement: Promise<HostProcess> | undefined;
+  readonly #live = new Set<HostProcess>();
+  readonly #listeners = new Set<(restart: HostRestart) => void>();
+  readonly #timeouts: CallTimeouts;
+  #restarts = 0;
+  #failedAttempts = 0;
+  #retry: NodeJS.Timeout | undefined;
+  #downReason = "";
+  readonly #options: IsolatedHostOptions;
 
-  constructor(private readonly options: IsolatedHostOptions) {
+  constructor(options: IsolatedHostOptions) {
+    this.#options = options;
     this.moduleId = options.moduleId;
-    this.timeouts = {
+    this.#timeouts = {
       defaultMs: options.timeouts?.defaultMs ?? DEFAULT_CALL_TIMEOUTS.defaultMs,
       methods: { ...DEFAULT_CALL_TIMEOUTS.methods, ...options.timeouts?.methods },
     };
@@ -102,75 +106,73 @@ export class IsolatedHost implements RestartingHost {
 
   /** The current host process's id, if one runs. */
   get pid(): number | undefined {
-    return this.current?.pid;
+    return this.#current?.pid;
   }
 
   /** How many times the module's process has been replaced. */
   get restartCount(): number {
-    return this.restarts;
+    return this.#restarts;
   }
 
   /** Calls `listener` when the module's process is lost, before any later call reaches its replacement. */
   onRestart(listener: (restart: HostRestart) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   async start(): Promise<ModuleInfo> {
-    if (this.state !== "new") throw new Error(`The host of module ${this.moduleId} was already started.`);
-    this.state = "starting";
+    if (this.#state !== "new") throw new Error(`The host of module ${this.moduleId} was already started.`);
+    this.#state = "starting";
     try {
       const [process, info] = await this.#launch();
-      if (this.state !== "starting") throw notInitialized("start");
+      if (this.#state !== "starting") throw notInitialized("start");
       this.#serve(process);
       return info;
     } catch (error) {
-      if (this.state === "starting") this.state = "failed";
+      if (this.#state === "starting") this.#state = "failed";
       await this.#endAll();
       throw error;
     }
   }
 
   async stop(): Promise<void> {
-    if (this.state === "stopped") return;
-    this.state = "stopped";
-    clearTimeout(this.retry);
-    const serving = this.current;
-    this.current = undefined;
-    this.spare = undefined;
+    if (this.#state === "stopped") return;
+    this.#state = "stopped";
+    clearTimeout(this.#retry);
+    const serving = this.#current;
+    this.#current = undefined;
+    this.#spare = undefined;
     // The spare has no module loaded: #endAll kills it with the processes that would not stop.
     await serving?.stop(this.#timeoutFor("stop"));
     await this.#endAll();
   }
 
-  /** A function that forwards calls of `method` to the process serving the module. */
-  static forwarder(method: string): (this: IsolatedHost, ...args: unknown[]) => Promise<unknown> {
-    return function forward(this: IsolatedHost, ...args: unknown[]) {
-      return this.#call(method, args);
-    };
+  static {
+    // Every other host call goes to the process serving the module, as it is.
+    defineHostCalls(IsolatedHost.prototype, (host: IsolatedHost, method, args) => host.#call(method, args));
   }
 
-  #call(method: string, args: unknown[]): Promise<unknown> {
-    if (this.state === "ready") return this.current!.call(method, args, this.#timeoutFor(method));
-    if (this.state === "restarting") {
-      return this.replacement!.then(
+  #call(method: HostCallName, args: unknown[]): Promise<unknown> {
+    if (this.#state === "ready") return this.#current!.call(method, args, this.#timeoutFor(method));
+    if (this.#state === "restarting") {
+      return this.#replacement!.then(
         (process) => process.call(method, args, this.#timeoutFor(method)),
-        () => Promise.reject(this.state === "down" ? this.#downError(method) : notInitialized(method)),
+        () => Promise.reject(this.#state === "down" ? this.#downError(method) : notInitialized(method)),
       );
     }
-    if (this.state === "down") return Promise.reject(this.#downError(method));
+    if (this.#state === "down") return Promise.reject(this.#downError(method));
     return Promise.reject(notInitialized(method));
   }
 
   #timeoutFor(method: string): number {
-    return this.timeouts.methods[method] ?? this.timeouts.defaultMs;
+    return this.#timeouts.methods[method] ?? this.#timeouts.defaultMs;
   }
 
   #downError(method: string): ScwsError {
     return new ScwsError("CKR_DEVICE_ERROR", {
-      message: `The PKCS#11 call ${method} failed: ${this.downReason}.`,
+      message: `The PKCS#11 call ${method} failed: ${this.#downReason}.`,
       customData: {
-        reason: this.downReason,
+        reason: this.#downReason,
         moduleId: this.moduleId,
       },
     });
@@ -179,22 +181,22 @@ export class IsolatedHost implements RestartingHost {
   #fork(): HostProcess {
     const process = new HostProcess(
       {
-        module: { moduleId: this.options.moduleId, library: this.options.library, maxSessionsPerToken: this.options.maxSessionsPerToken },
-        env: this.options.env?.() ?? globalThis.process.env,
-        threadPoolSize: this.options.threadPoolSize ?? Math.max(16, 4 * this.options.maxSessionsPerToken),
-        entry: this.options.entry,
+        module: { moduleId: this.#options.moduleId, library: this.#options.library, maxSessionsPerToken: this.#options.maxSessionsPerToken },
+        env: this.#options.env?.() ?? globalThis.process.env,
+        threadPoolSize: this.#options.threadPoolSize ?? Math.max(16, 4 * this.#options.maxSessionsPerToken),
+        entry: this.#options.entry,
       },
       (lost, loss) => this.#lost(lost, loss),
     );
-    this.live.add(process);
-    process.exited.then(() => this.live.delete(process));
+    this.#live.add(process);
+    process.exited.then(() => this.#live.delete(process));
     return process;
   }
 
   /** Starts the module in the spare process, or in a new one; a process that fails to start is killed. */
   async #launch(): Promise<[HostProcess, ModuleInfo]> {
-    let process = this.spare;
-    this.spare = undefined;
+    let process = this.#spare;
+    this.#spare = undefined;
     if (!process || process.isLost) process = this.#fork();
     const timeout = this.#timeoutFor("start");
     try {
@@ -208,19 +210,19 @@ export class IsolatedHost implements RestartingHost {
 
   #serve(process: HostProcess): void {
     process.restartsOnLoss = true;
-    this.current = process;
-    this.state = "ready";
-    this.failedAttempts = 0;
-    if (this.options.spareProcess !== false) this.spare ??= this.#fork();
+    this.#current = process;
+    this.#state = "ready";
+    this.#failedAttempts = 0;
+    if (this.#options.spareProcess !== false) this.#spare ??= this.#fork();
   }
 
   #lost(process: HostProcess, loss: ProcessLoss): void {
-    if (process !== this.current || this.state !== "ready") return;
-    this.current = undefined;
-    this.restarts += 1;
+    if (process !== this.#current || this.#state !== "ready") return;
+    this.#current = undefined;
+    this.#restarts += 1;
     this.#restart();
-    const restart: HostRestart = { moduleId: this.moduleId, ...loss, restarts: this.restarts };
-    for (const listener of this.listeners) {
+    const restart: HostRestart = { moduleId: this.moduleId, ...loss, restarts: this.#restarts };
+    for (const listener of this.#listeners) {
       try {
         listener(restart);
       } catch (error) {
@@ -232,10 +234,10 @@ export class IsolatedHost implements RestartingHost {
 
   /** Replaces the process; calls made meanwhile wait for the replacement. Failed attempts are retried, spaced out. */
   #restart(): void {
-    this.state = "restarting";
-    this.replacement = this.#launch().then(
+    this.#state = "restarting";
+    this.#replacement = this.#launch().then(
       ([process]) => {
-        if (this.state !== "restarting") {
+        if (this.#state !== "restarting") {
           void process.kill();
           throw notInitialized("start");
         }
@@ -243,27 +245,21 @@ export class IsolatedHost implements RestartingHost {
         return process;
       },
       (error: unknown) => {
-        if (this.state !== "restarting") throw error;
-        this.failedAttempts += 1;
-        const wait = backoffMs(this.failedAttempts);
-        this.state = "down";
-        this.downReason = `the PKCS#11 module could not be restarted (${(error as Error).message}); next attempt in ${wait} ms`;
-        this.retry = setTimeout(() => this.#restart(), wait);
-        this.retry.unref();
+        if (this.#state !== "restarting") throw error;
+        this.#failedAttempts += 1;
+        const wait = backoffMs(this.#failedAttempts);
+        this.#state = "down";
+        this.#downReason = `the PKCS#11 module could not be restarted (${(error as Error).message}); next attempt in ${wait} ms`;
+        this.#retry = setTimeout(() => this.#restart(), wait);
+        this.#retry.unref();
         throw error;
       },
     );
-    this.replacement.catch(() => undefined);
+    this.#replacement.catch(() => undefined);
   }
 
   /** Kills every process still running (a replacement being started, a process that would not stop) and reaps it. */
   async #endAll(): Promise<void> {
-    await Promise.all([...this.live].map((process) => process.kill()));
+    await Promise.all([...this.#live].map((process) => process.kill()));
   }
-}
-
-// The process runs an InProcessHost: each of its methods is forwarded by name, so new ones need no change here.
-for (const name of Object.getOwnPropertyNames(InProcessHost.prototype)) {
-  if (name === "constructor" || Object.hasOwn(IsolatedHost.prototype, name)) continue;
-  Object.defineProperty(IsolatedHost.prototype, name, { value: IsolatedHost.forwarder(name), writable: true, configurable: true });
 }

@@ -1,6 +1,7 @@
 // One lane of the host process: an InProcessHost on a thread of its own. Sync PKCS#11 calls block the thread that
 // makes them, so each token gets its own lane and a slow or hung token holds up only its own calls.
 import { parentPort, workerData } from "node:worker_threads";
+import { invokeHostCall, isHostCall } from "../host-calls.js";
 import { InProcessHost, type ModuleOptions } from "../in-process-host.js";
 import { Batcher, type CallMessage, type ReplyMessage, toWire } from "./protocol.js";
 
@@ -44,12 +45,10 @@ function join(): void {
 }
 
 function invoke(call: CallMessage): Promise<unknown> {
-  const method = (host as unknown as Record<string, unknown>)[call.method];
-  if (typeof method !== "function" || call.method === "constructor") {
-    return Promise.reject(new TypeError(`The PKCS#11 host has no method ${call.method}.`));
-  }
+  // Only the calls of the table (host-calls.ts) run, never another member of the host.
+  if (!isHostCall(call.method)) return Promise.reject(new TypeError(`The PKCS#11 host has no method ${call.method}.`));
   try {
-    return Promise.resolve(method.apply(host, call.args));
+    return invokeHostCall(host, call.method, call.args);
   } catch (error) {
     return Promise.reject(error);
   }

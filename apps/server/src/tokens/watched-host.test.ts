@@ -1,18 +1,18 @@
 import { SoftHsmSandbox, softHsmModule } from "@open-scws/softhsm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ServiceMetrics } from "../observability/metrics.js";
 import { InProcessHost } from "../pkcs11/in-process-host.js";
-import { instrumentHost, resultOf } from "./instrumented-host.js";
-import { ServiceMetrics } from "./metrics.js";
+import { resultOf, WatchedHost } from "./watched-host.js";
 
 async function value(metrics: ServiceMetrics, name: string, labels: Record<string, string>): Promise<number | undefined> {
   const metric = await metrics.registry.getSingleMetric(name)?.get();
   return metric?.values.find((sample) => Object.entries(labels).every(([key, wanted]) => String(sample.labels[key]) === wanted))?.value;
 }
 
-describe("the metrics decorator over a real SoftHSM host", () => {
+describe("the watched host (metrics and token loss) over a real SoftHSM host", () => {
   const sandbox = SoftHsmSandbox.temporary();
   const metrics = new ServiceMetrics(() => 0);
-  const host = instrumentHost(new InProcessHost({ moduleId: "softhsm", library: softHsmModule, maxSessionsPerToken: 2 }), metrics);
+  const host = new WatchedHost(new InProcessHost({ moduleId: "softhsm", library: softHsmModule, maxSessionsPerToken: 2 }), metrics);
   let slots: string[];
   let slotA: string;
   beforeAll(async () => {
@@ -67,6 +67,22 @@ describe("the metrics decorator over a real SoftHSM host", () => {
     await host.detach(b);
     expect(await value(metrics, "scws_pkcs11_sessions", { module: "softhsm" })).toBe(0);
     expect(await value(metrics, "scws_pkcs11_calls_total", { module: "softhsm", method: "openSessions", result: "ok" })).toBeUndefined();
+  });
+
+  it("reports the slot of a token call whose failure shows the token's sessions gone, and passes the failure on", async () => {
+    const [a, b] = slots as [string, string];
+    const gone: string[] = [];
+    const stopListening = host.onTokenGone((slot) => gone.push(slot));
+    // A slot that is not attached has no session: CKR_SESSION_HANDLE_INVALID, which shows the sessions gone.
+    await expect(host.sign(b, { mechanism: 0x1041 }, "1", new Uint8Array(32))).rejects.toMatchObject({ code: 0xb3 });
+    // A failure that says nothing about the token (a wrong slot id) is not reported.
+    await expect(host.getTokenInfo("ffffffff00000000")).rejects.toMatchObject({ code: 0x3 });
+    await host.attach(a);
+    await expect(host.generateRandom(a, 8)).resolves.toHaveLength(8);
+    await host.detach(a);
+    stopListening();
+    await expect(host.logout(b)).rejects.toMatchObject({ code: 0xb3 });
+    expect(gone).toEqual([b]);
   });
 
   it("labels failures without a PKCS#11 code as error", () => {
