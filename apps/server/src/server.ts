@@ -144,7 +144,8 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   port = (server.address() as AddressInfo).port;
   const host = config.listen.host.includes(":") ? `[${config.listen.host}]` : config.listen.host;
   const url = `${config.tls ? "https" : "http"}://${host}:${port}`;
-  logger.info({ url, mode: config.mode, modules: modules.statuses() }, "open SCWS is listening");
+  const sites = { ...(docsDir ? { docs: `${url}/docs/` } : {}), ...(options.demoDir ? { demo: `${url}/demo/` } : {}) };
+  logger.info({ url, ...sites, mode: config.mode, modules: modules.statuses() }, "open SCWS is listening");
 
   let closing: Promise<void> | undefined;
   const stop = async (reason: string) => {
