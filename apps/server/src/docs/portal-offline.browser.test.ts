@@ -83,7 +83,7 @@ describe("the portal, offline and on a phone", () => {
       const link = links.nth(index);
       await link.scrollIntoViewIfNeeded();
       const box = await link.boundingBox();
-      expect(box, await link.textContent()).not.toBeNull();
+      expect(box, (await link.textContent()) ?? undefined).not.toBeNull();
       expect(box!.x).toBeGreaterThanOrEqual(0);
       expect(box!.x + box!.width).toBeLessThanOrEqual(390);
     }
