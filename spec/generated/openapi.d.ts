@@ -37,6 +37,10 @@ export interface paths {
          *     application, bound to the page's origin. The application's back end signs its `message`, and the page
          *     calls `createEnvironment` with the signature. With `clientChallenge`, the answer also holds the
          *     service's signature of it (`serviceProof`, SCWS's `cryptogram` and `keyID`).
+         *
+         *     At most 32 challenges wait for their signature per origin (per application for a caller without an
+         *     `Origin`), and 10,000 in all; past that the answer is `429 SCWS_RATE_LIMITED` with `Retry-After`, the
+         *     seconds until the oldest waiting challenge expires. A waiting challenge is never dropped to make room.
          */
         post: operations["createChallenge"];
         delete?: never;

@@ -56,7 +56,7 @@ function lockDigest() {
 export function ensureNodeModules() {
   const stamp = join(repoRoot, "node_modules/.open-scws-install");
   const digest = lockDigest();
-  if (existsSync(stamp) && readFileSync(stamp, "utf8") === digest) return;
+  if (existsSync(stamp) && readFileSync(stamp, "utf8").trim() === digest) return;
   step("Installing npm dependencies (npm ci)");
   // Native addons (pkcs11js) build against the running Node's own headers; nothing is downloaded.
   const prefix = resolve(dirname(process.execPath), "..");

@@ -14,6 +14,21 @@ const useDemoToken = !process.env.SCWS_PKCS11_MODULE;
 const args = [join(repoRoot, "apps/server/dist/cli.js"), "start", "--data-dir", join(repoRoot, "data")];
 if (useDemoToken) args.push("--demo");
 step(useDemoToken ? "Starting open SCWS on the demo token" : `Starting open SCWS on ${process.env.SCWS_PKCS11_MODULE}`);
-const child = spawn(process.execPath, args, { stdio: "inherit", cwd: repoRoot });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+// The service runs in a process group of its own and gets each stop from here, once: Ctrl-C reaches every process
+// of the terminal's group (npm, this script) and npm forwards it again, and a second signal tells the service to stop
+// at once, without draining (exit 1). A later, distinct Ctrl-C still reaches it as that second signal.
+const child = spawn(process.execPath, args, { stdio: "inherit", cwd: repoRoot, detached: true });
+let forwarded = 0;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    const now = Date.now();
+    // npm's copy of the same Ctrl-C arrives within milliseconds of the terminal's.
+    if (now - forwarded < 500) return;
+    forwarded = now;
+    child.kill(signal);
+  });
+}
+process.on("exit", () => {
+  if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+});
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -84,7 +84,8 @@ describe("the demo page in Chromium", () => {
     const page = await openOnToken();
     await page.getByLabel("User PIN").fill(`${pin}0`);
     await page.getByRole("button", { name: "Log in" }).click();
-    await expect.poll(() => page.getByRole("alert").first().textContent()).toMatch(/^CKR_PIN_INCORRECT: .*\(\d+ tries left\)$/);
+    // The remaining tries are told once (the service's message says them), not repeated in brackets.
+    await expect.poll(() => page.getByRole("alert").first().textContent()).toMatch(/^CKR_PIN_INCORRECT: .*\b\d+ tries remain before it locks\.$/);
     expect(await page.getByLabel("User PIN").inputValue()).toBe("");
     const kept = await page.evaluate(() => [document.documentElement.outerHTML, JSON.stringify(localStorage), JSON.stringify(sessionStorage)].join("\n"));
     expect(kept).not.toContain(pin);
@@ -100,7 +101,17 @@ describe("the demo page in Chromium", () => {
     await page.getByRole("button", { name: "Make a demo key pair and self-signed certificate" }).click();
     await page.getByRole("heading", { name: "4. Sign and verify" }).waitFor();
     await expect.poll(() => page.locator(".certificate").textContent()).toContain("CN=open SCWS demo user");
-    expect(await page.locator(".certificate").textContent()).toContain("not trusted: untrustedRoot");
+    const card = (await page.locator(".certificate").textContent()) ?? "";
+    expect(card).toContain("not trusted: untrustedRoot");
+    expect(card).toContain("Expected for this demo: the certificate is self-signed"); // why, in words
+    expect(card).not.toMatch(/\d{4}-\d{2}-\d{2}T/); // dates as a person reads them, not ISO 8601
+    const validFrom = await page.locator(".certificate time").first().getAttribute("datetime");
+    expect(new Date(validFrom!).getTime()).not.toBeNaN();
+    // The HTTP request behind a step, on demand.
+    const behind = page.locator("details.http").filter({ hasText: "hash-and-sign" }).last();
+    await expect(behind.locator("pre").isVisible()).resolves.toBe(false);
+    await behind.locator("summary").click();
+    await expect(behind.locator("pre").textContent()).resolves.toContain("POST /v1/tokens/{tokenId}/keys/{objectId}/hash-and-sign");
 
     await page.getByLabel("Text to sign").fill(MESSAGE);
     await page.getByRole("button", { name: "Hash and sign on the token" }).click();

@@ -74,6 +74,12 @@ function buildReference(): void {
       ],
       { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" } },
     );
+    // Redoc's attribution logo comes from Redocly's CDN: the portal promises that nothing leaves the machine, so the
+    // page shows the portal's own icon there instead.
+    const reference = join(dist, "api.html");
+    const html = readFileSync(reference, "utf8").replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, "assets/favicon.svg");
+    if (/https:\/\/cdn\.redoc\.ly\//.test(html)) throw new Error("api.html still names cdn.redoc.ly");
+    writeFileSync(reference, html);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -99,7 +105,11 @@ function buildGuides(): void {
 }
 
 function buildHome(): void {
-  const cards = guides.map((guide) => `<li><a href="${guide.slug}.html">${escapeHtml(guide.title)}</a><br>${escapeHtml(guide.summary)}</li>`).join("\n");
+  // The configuration guide is among the main entries above, not listed twice.
+  const cards = guides
+    .filter((guide) => guide.slug !== "configuration")
+    .map((guide) => `<li><a href="${guide.slug}.html">${escapeHtml(guide.title)}</a><br>${escapeHtml(guide.summary)}</li>`)
+    .join("\n");
   const body = `<h1>open SCWS documentation</h1>
 <p>open SCWS is a self-hosted Smart Card Web Service: web applications use smart cards, USB tokens and HSMs through
 PKCS#11 over HTTP, with the object model and error codes of the original SCWS JavaScript API, specified in OpenAPI 3.1.</p>
@@ -107,6 +117,7 @@ PKCS#11 over HTTP, with the object model and error codes of the original SCWS Ja
 <li><a href="api.html">API reference</a><br>Every operation, parameter, answer and error, generated from the OpenAPI document (<a href="openapi.json">download it</a> to generate a client in any language).</li>
 <li><a href="errors.html">Error codes</a><br>Every SCWS code: what it means, its HTTP status, whether to retry, and what to do.</li>
 <li><a href="configuration.html">Configuration</a><br>Every option of the configuration file and its environment variable (<a href="service-config.schema.json">JSON Schema</a>).</li>
+<li><a href="../demo/">Demo page</a><br>Readers, login, a key pair, a signature and events in your browser, when the service runs on its demo token (<code>npm start</code>).</li>
 </ul>
 <h2>Guides</h2>
 <ul class="cards">

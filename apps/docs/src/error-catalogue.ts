@@ -26,7 +26,12 @@ function entryHtml(code: ErrorCode, entry: CatalogueEntry): string {
   if (entry.pkcs11Value !== undefined) rows.push(["PKCS#11 value", `<code>0x${entry.pkcs11Value.toString(16).toUpperCase().padStart(8, "0")}</code>`]);
   const cells = rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join("");
   const id = anchorOf(code);
-  return `<article class="error-code" id="${id}" data-code="${code}" data-origin="${entry.origin}"><h3><a href="#${id}">${code}</a> <span class="error-title">${escapeHtml(entry.title)}</span></h3><dl>${cells}</dl></article>`;
+  // What the filter matches: the entry's own words, not the labels every entry shares ("Retryable", "HTTP status"),
+  // plus "retryable" for the codes that are.
+  const search = [code, entry.title, entry.description, entry.remedy, entry.httpStatus ?? "", entry.origin, entry.retryable ? "retryable" : ""]
+    .join(" ")
+    .toLowerCase();
+  return `<article class="error-code" id="${id}" data-code="${code}" data-origin="${entry.origin}" data-search="${escapeHtml(search)}"><h3><a href="#${id}">${code}</a> <span class="error-title">${escapeHtml(entry.title)}</span></h3><dl>${cells}</dl></article>`;
 }
 
 /** The body of errors.html, and the list of codes for its side navigation. */
@@ -38,7 +43,7 @@ export function errorCatalogueHtml(): { body: string; aside: string } {
   }).filter((group) => group.members.length > 0);
   const sections = groups.map(
     (group) =>
-      `<section class="error-group" id="origin-${group.origin}"><h2>${group.heading} <small>(${group.members.length})</small></h2><p>${group.explanation}</p>${group.members.map(([code, entry]) => entryHtml(code, entry)).join("\n")}</section>`,
+      `<section class="error-group" id="origin-${group.origin}"><h2>${group.heading} <small>(<span class="error-count" data-total="${group.members.length}">${group.members.length}</span>)</small></h2><p>${group.explanation}</p>${group.members.map(([code, entry]) => entryHtml(code, entry)).join("\n")}</section>`,
   );
   const body = `<h1>Error codes</h1>
 <p>Every failure the service answers is an RFC 9457 <code>application/problem+json</code> body whose <code>code</code> is one of the

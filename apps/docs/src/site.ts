@@ -11,7 +11,11 @@ export interface Guide {
 /** The guides, in reading order; each is guides/<slug>.md. */
 export const guides: readonly Guide[] = [
   { slug: "getting-started", title: "Getting started", summary: "Run the service on a demo token and make your first calls." },
-  { slug: "applications", title: "Applications and environments", summary: "Registering web applications; the environment model (coming)." },
+  {
+    slug: "applications",
+    title: "Applications and environments",
+    summary: "Registering web applications, signing challenges, environments, mutual mode and the audit log.",
+  },
   { slug: "pin-life-cycle", title: "The PIN life cycle", summary: "PIN states, tries, locking and what the service does about them." },
   { slug: "handling-errors", title: "Errors and how to handle them", summary: "Problem details, SCWS codes, retries, and what to show the user." },
   { slug: "migrating", title: "Moving SCWS code over", summary: "From Idopte's SCWS JavaScript API to open SCWS." },

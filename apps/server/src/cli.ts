@@ -26,7 +26,8 @@ const commands: Record<string, Command> = {
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
-  return `Usage: open-scws <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nThe configuration file is --config FILE or SCWS_CONFIG; SCWS_* variables override it.\nopen-scws help <command> shows a command's options.`;
+  return `Usage: open-scws <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nThe configuration file is --config FILE or SCWS_CONFIG; SCWS_* variables override it. Like npm start, modules, readers
+and tokens look at the demo token (in the data folder) unless --config, SCWS_CONFIG or SCWS_PKCS11_MODULE names a module.\nopen-scws help <command> shows a command's options.`;
 }
 
 async function main(argv: readonly string[]): Promise<number | undefined> {

@@ -3,16 +3,18 @@
 // drained, modules finalised.
 
 import { existsSync, readFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
-import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { buildServices } from "./build-services.js";
 import type { ServiceConfig } from "./config/service-config.js";
 import { createHandlers } from "./handlers/index.js";
 import { createApp } from "./http/app.js";
+import { allowedHostValues } from "./http/guards/host-guard.js";
+import { answerClientError, nodeListener } from "./http/node-listener.js";
 import { createLogger } from "./observability/logger.js";
 import { ServiceMetrics } from "./observability/metrics.js";
 import type { Pkcs11Host } from "./pkcs11/host.js";
@@ -128,7 +130,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     ...(options.demoDir ? { demoDir: options.demoDir } : {}),
     isDraining: () => draining,
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+  const server = await new Promise<import("node:http").Server>((resolve, reject) => {
     // Slow senders are cut off (slowloris): headers within 10 s, the whole request within 30 s by default. Node
     // checks those limits every connectionsCheckingInterval (30 s by default), so it runs a few times per limit.
     const timeouts = {
@@ -137,17 +139,29 @@ export async function startService(config: ServiceConfig, options: StartOptions 
       keepAliveTimeout: config.http.keepAliveTimeoutMs,
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.http.headersTimeoutMs / 4))),
     };
-    const transport = config.tls
-      ? { createServer: createHttpsServer, serverOptions: { ...timeouts, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
-      : { serverOptions: timeouts };
-    const created = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port, ...transport }, () => resolve(created));
+    let allowed: { port: number; values: Set<string> } | undefined;
+    const listener = nodeListener({
+      fetch: app.fetch,
+      hostname: config.listen.host,
+      hostAllowed: (host) => {
+        if (allowed?.port !== port) allowed = { port, values: allowedHostValues(port, config.allowedHostNames) };
+        return host !== undefined && allowed.values.has(host.toLowerCase());
+      },
+      logger,
+    });
+    const created = config.tls
+      ? createHttpsServer({ ...timeouts, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, listener)
+      : createHttpServer(timeouts, listener);
+    created.on("clientError", answerClientError);
     created.once("error", reject);
+    created.listen(config.listen.port, config.listen.host, () => resolve(created));
   });
-  const http = server as unknown as import("node:http").Server;
+  const http = server;
   port = (server.address() as AddressInfo).port;
   const host = config.listen.host.includes(":") ? `[${config.listen.host}]` : config.listen.host;
   const url = `${config.tls ? "https" : "http"}://${host}:${port}`;
-  logger.info({ url, mode: config.mode, modules: modules.statuses() }, "open SCWS is listening");
+  const sites = { ...(docsDir ? { docs: `${url}/docs/` } : {}), ...(options.demoDir ? { demo: `${url}/demo/` } : {}) };
+  logger.info({ url, ...sites, mode: config.mode, modules: modules.statuses() }, "open SCWS is listening");
 
   let closing: Promise<void> | undefined;
   const stop = async (reason: string) => {

@@ -3,7 +3,7 @@
 // its certificates shown, and a text hashed and signed on the token, then verified by the token's public key.
 import { createScws } from "./open-scws.js";
 import { derOfPem, selfSignedCertificate } from "./self-signed.js";
-import { $, badge, el, errorText, facts, hex, logEvent, show } from "./view.js";
+import { $, badge, el, errorText, facts, hex, humanDate, logEvent, show } from "./view.js";
 
 // The service that served this page, and no other address: the page is same-origin with the API.
 const scws = createScws({ baseUrl: location.origin, ports: [] });
@@ -122,6 +122,19 @@ async function logout() {
   }
 }
 
+/** Why a certificate is not trusted, in words: the demo's own is self-signed, so no trust anchor vouches for it. */
+function trustNote(details) {
+  const selfSigned = details.subject === details.issuer;
+  return el(
+    "p",
+    { class: "trust-note" },
+    selfSigned
+      ? "Expected for this demo: the certificate is self-signed, made on the token by this page, so no certification authority vouches for it. " +
+          "The service trusts only the CA certificates its operator lists in trustAnchors; a certificate issued by one of them shows as trusted."
+      : "No CA certificate in the service's trustAnchors leads to this certificate; the reasons above say what failed.",
+  );
+}
+
 async function certificateCard(certificate, objects) {
   const [{ certificate: details }, trust] = await Promise.all([certificate.getDetails(), certificate.getTrust()]);
   const privateKey = objects.find((object) => object.type === "privateKey" && object.ckId === certificate.ckId);
@@ -132,11 +145,12 @@ async function certificateCard(certificate, objects) {
     ["Subject", details.subject],
     ["Issuer", details.issuer],
     ["Serial number", details.serialNumber],
-    ["Valid", `${details.notBefore} to ${details.notAfter} (${details.validity})`],
+    ["Valid from", humanDate(details.notBefore)],
+    ["Valid until", el("span", {}, humanDate(details.notAfter), ` (${details.validity})`)],
     ["Key", `${details.publicKeyAlgorithm ?? "?"} ${details.publicKeySizeBits ?? ""} bits`],
     ["Key usage", details.keyUsage?.join(", ") || "none stated"],
     ["SHA-256 fingerprint", el("span", { class: "hex" }, details.sha256Fingerprint)],
-    ["Trust", badge(trusted ? "trusted" : `not trusted: ${trust.trustStatus.join(", ")}`, trusted)],
+    ["Trust", el("span", {}, badge(trusted ? "trusted" : `not trusted: ${trust.trustStatus.join(", ")}`, trusted), trusted ? "" : trustNote(details))],
     ["Private key on the token", privateKey ? "yes" : "no"],
   ]);
   if (privateKey && publicKey && !session.privateKey) Object.assign(session, { privateKey, publicKey });

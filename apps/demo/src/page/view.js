@@ -34,7 +34,17 @@ export const hex = (buffer) => [...new Uint8Array(buffer)].map((byte) => byte.to
 export function errorText(error) {
   const tries = error?.customData?.remainingTries;
   const code = error?.code ? `${error.code}: ` : "";
-  return `${code}${error?.message ?? String(error)}${tries === undefined ? "" : ` (${tries} ${tries === 1 ? "try" : "tries"} left)`}`;
+  const message = error?.message ?? String(error);
+  // The service's message already says how many tries remain: tell it once.
+  const told = tries === undefined || new RegExp(`\\b${tries} tr(?:y|ies)\\b`).test(message);
+  return `${code}${message}${told ? "" : ` (${tries} ${tries === 1 ? "try" : "tries"} left)`}`;
+}
+
+/** A date as a person reads it, in their language and time zone, with the exact instant in `datetime`. */
+export function humanDate(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return el("span", {}, String(iso));
+  return el("time", { datetime: date.toISOString() }, date.toLocaleString(undefined, { dateStyle: "long", timeStyle: "short" }));
 }
 
 const MAX_EVENTS = 50;

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
-import { statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -98,7 +98,7 @@ describe("the open-scws command", () => {
       /^pkcs11:token=cli%20one;manufacturer=SoftHSM%20project;serial=[0-9a-f]+;model=SoftHSM%20v2$/,
     );
     const table = await openScws(["tokens", "--config", config], env);
-    expect(table.stdout).toMatch(/^MODULE\s+LABEL\s+SERIAL\s+MODEL\s+EXPOSED\s+URI$/m);
+    expect(table.stdout).toMatch(/^MODULE\s+READERID\s+LABEL\s+SERIAL\s+MODEL\s+EXPOSED\s+URI$/m);
   });
 
   it("readers lists every slot, SoftHSM's free slot included, and which ones the configuration shows", async () => {
@@ -107,7 +107,7 @@ describe("the open-scws command", () => {
     const readers = JSON.parse(stdout) as Array<{ token: string | null; slotId: string; exposed: boolean }>;
     expect(readers).toHaveLength(3);
     expect(readers.filter((reader) => reader.exposed).map((reader) => reader.token)).toEqual(["cli one"]);
-    expect(readers.every((reader) => /^\d+$/.test(reader.slotId))).toBe(true);
+    expect(readers.every((reader) => /^0x[0-9a-f]+$/.test(reader.slotId))).toBe(true);
   });
 
   it.each(["ed25519", "p256"])("register-app makes an %s key pair whose entry the configuration accepts", async (algorithm) => {
@@ -182,6 +182,24 @@ describe("the open-scws command", () => {
     expect(statSync(join(dataDir, "service-key.pem")).mode & 0o777).toBe(0o600);
     const proof = key.prove("ab".repeat(16));
     expect(verify(null, Buffer.from(serviceMessage("ab".repeat(16))), createPublicKey(key.publicKeyPem), Buffer.from(proof.cryptogram, "hex"))).toBe(true);
+  });
+
+  it("register-app refuses an existing --private-key-out file with exit 2, leaving it untouched and printing no entry", async () => {
+    const existing = join(sandbox.dir, "existing-key.pem");
+    writeFileSync(existing, "an older key");
+    const { code, stdout, stderr } = await openScws([
+      "register-app",
+      "--id",
+      "intranet",
+      "--origin",
+      "https://intranet.example",
+      "--private-key-out",
+      existing,
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`--private-key-out "${existing}" exists`);
+    expect(stdout).toBe("");
+    expect(readFileSync(existing, "utf8")).toBe("an older key");
   });
 
   it("register-app refuses an origin with a path, with exit 2", async () => {

@@ -4,17 +4,25 @@ import type { ServiceConfig } from "../config/service-config.js";
 import { DEMO_TOKEN_LABEL, ensureDemoToken } from "../demo/demo-token.js";
 import { type Command, configOptions, loadForCommand, parseOptions } from "./options.js";
 
-/** Makes the demo token if needed and points SoftHSM at it (SOFTHSM2_CONF) for this process. */
-export function prepareDemoToken(dataDir: string): void {
+/** Makes the demo token if needed and points SoftHSM at it (SOFTHSM2_CONF) for this process; `say` prints the notes. */
+export function prepareDemoToken(dataDir: string, say: (line: string) => void = console.log): void {
   const demo = ensureDemoToken(dataDir);
   process.env.SOFTHSM2_CONF = demo.softHsmConf;
   if (demo.created) {
-    console.log(`Made the demo token "${DEMO_TOKEN_LABEL}" in ${dataDir}. Its PINs are shown this once:`);
-    console.log(`  user PIN: ${demo.token.pin}\n  SO PIN:   ${demo.token.soPin}`);
-    console.log(`(They are also kept in ${resolve(dataDir, "demo-token.json")}, readable only by you.)`);
+    say(`Made the demo token "${DEMO_TOKEN_LABEL}" in ${dataDir}. Its PINs are shown this once:`);
+    say(`  user PIN: ${demo.token.pin}\n  SO PIN:   ${demo.token.soPin}`);
+    say(`(They are also kept in ${resolve(dataDir, "demo-token.json")}, readable only by you.)`);
   } else {
-    console.log(`Using the demo token "${DEMO_TOKEN_LABEL}" in ${dataDir} (its PINs are in demo-token.json there).`);
+    say(`Using the demo token "${DEMO_TOKEN_LABEL}" in ${dataDir} (its PINs are in demo-token.json there).`);
   }
+}
+
+/**
+ * Whether a command that looks at tokens uses the demo token, by the rule `npm start` follows: asked for with --demo,
+ * or nothing names a module (no --config, SCWS_CONFIG or SCWS_PKCS11_MODULE).
+ */
+export function usesDemoToken(values: { demo?: boolean | undefined; config?: string | undefined }, env: NodeJS.ProcessEnv = process.env): boolean {
+  return values.demo === true || (!values.config && !env.SCWS_CONFIG && !env.SCWS_PKCS11_MODULE);
 }
 
 /** The development registration `--demo` adds: pages of the service's own origins get environments without a signature. */

@@ -6,7 +6,8 @@ import type { ServiceConfig } from "../config/service-config.js";
 import { describeSlot, slotFilterFor, slotIdOf } from "../config/token-filter.js";
 import { InProcessHost } from "../pkcs11/in-process-host.js";
 import { ModuleRegistry, type ModuleRuntime } from "../tokens/module-registry.js";
-import { prepareDemoToken } from "./demo.js";
+import { readerIdFor } from "../tokens/reader-directory.js";
+import { prepareDemoToken, usesDemoToken } from "./demo.js";
 import { type Command, configOptions, loadForCommand, parseOptions } from "./options.js";
 
 type Listing = "modules" | "readers" | "tokens";
@@ -28,11 +29,22 @@ async function rowsOf(listing: Listing, config: ServiceConfig, modules: ModuleRe
   for (const module of modules.ready()) {
     for (const slot of await module.host.listSlots()) {
       const exposed = shown ? shown(module, slot) : true;
+      // The reader id is the one the API shows (GET /v1/readers); the slot id is in hexadecimal, as modules describe slots.
+      const readerId = readerIdFor(module.id, slot.handle);
       if (listing === "readers") {
-        rows.push({ module: module.id, slotId: slotIdOf(slot.handle).toString(), description: slot.description, token: slot.token?.label ?? null, exposed });
+        const slotId = `0x${slotIdOf(slot.handle).toString(16)}`;
+        rows.push({ module: module.id, readerId, slotId, description: slot.description, token: slot.token?.label ?? null, exposed });
       } else if (slot.token) {
         const { token } = describeSlot(config.modules.find((entry) => entry.id === module.id)?.library ?? "", module, slot);
-        rows.push({ module: module.id, label: slot.token.label, serial: slot.token.serialNumber, model: slot.token.model, exposed, uri: tokenUriOf(token!) });
+        rows.push({
+          module: module.id,
+          readerId,
+          label: slot.token.label,
+          serial: slot.token.serialNumber,
+          model: slot.token.model,
+          exposed,
+          uri: tokenUriOf(token!),
+        });
       }
     }
   }
@@ -61,7 +73,9 @@ function inventoryCommand(listing: Listing, summary: string): Command {
       const values = parseOptions(args, { ...configOptions, demo: { type: "boolean" }, json: { type: "boolean" } });
       const loaded = loadForCommand(values);
       if (!loaded) return 1;
-      if (values.demo) prepareDemoToken(resolve(loaded.config.dataDir));
+      // What `npm start` serves: the demo token unless a configuration or a module is named. Its notes go to
+      // standard error, so that --json output stays JSON.
+      if (usesDemoToken(values)) prepareDemoToken(resolve(loaded.config.dataDir), console.error);
       const hosts = loaded.config.modules.map(
         (module) => new InProcessHost({ moduleId: module.id, library: module.library, maxSessionsPerToken: module.maxSessionsPerToken }),
       );
@@ -79,5 +93,5 @@ function inventoryCommand(listing: Listing, summary: string): Command {
 }
 
 export const modulesCommand = inventoryCommand("modules", "list the configured PKCS#11 modules and whether each loads");
-export const readersCommand = inventoryCommand("readers", "list every slot of every module, and whether the configuration shows it");
-export const tokensCommand = inventoryCommand("tokens", "list every token with its RFC 7512 URI (for exposeTokens)");
+export const readersCommand = inventoryCommand("readers", "list every slot with its API reader id, and whether the configuration shows it");
+export const tokensCommand = inventoryCommand("tokens", "list every token with its reader id and RFC 7512 URI (for exposeTokens)");

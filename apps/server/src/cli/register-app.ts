@@ -1,7 +1,7 @@
 // `open-scws register-app`: makes a web application's key pair (Ed25519 or EC P-256) and prints the
 // configuration entry with its public key; the private key goes to the application's back end only.
 import { generateKeyPairSync } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { originProblem } from "../config/semantic-checks.js";
 import { CONFIG_ID, type Command, parseOptions, UsageError } from "./options.js";
@@ -31,10 +31,12 @@ export const registerAppCommand: Command = {
       const problem = originProblem(origin);
       if (problem) throw new UsageError(`--origin "${origin}" ${problem}`);
     }
+    const out = values["private-key-out"];
+    // Checked before anything is printed: an entry whose private key was never written would be of no use.
+    if (out && existsSync(out)) throw new UsageError(`--private-key-out "${out}" exists: choose another file (an existing key is never overwritten)`);
     const { publicKey, privateKey } = keyPair(values.algorithm ?? "ed25519");
     console.log("# Add this entry to the service's configuration file (merge it into an existing applications list):");
     console.log(stringify({ applications: [{ id: values.id, origins, publicKey }] }).trimEnd());
-    const out = values["private-key-out"];
     if (out) {
       writeFileSync(out, privateKey, { mode: 0o600, flag: "wx" });
       console.log(`\n# The private key is in ${out} (readable only by you). Keep it on the application's back end only.`);

@@ -43,8 +43,9 @@ export const startCommand: Command = {
       console.error(`open SCWS could not start: ${(error as Error).message}`);
       return 1;
     }
-    // The log on standard output is JSON lines; the friendly lines are for a person at a terminal only.
-    if (process.stdout.isTTY) console.log(readyMessage(service.url, demoDir !== undefined));
+    // The log on standard output is JSON lines (and names the same URLs); when it goes to a file or a pipe, the
+    // friendly lines go to standard error, so a person still sees where to go.
+    (process.stdout.isTTY ? console.log : console.error)(readyMessage(service.url, demoDir !== undefined));
     return undefined;
   },
 };

@@ -64,7 +64,7 @@ const defaults: ServiceConfig = {
 describe("a configuration file that is refused", () => {
   it.each([
     ["a YAML syntax error", "listen: [port: 1\n", /^\(file\): not valid YAML or JSON/],
-    ["a JSON syntax error", '{"listen": {"port": 1,}', /not valid YAML or JSON/],
+    ["a JSON syntax error", '{"listen": {"port": 1,}', /^\(file\): not valid JSON: .+ at line 1, column \d+$/],
     ["a key given twice", "logLevel: info\nlogLevel: debug\n", /not valid YAML or JSON: Map keys must be unique/],
     ["a list at the top", "- mode: local\n", /^\(file\): it must hold a mapping of options/],
     ["a misspelt option", "lisen:\n  port: 1\n", /^lisen: is not an option \(did you mean "listen"\?\)$/],
@@ -145,6 +145,27 @@ describe("a configuration file that is refused", () => {
     const problems = problemsOf(file("mode: cluster\nlisten:\n  port: -1\nlogLevel: loud\n"));
     expect(problems).toHaveLength(3);
     expect(problems.map((problem) => problem.split(":")[0])).toEqual(expect.arrayContaining(["mode", "listen.port", "logLevel"]));
+  });
+
+  it("lists the problems beyond the schema in the same pass as the schema's", () => {
+    const problems = problemsOf(file("listen:\n  port: abc\nmodules:\n  - {id: hsm, library: /a.so}\n  - {id: hsm, library: /b.so}\napplications: 3\n"));
+    expect(problems).toEqual([
+      'listen.port: must be an integer, not "abc"',
+      "applications: must be an array, not 3",
+      'modules[1].id: "hsm" is already the id of modules[0]',
+    ]);
+  });
+
+  it("reads a .json file as strict JSON: a trailing comma is an error at its line and column", () => {
+    const text = '{\n  "listen": {"port": 8930,}\n}\n';
+    expect(problemsOf(file(text, "json"))).toEqual(["(file): not valid JSON: Expected double-quoted property name at line 2, column 27"]);
+    // The same text in a .yaml file is YAML, where a trailing comma in a flow mapping is allowed.
+    expect(loadConfig({ file: file(text, "yaml"), env: {} }).config.listen.port).toBe(8930);
+  });
+
+  it("says where a YAML error is in one clean line, without a dangling colon", () => {
+    const problems = problemsOf(file("listen: port: 8930\n"));
+    expect(problems).toEqual(["(file): not valid YAML or JSON: Nested mappings are not allowed in compact mappings at line 1, column 9"]);
   });
 
   it("says which file it could not read", () => {

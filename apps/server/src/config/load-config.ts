@@ -2,9 +2,10 @@
 // overrides; validated against the schema (which fills the defaults) and by semantic checks. Every problem
 // names the option (and the variable it came from) so that an operator can fix it without reading code.
 import { readFileSync } from "node:fs";
+import { extname } from "node:path";
 import { serviceConfigSchema } from "@open-scws/spec";
 import type { ErrorObject } from "ajv/dist/2020.js";
-import { parseDocument } from "yaml";
+import { parseDocument, type YAMLError } from "yaml";
 import { validateServiceConfig } from "../generated/config-validator.js";
 import type { Validator } from "../generated/validation-types.js";
 import { applyEnvironment } from "./env-overrides.js";
@@ -56,11 +57,16 @@ function readFile(file: string): Json {
   } catch (error) {
     throw new ConfigError([`(file): cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`], file);
   }
+  // A .json file is strict JSON (YAML would accept a trailing comma or a comment that other JSON tools refuse).
+  if (extname(file).toLowerCase() === ".json") {
+    const problem = jsonSyntaxProblem(text);
+    if (problem) throw new ConfigError([`(file): not valid JSON: ${problem}`], file);
+  }
   // YAML 1.2 is a superset of JSON, so one parser reads both; duplicate keys are errors.
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
-      document.errors.map((error) => `(file): not valid YAML or JSON: ${error.message.split("\n")[0]}`),
+      document.errors.map((error) => `(file): not valid YAML or JSON: ${yamlProblem(error, text)}`),
       file,
     );
   }
@@ -69,6 +75,35 @@ function readFile(file: string): Json {
   if (typeof value !== "object" || Array.isArray(value))
     throw new ConfigError(["(file): it must hold a mapping of options (key: value), not a list or a scalar"], file);
   return value as Json;
+}
+
+/** Line and column (from 1) of an offset in a text. */
+function position(text: string, offset: number): string {
+  const before = text.slice(0, offset).split("\n");
+  return `line ${before.length}, column ${before.at(-1)!.length + 1}`;
+}
+
+/** What is wrong with a JSON text, with its line and column, or `undefined` when it parses. */
+export function jsonSyntaxProblem(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = /at position (\d+)/.exec(message)?.[1];
+    const reason = message.replace(/\s*in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "");
+    if (offset === undefined) return /end of JSON input/.test(message) ? `it ends too soon, at ${position(text, text.length)}` : reason;
+    return `${reason} at ${position(text, Number(offset))}`;
+  }
+}
+
+/** A YAML error in one line: its reason and where, without the excerpt that a colon would introduce. */
+function yamlProblem(error: YAMLError, text: string): string {
+  const reason = error.message
+    .split("\n")[0]!
+    .replace(/\s*at line \d+, column \d+:?\s*$/, "")
+    .replace(/:\s*$/, "");
+  return `${reason} at ${position(text, error.pos[0])}`;
 }
 
 /** `/modules/0/library` → `modules[0].library`. */
@@ -176,11 +211,15 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   }
   const source = `${options.file ?? "defaults"}${sources.size > 0 ? ` with ${[...new Set(sources.values())].join(", ")}` : ""}`;
   const candidate = structuredClone(raw);
-  if (!validate(candidate)) throw new ConfigError(problemsOf(validate.errors ?? [], candidate, sources), source);
-  const checked = semanticChecks(candidate, { checkFiles: options.checkFiles ?? true });
+  const valid = validate(candidate);
+  const schemaProblems = valid ? [] : problemsOf(validate.errors ?? [], candidate, sources);
+  // The checks beyond the schema run even when the schema refused something, so that every problem is reported in
+  // one pass (a duplicate module id beside a wrong type); each check skips the parts whose shape is wrong.
+  const checked = semanticChecks(candidate as unknown as ServiceConfig, { checkFiles: options.checkFiles ?? true });
   const annotated = (text: string) => line(text.slice(0, text.indexOf(": ")), text.slice(text.indexOf(": ") + 2), sources);
-  if (checked.problems.length > 0) throw new ConfigError(checked.problems.map(annotated), source);
-  return { config: candidate, source, warnings: [...warnings, ...checked.warnings.map(annotated)] };
+  const problems = [...schemaProblems, ...checked.problems.map(annotated).filter((problem) => !schemaProblems.includes(problem))];
+  if (!valid || problems.length > 0) throw new ConfigError(problems, source);
+  return { config: candidate as unknown as ServiceConfig, source, warnings: [...warnings, ...checked.warnings.map(annotated)] };
 }
 
 /** The configuration from defaults and environment variables only (`SCWS_PORT`, `SCWS_PKCS11_MODULE`, ...). */

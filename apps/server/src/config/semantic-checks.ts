@@ -11,11 +11,25 @@ export interface CheckResult {
   readonly warnings: string[];
 }
 
-function duplicates(ids: readonly string[], option: string, problems: string[]): void {
+function duplicates(ids: readonly unknown[], option: string, problems: string[]): void {
   ids.forEach((id, index) => {
     const first = ids.indexOf(id);
-    if (first !== index) problems.push(`${option}[${index}].id: "${id}" is already the id of ${option}[${first}]`);
+    if (typeof id === "string" && first !== index) problems.push(`${option}[${index}].id: "${id}" is already the id of ${option}[${first}]`);
   });
+}
+
+/**
+ * Runs each check on its own: the checks also run on a configuration the schema refused (so that every problem is
+ * reported in one pass), where a check that meets a value of the wrong shape throws; the schema has reported that.
+ */
+function eachOnItsOwn(checks: ReadonlyArray<() => void>): void {
+  for (const check of checks) {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+    }
+  }
 }
 
 /** Whether a host is a loopback address or name. */
@@ -60,6 +74,29 @@ function publicKeyProblem(pem: string): string | undefined {
 export function semanticChecks(config: ServiceConfig, { checkFiles = true }: { readonly checkFiles?: boolean } = {}): CheckResult {
   const problems: string[] = [];
   const warnings: string[] = [];
+  eachOnItsOwn([
+    () => checkListen(config, problems),
+    () =>
+      duplicates(
+        config.modules.map((module) => module.id),
+        "modules",
+        problems,
+      ),
+    () => checkModules(config, warnings),
+    () => checkExposedTokens(config, problems),
+    () =>
+      duplicates(
+        config.applications.map((application) => application.id),
+        "applications",
+        problems,
+      ),
+    () => eachOnItsOwn(config.applications.map((application, index) => () => checkApplication(application, index, problems))),
+    () => checkSharedMode(config, problems, warnings, checkFiles),
+  ]);
+  return { problems, warnings };
+}
+
+function checkListen(config: ServiceConfig, problems: string[]): void {
   if (config.mode === "local" && !isLoopback(config.listen.host)) {
     problems.push(`listen.host: "${config.listen.host}" is not a loopback address; local mode listens on loopback only (set mode: shared to listen elsewhere)`);
   } else if (isIP(config.listen.host.replace(/^\[|\]$/g, "")) === 0 && !/^[A-Za-z0-9.-]+$/.test(config.listen.host)) {
@@ -70,16 +107,17 @@ export function semanticChecks(config: ServiceConfig, { checkFiles = true }: { r
       `http.headersTimeoutMs: ${config.http.headersTimeoutMs} is longer than http.requestTimeoutMs (${config.http.requestTimeoutMs}); the headers are part of the request`,
     );
   }
-  duplicates(
-    config.modules.map((module) => module.id),
-    "modules",
-    problems,
-  );
+}
+
+function checkModules(config: ServiceConfig, warnings: string[]): void {
   config.modules.forEach((module, index) => {
-    if (!existsSync(module.library)) {
+    if (typeof module.library === "string" && !existsSync(module.library)) {
       warnings.push(`modules[${index}].library: ${module.library} does not exist; the service will start and report the module "${module.id}" as failed`);
     }
   });
+}
+
+function checkExposedTokens(config: ServiceConfig, problems: string[]): void {
   config.exposeTokens.forEach((uri, index) => {
     try {
       parsePkcs11Uri(uri);
@@ -87,26 +125,20 @@ export function semanticChecks(config: ServiceConfig, { checkFiles = true }: { r
       problems.push(`exposeTokens[${index}]: ${(error as Error).message}`);
     }
   });
-  duplicates(
-    config.applications.map((application) => application.id),
-    "applications",
-    problems,
-  );
-  config.applications.forEach((application, index) => {
-    application.origins.forEach((origin, originIndex) => {
-      const problem = originProblem(origin);
-      if (problem) problems.push(`applications[${index}].origins[${originIndex}]: "${origin}" ${problem}`);
-    });
-    if (application.publicKey === undefined) {
-      if (!application.trustOrigin) problems.push(`applications[${index}].publicKey: is required unless trustOrigin is true`);
-    } else {
-      if (application.trustOrigin) problems.push(`applications[${index}].trustOrigin: an application with a publicKey must not also trust its origins`);
-      const keyProblem = publicKeyProblem(application.publicKey);
-      if (keyProblem) problems.push(`applications[${index}].publicKey: ${keyProblem}`);
-    }
+}
+
+function checkApplication(application: ServiceConfig["applications"][number], index: number, problems: string[]): void {
+  application.origins.forEach((origin, originIndex) => {
+    const problem = originProblem(origin);
+    if (problem) problems.push(`applications[${index}].origins[${originIndex}]: "${origin}" ${problem}`);
   });
-  checkSharedMode(config, problems, warnings, checkFiles);
-  return { problems, warnings };
+  if (application.publicKey === undefined) {
+    if (!application.trustOrigin) problems.push(`applications[${index}].publicKey: is required unless trustOrigin is true`);
+  } else {
+    if (application.trustOrigin) problems.push(`applications[${index}].trustOrigin: an application with a publicKey must not also trust its origins`);
+    const keyProblem = publicKeyProblem(application.publicKey);
+    if (keyProblem) problems.push(`applications[${index}].publicKey: ${keyProblem}`);
+  }
 }
 
 /** Listening beyond loopback needs shared mode and TLS; shared mode's clients need API keys. */

@@ -14,7 +14,7 @@ import { hostGuard } from "./guards/host-guard.js";
 import { originGuard } from "./guards/origin-guard.js";
 import type { Handlers } from "./operation-types.js";
 import { registerRoutes } from "./register-routes.js";
-import { mountDemo, mountDocs } from "./static-route.js";
+import { mountDemo, mountDocs, mountHome } from "./static-route.js";
 import { unmatchedRouteError } from "./unmatched-route.js";
 
 /** What the app needs from the running service. */
@@ -108,6 +108,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   registerRoutes(app, options.handlers, options.access);
   if (options.docsDir) mountDocs(app, options.docsDir);
   if (options.demoDir) mountDemo(app, options.demoDir);
+  mountHome(app, { docs: options.docsDir !== undefined, demo: options.demoDir !== undefined });
   app.notFound((c) => {
     const error = unmatched(c.req.method, c.req.path);
     c.set("errorCode", error.code);

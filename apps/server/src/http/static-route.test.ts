@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppEnv } from "./app-env.js";
-import { mountDemo, mountDocs } from "./static-route.js";
+import { mountDemo, mountDocs, mountHome } from "./static-route.js";
 
 describe("the /docs static route", () => {
   const parent = mkdtempSync(join(tmpdir(), "scws-docs-route-"));
@@ -83,5 +83,30 @@ describe("the /demo static route", () => {
     expect(directives["style-src"]).toEqual(["'self'"]);
     expect(directives["connect-src"]).toEqual(["'self'"]);
     expect(directives["frame-ancestors"]).toEqual(["'none'"]);
+  });
+});
+
+describe("the / route", () => {
+  const home = (sites: { docs: boolean; demo: boolean }) => {
+    const app = new Hono<AppEnv>();
+    mountHome(app, sites);
+    app.notFound((c) => c.text("not found", 404));
+    return app;
+  };
+
+  it("redirects to the portal when the service runs on a real token", async () => {
+    const response = await home({ docs: true, demo: false }).request("/");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/docs/");
+  });
+
+  it("redirects to the demo page when the service runs on its demo token", async () => {
+    const response = await home({ docs: true, demo: true }).request("/");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/demo/");
+  });
+
+  it("leaves / to the not-found answer when there is neither", async () => {
+    expect((await home({ docs: false, demo: false }).request("/")).status).toBe(404);
   });
 });

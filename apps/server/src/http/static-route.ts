@@ -73,6 +73,15 @@ export function mountDocs(app: Hono<AppEnv>, root: string): void {
   mountFiles(app, "/docs", root, DOCS_POLICY);
 }
 
+/**
+ * Sends `/` where a person should go: the demo page when the service runs on its demo token, else the portal.
+ * A temporary redirect (302): where `/` leads depends on how the service was started.
+ */
+export function mountHome(app: Hono<AppEnv>, sites: { readonly docs: boolean; readonly demo: boolean }): void {
+  const target = sites.demo ? "/demo/" : sites.docs ? "/docs/" : undefined;
+  if (target) app.get("/", (c) => c.redirect(target, 302));
+}
+
 /** Mounts the demo page's built files under /demo. */
 export function mountDemo(app: Hono<AppEnv>, root: string): void {
   mountFiles(app, "/demo", root, DEMO_POLICY);

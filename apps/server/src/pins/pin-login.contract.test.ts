@@ -53,6 +53,15 @@ describe("PIN login and logout against SoftHSM", () => {
     await logout(t, tokenId);
   });
 
+  it("answers a login after a wrong PIN with the PIN's state after the login, as a GET right after shows it", async () => {
+    const tokenId = await connectByLabel(t, "pins-main");
+    expect((await login(t, tokenId, "wrong-pin-2")).error?.code).toBe("CKR_PIN_INCORRECT");
+    const answered = await login(t, tokenId, token().pin);
+    expect(answered.data).toMatchObject({ validated: true, tryCountLow: false, lastTry: false, remainingTries: 3 });
+    expect(answered.data).toEqual((await pinState(t, tokenId)).data);
+    await logout(t, tokenId);
+  });
+
   it.each([
     ["too short for the token", "CKR_PIN_LEN_RANGE", "123", 400],
     ["longer than any token accepts", "CKR_PIN_LEN_RANGE", "9".repeat(256), 400],

@@ -75,7 +75,9 @@ export class PinService {
       await this.spendTry(connection, user, () => connection.host.login(connection.slot, user, request.pin));
       this.logins.set(connection.tokenKey, { user, owner: connection.owner });
       this.announce(connection, "login");
-      return this.pinsOf(connection, info)[0]!;
+      // Read after C_Login: a successful login clears the token's count-low and final-try flags (PKCS#11 v3.1
+      // section 3.2, CKF_USER_PIN_COUNT_LOW), so the answer agrees with a GET of the PIN right after.
+      return this.pinsOf(connection, await this.tokens.tokenInfo(connection))[0]!;
     });
   }
 

@@ -13,19 +13,29 @@ export interface PendingChallenge {
   readonly expiresAt: number;
 }
 
-/** The challenges that wait, with a bound on how many. */
+/** How many challenges may wait at once for one origin (or, for a caller without one, one application). */
+export const PENDING_CHALLENGES_PER_ORIGIN = 32;
+
+/**
+ * The challenges that wait, bounded per origin and in all: past a bound, issuing is refused with SCWS_RATE_LIMITED
+ * and a Retry-After until the oldest waiting challenge of that origin expires. Nothing waiting is ever dropped, so a
+ * page that asks for challenges without end cannot push out another page's.
+ */
 export class ChallengeStore {
   private readonly pending = new Map<string, PendingChallenge>();
 
   constructor(
     private readonly ttlMs: number,
+    private readonly perOrigin = PENDING_CHALLENGES_PER_ORIGIN,
     private readonly capacity = 10_000,
   ) {}
 
-  /** A new challenge. When too many wait, the oldest ones are dropped. */
+  /** A new challenge; SCWS_RATE_LIMITED when its origin, or the service, has too many waiting. */
   issue(applicationId: string, origin: string | undefined, now = Date.now()): PendingChallenge {
     this.purge(now);
-    while (this.pending.size >= this.capacity) this.pending.delete(this.pending.keys().next().value!);
+    const waiting = [...this.pending.values()].filter((entry) => entry.origin === origin && (origin !== undefined || entry.applicationId === applicationId));
+    if (waiting.length >= this.perOrigin) throw this.rateLimited(this.perOrigin, waiting[0]!, now);
+    if (this.pending.size >= this.capacity) throw this.rateLimited(this.capacity, this.pending.values().next().value!, now);
     const challenge = {
       id: `c-${randomBytes(16).toString("hex")}`,
       applicationId,
@@ -50,6 +60,14 @@ export class ChallengeStore {
       });
     }
     return challenge;
+  }
+
+  private rateLimited(limit: number, oldest: PendingChallenge, now: number): ScwsError {
+    const retryAfterSeconds = Math.max(1, Math.ceil((oldest.expiresAt - now) / 1000));
+    return new ScwsError(`${limit} challenges already wait for a signature; use them, or ask again once the oldest expires.`, "SCWS_RATE_LIMITED", undefined, {
+      limit,
+      retryAfterSeconds,
+    });
   }
 
   private purge(now: number): void {
