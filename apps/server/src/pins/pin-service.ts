@@ -10,7 +10,7 @@ import { KeyedMutex } from "../util/keyed-mutex.js";
 import type { LoginRegistry } from "./login-registry.js";
 import type { PinCounterStore } from "./pin-counters.js";
 import { checkPinFormat } from "./pin-format.js";
-import { pinStateOf, remainingTries, type TryCount } from "./pin-state.js";
+import { pinStateOf, type TryCount, triesLeft } from "./pin-state.js";
 
 type Pin = components["schemas"]["Pin"];
 type LoginRequest = components["schemas"]["LoginRequest"];
@@ -25,7 +25,6 @@ export interface PinPolicy {
 
 const CKR_PIN_INCORRECT = 0xa0;
 const CKR_PIN_LOCKED = 0xa4;
-const LOCKED_FLAG: Record<LoginUser, number> = { user: TokenFlag.userPinLocked, so: TokenFlag.soPinLocked };
 const FINAL_TRY_FLAG: Record<LoginUser, number> = { user: TokenFlag.userPinFinalTry, so: TokenFlag.soPinFinalTry };
 const PIN_NAME: Record<LoginUser, string> = { user: "The PIN", so: "The SO PIN" };
 
@@ -151,14 +150,16 @@ export class PinService {
     this.events.publish({ type: "loginStateChanged", login }, { caller: connection.owner });
   }
 
-  private count(connection: TokenConnection, user: LoginUser): TryCount {
+  /** The service's count for a PIN, or undefined for a token that counts its tries itself (a card). */
+  private count(connection: TokenConnection, user: LoginUser): TryCount | undefined {
+    if (connection.tokenCountsTries) return undefined;
     return { failures: this.counters.failures(connection.tokenKey, user), maxTries: user === "so" ? this.policy.soMaxTries : this.policy.maxTries };
   }
 
   /** Refuses to try a locked PIN, or the last try without the caller's confirmation. */
   private checkTries(connection: TokenConnection, info: TokenInfo, user: LoginUser, confirmed: boolean): void {
-    const left = remainingTries(this.count(connection, user));
-    if ((info.flags & LOCKED_FLAG[user]) !== 0 || left === 0) {
+    const left = triesLeft(info, user, this.count(connection, user));
+    if (left === 0) {
       throw new ScwsError(`${PIN_NAME[user]} is locked after too many wrong tries.`, "CKR_PIN_LOCKED", undefined, { remainingTries: 0 });
     }
     if (((info.flags & FINAL_TRY_FLAG[user]) !== 0 || left === 1) && !confirmed) {
@@ -168,22 +169,45 @@ export class PinService {
     }
   }
 
-  /** Runs a call that checks a PIN, counting a wrong PIN against the service's limit and resetting it on success. */
+  /**
+   * Runs a call that checks a PIN. For a token the service counts, a wrong PIN counts against its limit and a right
+   * one resets it; for a card, the tries left are what the card tells after the attempt (C_GetTokenInfo's flags).
+   */
   private async spendTry(connection: TokenConnection, user: LoginUser, call: () => Promise<void>): Promise<void> {
-    const { maxTries } = this.count(connection, user);
+    const count = this.count(connection, user);
     try {
       await call();
     } catch (error) {
       if (!isPkcs11Failure(error)) throw error;
-      if (error.code === CKR_PIN_LOCKED) this.counters.markLocked(connection.tokenKey, user, maxTries);
-      if (error.code !== CKR_PIN_INCORRECT) throw scwsErrorFromPkcs11(error);
-      const left = Math.max(0, maxTries - this.counters.recordFailure(connection.tokenKey, user));
       const pkcs11 = scwsErrorFromPkcs11(error).customData.pkcs11;
-      const consequence = left === 0 ? "it is now locked" : `${left} ${left === 1 ? "try remains" : "tries remain"} before it locks`;
-      throw new ScwsError(`${PIN_NAME[user]} was refused; ${consequence}.`, "CKR_PIN_INCORRECT", undefined, { remainingTries: left, pkcs11 });
+      if (error.code === CKR_PIN_LOCKED) {
+        if (count) this.counters.markLocked(connection.tokenKey, user, count.maxTries);
+        throw new ScwsError(`${PIN_NAME[user]} is locked after too many wrong tries.`, "CKR_PIN_LOCKED", undefined, { remainingTries: 0, pkcs11 });
+      }
+      if (error.code !== CKR_PIN_INCORRECT) throw scwsErrorFromPkcs11(error);
+      const left = count ? Math.max(0, count.maxTries - this.counters.recordFailure(connection.tokenKey, user)) : await this.cardTriesLeft(connection, user);
+      throw new ScwsError(`${PIN_NAME[user]} was refused; ${consequenceOf(left)}.`, "CKR_PIN_INCORRECT", undefined, {
+        ...(left === undefined ? {} : { remainingTries: left }),
+        pkcs11,
+      });
     }
-    this.counters.reset(connection.tokenKey, user);
+    if (count) this.counters.reset(connection.tokenKey, user);
   }
+
+  /** What a card tells of a PIN's tries after a wrong one, read afresh; undefined when it tells nothing. */
+  private async cardTriesLeft(connection: TokenConnection, user: LoginUser): Promise<number | undefined> {
+    try {
+      return triesLeft(await this.tokens.tokenInfo(connection), user, undefined);
+    } catch {
+      return undefined; // the card went away meanwhile: the wrong PIN is still the answer
+    }
+  }
+}
+
+function consequenceOf(left: number | undefined): string {
+  if (left === undefined) return "the token counts the wrong tries and locks the PIN when they run out";
+  if (left === 0) return "it is now locked";
+  return `${left} ${left === 1 ? "try remains" : "tries remain"} before it locks`;
 }
 
 function checkPinNumber(pinNumber: number): void {
