@@ -102,7 +102,12 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
     // The port is a placeholder: the shim binds vpcd to 127.0.0.1 on a free port and writes it to vpcd.ports.
     writeFileSync(join(confDir, "vpcd"), `FRIENDLYNAME "${friendlyName}"\nDEVICENAME /dev/null:0x8C7B\nLIBPATH ${VPCD_DRIVER}\nCHANNELID 0x8C7B\n`);
     const openscConf = join(dir, "opensc.conf");
-    writeFileSync(openscConf, "app default {\n  framework pkcs15 {\n    use_file_caching = no;\n  }\n}\n");
+    // No on-disk cache (every stack's card is new); PUK unblocking through C_SetPIN(PUK, new PIN) in a session
+    // that is not logged in: the one unblock style of OpenSC 0.23 that reaches PIV's RESET RETRY COUNTER.
+    writeFileSync(
+      openscConf,
+      "app default {\n  framework pkcs15 {\n    use_file_caching = no;\n  }\n  pkcs11 {\n    user_pin_unblock_style = set_pin_in_unlogged_session;\n  }\n}\n",
+    );
     const pcscSocket = join(runDir, "pcscd.comm");
     const portFile = join(dir, "vpcd.ports");
 
