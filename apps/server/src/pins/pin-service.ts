@@ -7,6 +7,7 @@ import { TokenFlag } from "../pkcs11/flags.js";
 import type { LoginUser, TokenInfo } from "../pkcs11/host.js";
 import type { TokenConnection, TokenConnections } from "../tokens/token-connections.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
+import { changeCardPin, checkPukUnblock, pukRefusedAsLocked } from "./card-pins.js";
 import type { LoginRegistry } from "./login-registry.js";
 import type { PinCounterStore } from "./pin-counters.js";
 import { checkPinFormat } from "./pin-format.js";
@@ -42,7 +43,10 @@ export class PinService {
 
   /** The state of every PIN of the connection's token, as `Token.pins` lists them. */
   pinsOf(connection: TokenConnection, info: TokenInfo): Pin[] {
-    return [pinStateOf(info, this.count(connection, "user"), this.count(connection, "so"), this.logins.loggedInAs(connection.tokenKey, connection.owner))];
+    const pin = pinStateOf(info, this.count(connection, "user"), this.count(connection, "so"), this.logins.loggedInAs(connection.tokenKey, connection.owner));
+    // A card's flags may not tell one wrong PIN (OpenSC's PIV driver knows no maximum); the wrong PINs seen here do.
+    if (connection.tokenCountsTries && this.counters.failures(connection.tokenKey, "user") > 0) pin.tryCountLow = true;
+    return [pin];
   }
 
   /** One PIN's state, read afresh. */
@@ -105,7 +109,12 @@ export class PinService {
       checkPinFormat(request.oldPin, "/body/oldPin", limits);
       checkPinFormat(request.newPin, "/body/newPin", limits);
       this.checkTries(connection, info, user, request.confirmFinalTry === true);
-      await this.spendTry(connection, user, () => connection.host.setPin(connection.slot, request.oldPin, request.newPin));
+      const unlogged = connection.tokenCountsTries && !current;
+      await this.spendTry(connection, user, () =>
+        unlogged
+          ? changeCardPin(connection.host, connection.slot, request.oldPin, request.newPin)
+          : connection.host.setPin(connection.slot, request.oldPin, request.newPin),
+      );
       return this.pinsOf(connection, await this.tokens.tokenInfo(connection))[0]!;
     });
   }
@@ -115,6 +124,7 @@ export class PinService {
     checkPinNumber(pinNumber);
     return this.locks.run(connection.tokenKey, async () => {
       const login = this.logins.get(connection.tokenKey);
+      if (request.puk !== undefined) return this.unblockWithPuk(connection, request.puk, request.newPin, login !== undefined);
       if (login?.owner !== connection.owner || login.user !== "so") {
         throw new ScwsError("Log in as Security Officer (userType so) before unblocking the user PIN.", "CKR_USER_NOT_LOGGED_IN");
       }
@@ -124,6 +134,21 @@ export class PinService {
       this.counters.reset(connection.tokenKey, "user");
       return this.pinsOf(connection, await this.tokens.tokenInfo(connection))[0]!;
     });
+  }
+
+  /** A card's PUK unblocks its blocked PIN: `C_SetPIN(PUK, newPin)` with nobody logged in; a wrong PUK costs a PUK try. */
+  private async unblockWithPuk(connection: TokenConnection, puk: string, newPin: string, loggedIn: boolean): Promise<Pin> {
+    const info = await this.tokens.tokenInfo(connection);
+    checkPukUnblock(connection, info, loggedIn);
+    checkPinFormat(puk, "/body/puk", { minLength: 1, maxLength: 255 });
+    checkPinFormat(newPin, "/body/newPin", { minLength: info.minPinLength, maxLength: info.maxPinLength });
+    try {
+      await this.spendTry(connection, "so", () => connection.host.setPin(connection.slot, puk, newPin));
+    } catch (error) {
+      throw error instanceof ScwsError && error.code === "CKR_PIN_LOCKED" ? pukRefusedAsLocked(error) : error;
+    }
+    this.counters.reset(connection.tokenKey, "user");
+    return this.pinsOf(connection, await this.tokens.tokenInfo(connection))[0]!;
   }
 
   /**
@@ -185,13 +210,14 @@ export class PinService {
         throw new ScwsError(`${PIN_NAME[user]} is locked after too many wrong tries.`, "CKR_PIN_LOCKED", undefined, { remainingTries: 0, pkcs11 });
       }
       if (error.code !== CKR_PIN_INCORRECT) throw scwsErrorFromPkcs11(error);
-      const left = count ? Math.max(0, count.maxTries - this.counters.recordFailure(connection.tokenKey, user)) : await this.cardTriesLeft(connection, user);
+      const failures = this.counters.recordFailure(connection.tokenKey, user);
+      const left = count ? Math.max(0, count.maxTries - failures) : await this.cardTriesLeft(connection, user);
       throw new ScwsError(`${PIN_NAME[user]} was refused; ${consequenceOf(left)}.`, "CKR_PIN_INCORRECT", undefined, {
         ...(left === undefined ? {} : { remainingTries: left }),
         pkcs11,
       });
     }
-    if (count) this.counters.reset(connection.tokenKey, user);
+    this.counters.reset(connection.tokenKey, user);
   }
 
   /** What a card tells of a PIN's tries after a wrong one, read afresh; undefined when it tells nothing. */

@@ -4814,6 +4814,9 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
     "properties": {
       "newPin": {
         "$ref": "PinValue"
+      },
+      "puk": {
+        "$ref": "PinValue"
       }
     }
   },
