@@ -50,7 +50,10 @@ describe("keys and certificates of the virtual PIV card through OpenSC, checked 
 
   it("signs with the RSA key in 9A, which openssl verifies with the 9A certificate", async () => {
     const key = await privateKey("01");
-    const signed = await c.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/sign", { params: { path: { tokenId, objectId: key.id } }, body: { hash, algorithm: "sha256" } });
+    const signed = await c.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/sign", {
+      params: { path: { tokenId, objectId: key.id } },
+      body: { hash, algorithm: "sha256" },
+    });
     expect(signed.response.status).toBe(200);
     expect(opensslVerifies("9a", signed.data!.signature)).toBe("Verified OK");
   });
@@ -80,7 +83,10 @@ describe("keys and certificates of the virtual PIV card through OpenSC, checked 
   });
 
   it("answers key generation, which a PIV card does not offer through OpenSC, with a clear SCWS code rather than a 500", async () => {
-    const { error, response } = await c.t.client.POST("/v1/tokens/{tokenId}/keys", { params: { path: { tokenId } }, body: { algorithm: "EC", curve: "P-256" } });
+    const { error, response } = await c.t.client.POST("/v1/tokens/{tokenId}/keys", {
+      params: { path: { tokenId } },
+      body: { algorithm: "EC", curve: "P-256" },
+    });
     expect(response.status).toBeLessThan(500);
     expect(error?.code).toMatch(/^CKR_(MECHANISM_INVALID|FUNCTION_NOT_SUPPORTED|TOKEN_WRITE_PROTECTED)$/);
   });
