@@ -69,11 +69,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The CLI runs from dist/ (built by the package's build step) even when tests import src/. */
 const cliPath = existsSync(join(here, "cli.js")) ? join(here, "cli.js") : join(here, "..", "dist", "cli.js");
 
-const running = new Set<WatchedProcess>();
-process.once("exit", () => {
-  // A test process that dies without stop() must not leave daemons behind.
-  for (const child of running) child.child.kill("SIGKILL");
-});
+/**
+ * pcscd runs under a small shell that kills it at the end of its input: the stack closes that input on stop(),
+ * and the kernel closes it when the test process dies, so no pcscd outlives its test.
+ */
+const PCSCD_WRAPPER = 'LD_PRELOAD="$SCWS_PCSCD_SHIM" pcscd "$@" & pcscd=$!; cat >/dev/null; kill $pcscd; wait $pcscd';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -88,7 +88,6 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
   const cleanup = async () => {
     for (const child of processes.reverse()) {
       await child.stop();
-      running.delete(child);
     }
     rmSync(dir, { recursive: true, force: true });
   };
@@ -111,14 +110,13 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
     const pcscSocket = join(runDir, "pcscd.comm");
     const portFile = join(dir, "vpcd.ports");
 
-    const pcscd = new WatchedProcess("pcscd", "pcscd", ["--foreground", "--info", "--config", confDir], {
+    const pcscd = new WatchedProcess("pcscd", "sh", ["-c", PCSCD_WRAPPER, "pcscd", "--foreground", "--info", "--config", confDir], {
       PATH: process.env.PATH,
-      LD_PRELOAD: shim,
+      SCWS_PCSCD_SHIM: shim,
       SCWS_PCSCD_RUN_DIR: runDir,
       SCWS_VPCD_PORT_FILE: portFile,
     });
     processes.push(pcscd);
-    running.add(pcscd);
     await pcscd.waitFor(/daemon ready/);
     const port = Number(readFileSync(portFile, "utf8").split("\n")[0]);
 
@@ -131,7 +129,6 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
     const mark = pcscd.mark;
     const card = new WatchedProcess("virtual-card", process.execPath, args, { PATH: process.env.PATH });
     processes.push(card);
-    running.add(card);
     await card.waitFor(/"control"/);
     const inserted = new RegExp(`Card inserted into ${escapeRegExp(readerName)}`);
     const removed = new RegExp(`Card Removed From ${escapeRegExp(readerName)}`);
