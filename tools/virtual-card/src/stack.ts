@@ -43,6 +43,8 @@ export interface StackCard {
   certificatePem(slot: KeySlot): string;
   /** Path of the card's JSON state file. */
   statePath: string;
+  /** The card's control socket (for `virtual-card insert|remove|status --control`). */
+  controlSocket: string;
   /** The card's PIN and PUK when the stack started. */
   pin: string;
   puk: string;
@@ -115,6 +117,7 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
       SCWS_PCSCD_SHIM: shim,
       SCWS_PCSCD_RUN_DIR: runDir,
       SCWS_VPCD_PORT_FILE: portFile,
+      ...(process.env.SCWS_VPCD_NAGLE ? { SCWS_VPCD_NAGLE: process.env.SCWS_VPCD_NAGLE } : {}),
     });
     processes.push(pcscd);
     await pcscd.waitFor(/daemon ready/);
@@ -136,6 +139,7 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
 
     const stackCard: StackCard = {
       statePath,
+      controlSocket: control,
       pin: state.pin,
       puk: state.puk,
       async insert() {
