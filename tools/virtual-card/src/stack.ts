@@ -95,6 +95,8 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
   };
   try {
     const friendlyName = options.friendlyName ?? "SCWS Virtual PIV";
+    // The name goes into reader.conf between quotes.
+    if (!/^[A-Za-z0-9 ._-]{1,60}$/.test(friendlyName)) throw new Error(`friendlyName "${friendlyName}": use 1 to 60 letters, digits, spaces, ".", "_" or "-"`);
     const readerName = `${friendlyName} 00 00`;
     const confDir = join(dir, "reader.conf.d");
     const runDir = join(dir, "run");
