@@ -128,7 +128,8 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
     REAL(accept);
     int client = real_accept(fd, addr, len);
-    if (client >= 0) {
+    /* SCWS_VPCD_NAGLE=1 keeps Nagle on, to measure what TCP_NODELAY saves. */
+    if (client >= 0 && !getenv("SCWS_VPCD_NAGLE")) {
         int yes = 1;
         /* Fails harmlessly (ENOTSUP) on the Unix socket of pcscd's clients. */
         setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);

@@ -58,7 +58,10 @@ export function sendControl(path: string, command: "insert" | "remove" | "status
     socket.on("data", (chunk: string) => {
       answer += chunk;
     });
-    socket.on("error", (error) => reject(new Error(`virtual card control socket ${path}: ${error.message}`)));
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      const hint = error.code === "ENOENT" || error.code === "ECONNREFUSED" ? " (is the card running? start it with virtual-card serve)" : "";
+      reject(new Error(`virtual card control socket ${path}: ${error.message}${hint}`));
+    });
     socket.on("end", () => {
       try {
         const parsed = JSON.parse(answer) as CardStatusReport & { error?: string };

@@ -60,11 +60,14 @@ export class WatchedProcess {
     });
   }
 
-  /** Sends SIGTERM (then SIGKILL after graceMs) and resolves when the process has exited. */
+  /**
+   * Closes the child's stdin (both children of the stack exit on end of input, which also happens when the
+   * test process dies), sends SIGKILL after graceMs, and resolves when the process has exited.
+   */
   async stop(graceMs = 5_000): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-    this.child.kill("SIGTERM");
+    this.child.stdin?.end();
     const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
     await exited;
     clearTimeout(timer);

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CardStack, startCardStack } from "./stack.js";
 
@@ -35,9 +36,27 @@ describe("startCardStack", () => {
     expect(pkcs11Tool(stack, ["--list-slots"])).toContain("token label        : SCWS Virtual PIV Authentication");
   });
 
-  it("keeps pcscd's socket inside the stack's own directory", () => {
+  it("keeps pcscd's socket and pid file inside the stack's own directory", () => {
     expect(stack.pcscSocket.startsWith(stack.dir)).toBe(true);
     expect(existsSync(stack.pcscSocket)).toBe(true);
+    expect(Number.parseInt(readFileSync(join(stack.dir, "run", "pcscd.pid"), "utf8"), 10)).toBeGreaterThan(0);
+  });
+
+  it("has pcscd listen on TCP only on 127.0.0.1 (vpcd's two reader slots)", () => {
+    const pid = Number.parseInt(readFileSync(join(stack.dir, "run", "pcscd.pid"), "utf8"), 10);
+    const inodes = new Set(
+      readdirSync(`/proc/${pid}/fd`)
+        .map((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`))
+        .map((target) => /^socket:\[(\d+)\]$/.exec(target)?.[1])
+        .filter((inode): inode is string => inode !== undefined),
+    );
+    // /proc/net/tcp rows: local address as hex IP:port, state 0A = LISTEN, inode in column 10.
+    const listening = [readFileSync("/proc/net/tcp", "utf8"), existsSync("/proc/net/tcp6") ? readFileSync("/proc/net/tcp6", "utf8") : ""]
+      .flatMap((table) => table.split("\n").slice(1))
+      .map((row) => row.trim().split(/\s+/))
+      .filter((columns) => columns[3] === "0A" && inodes.has(columns[9]!))
+      .map((columns) => columns[1]!.split(":")[0]);
+    expect(listening).toEqual(["0100007F", "0100007F"]);
   });
 });
 

@@ -43,6 +43,8 @@ export interface StackCard {
   certificatePem(slot: KeySlot): string;
   /** Path of the card's JSON state file. */
   statePath: string;
+  /** The card's control socket (for `virtual-card insert|remove|status --control`). */
+  controlSocket: string;
   /** The card's PIN and PUK when the stack started. */
   pin: string;
   puk: string;
@@ -69,11 +71,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The CLI runs from dist/ (built by the package's build step) even when tests import src/. */
 const cliPath = existsSync(join(here, "cli.js")) ? join(here, "cli.js") : join(here, "..", "dist", "cli.js");
 
-const running = new Set<WatchedProcess>();
-process.once("exit", () => {
-  // A test process that dies without stop() must not leave daemons behind.
-  for (const child of running) child.child.kill("SIGKILL");
-});
+/**
+ * pcscd runs under a small shell that kills it at the end of its input: the stack closes that input on stop(),
+ * and the kernel closes it when the test process dies, so no pcscd outlives its test.
+ */
+const PCSCD_WRAPPER = 'LD_PRELOAD="$SCWS_PCSCD_SHIM" pcscd "$@" & pcscd=$!; cat >/dev/null; kill $pcscd; wait $pcscd';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -88,12 +90,13 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
   const cleanup = async () => {
     for (const child of processes.reverse()) {
       await child.stop();
-      running.delete(child);
     }
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const friendlyName = options.friendlyName ?? "SCWS Virtual PIV";
+    // The name goes into reader.conf between quotes.
+    if (!/^[A-Za-z0-9 ._-]{1,60}$/.test(friendlyName)) throw new Error(`friendlyName "${friendlyName}": use 1 to 60 letters, digits, spaces, ".", "_" or "-"`);
     const readerName = `${friendlyName} 00 00`;
     const confDir = join(dir, "reader.conf.d");
     const runDir = join(dir, "run");
@@ -111,14 +114,14 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
     const pcscSocket = join(runDir, "pcscd.comm");
     const portFile = join(dir, "vpcd.ports");
 
-    const pcscd = new WatchedProcess("pcscd", "pcscd", ["--foreground", "--info", "--config", confDir], {
+    const pcscd = new WatchedProcess("pcscd", "sh", ["-c", PCSCD_WRAPPER, "pcscd", "--foreground", "--info", "--config", confDir], {
       PATH: process.env.PATH,
-      LD_PRELOAD: shim,
+      SCWS_PCSCD_SHIM: shim,
       SCWS_PCSCD_RUN_DIR: runDir,
       SCWS_VPCD_PORT_FILE: portFile,
+      ...(process.env.SCWS_VPCD_NAGLE ? { SCWS_VPCD_NAGLE: process.env.SCWS_VPCD_NAGLE } : {}),
     });
     processes.push(pcscd);
-    running.add(pcscd);
     await pcscd.waitFor(/daemon ready/);
     const port = Number(readFileSync(portFile, "utf8").split("\n")[0]);
 
@@ -131,7 +134,6 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
     const mark = pcscd.mark;
     const card = new WatchedProcess("virtual-card", process.execPath, args, { PATH: process.env.PATH });
     processes.push(card);
-    running.add(card);
     await card.waitFor(/"control"/);
     const inserted = new RegExp(`Card inserted into ${escapeRegExp(readerName)}`);
     const removed = new RegExp(`Card Removed From ${escapeRegExp(readerName)}`);
@@ -139,6 +141,7 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
 
     const stackCard: StackCard = {
       statePath,
+      controlSocket: control,
       pin: state.pin,
       puk: state.puk,
       async insert() {
