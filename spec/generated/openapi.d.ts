@@ -344,7 +344,8 @@ export interface paths {
         /**
          * Unblock the user PIN
          * @description Sets a new user PIN and unblocks it (`C_InitPIN`, the Java API's `initPin`). Needs a login as
-         *     Security Officer on this connection (`logInWithPin` with `userType: so`).
+         *     Security Officer on this connection (`logInWithPin` with `userType: so`), or, for a card, its PUK
+         *     in `puk` with nobody logged in to the token.
          */
         post: operations["unblockPin"];
         delete?: never;
@@ -1875,14 +1876,24 @@ export interface components {
         };
         /**
          * UnblockPinRequest
-         * @description Sets a new user PIN and unblocks it (`C_InitPIN`), which only the Security Officer may do: log in
-         *     with `userType: so` first. The service's retry counter for the user PIN starts afresh.
+         * @description Sets a new user PIN and unblocks it. Two ways, as the token allows:
+         *     - the Security Officer's way (`C_InitPIN`, the Java API's `initPin`): log in with `userType: so`
+         *       first and send `newPin` alone; the service's retry counter for the user PIN starts afresh;
+         *     - a card's PUK (PIV and other cards whose module unblocks with `C_SetPIN(PUK, newPin)` in a session
+         *       nobody is logged in to, as OpenSC does with `user_pin_unblock_style = set_pin_in_unlogged_session`):
+         *       send `puk` with `newPin`, without logging in. A wrong PUK answers `CKR_PIN_INCORRECT` and costs one
+         *       of the card's PUK tries. Only for tokens in a reader (cards), which count their own tries.
          * @example {
          *       "newPin": "123456"
          *     }
          */
         UnblockPinRequest: {
             newPin: components["schemas"]["PinValue"];
+            /**
+             * @description The card's PUK (PIN Unblocking Key), for a card that unblocks its PIN with it; never logged or echoed.
+             * @example 12345678
+             */
+            puk?: components["schemas"]["PinValue"];
         };
         /**
          * ObjectType

@@ -17,6 +17,7 @@ export const guides: readonly Guide[] = [
     summary: "Registering web applications, signing challenges, environments, mutual mode and the audit log.",
   },
   { slug: "pin-life-cycle", title: "The PIN life cycle", summary: "PIN states, tries, locking and what the service does about them." },
+  { slug: "smart-cards", title: "Using real smart cards", summary: "Readers, OpenSC and vendor modules, hot-plug, PINs, PUKs and what the service adds." },
   { slug: "handling-errors", title: "Errors and how to handle them", summary: "Problem details, SCWS codes, retries, and what to show the user." },
   { slug: "migrating", title: "Moving SCWS code over", summary: "From Idopte's SCWS JavaScript API to open SCWS." },
   { slug: "configuration", title: "Configuration", summary: "The configuration file, environment variables and every option." },

@@ -2,6 +2,7 @@
 
 export { countingHost } from "./call-counter.js";
 export { findLeak, leakedForms } from "./canaries.js";
+export { CARD_PIN, CARD_PUK, type CardTestService, type CardTestServiceOptions, startCardTestService } from "./card-service.js";
 export { type ChromiumLaunchOptions, chromiumLaunchOptions } from "./chromium.js";
 export { type CryptoToken, KEY_LABELS, startCryptoToken } from "./crypto-token.js";
 export { type EventReader, readEvents } from "./event-reader.js";

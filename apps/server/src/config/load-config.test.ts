@@ -42,7 +42,7 @@ const defaults: ServiceConfig = {
   logLevel: "info",
   dataDir: "data",
   pinPolicy: { maxTries: 3, soMaxTries: 3 },
-  readerPollMs: 1000,
+  readerPollMs: 500,
   modules: [{ id: "softhsm", library: "/usr/lib/softhsm/libsofthsm2.so", maxSessionsPerToken: 4 }],
   moduleIsolation: "process",
   exposeTokens: [],

@@ -7,10 +7,11 @@ import { TokenFlag } from "../pkcs11/flags.js";
 import type { LoginUser, TokenInfo } from "../pkcs11/host.js";
 import type { TokenConnection, TokenConnections } from "../tokens/token-connections.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
+import { changeCardPin, checkPukUnblock, pukRefusedAsLocked } from "./card-pins.js";
 import type { LoginRegistry } from "./login-registry.js";
 import type { PinCounterStore } from "./pin-counters.js";
 import { checkPinFormat } from "./pin-format.js";
-import { pinStateOf, remainingTries, type TryCount } from "./pin-state.js";
+import { pinStateOf, type TryCount, triesLeft } from "./pin-state.js";
 
 type Pin = components["schemas"]["Pin"];
 type LoginRequest = components["schemas"]["LoginRequest"];
@@ -41,7 +42,10 @@ export class PinService {
 
   /** The state of every PIN of the connection's token, as `Token.pins` lists them. */
   pinsOf(connection: TokenConnection, info: TokenInfo): Pin[] {
-    return [pinStateOf(info, this.count(connection, "user"), this.count(connection, "so"), this.logins.loggedInAs(connection.tokenKey, connection.owner))];
+    const pin = pinStateOf(info, this.count(connection, "user"), this.count(connection, "so"), this.logins.loggedInAs(connection.tokenKey, connection.owner));
+    // A card's flags may not tell one wrong PIN (OpenSC's PIV driver knows no maximum); the wrong PINs seen here do.
+    if (connection.tokenCountsTries && this.counters.failures(connection.tokenKey, "user") > 0) pin.tryCountLow = true;
+    return [pin];
   }
 
   /** One PIN's state, read afresh. */
@@ -109,7 +113,12 @@ export class PinService {
       checkPinFormat(request.oldPin, "/body/oldPin", limits);
       checkPinFormat(request.newPin, "/body/newPin", limits);
       this.checkTries(connection, info, user, request.confirmFinalTry === true);
-      await this.spendTry(connection, user, () => connection.host.setPin(connection.slot, request.oldPin, request.newPin));
+      const unlogged = connection.tokenCountsTries && !current;
+      await this.spendTry(connection, user, () =>
+        unlogged
+          ? changeCardPin(connection.host, connection.slot, request.oldPin, request.newPin)
+          : connection.host.setPin(connection.slot, request.oldPin, request.newPin),
+      );
       return this.pinsOf(connection, await this.tokens.tokenInfo(connection))[0]!;
     });
   }
@@ -119,6 +128,7 @@ export class PinService {
     checkPinNumber(pinNumber);
     return this.locks.run(connection.tokenKey, async () => {
       const login = this.logins.get(connection.tokenKey);
+      if (request.puk !== undefined) return this.unblockWithPuk(connection, request.puk, request.newPin, login !== undefined);
       if (login?.owner !== connection.owner || login.user !== "so") {
         throw new ScwsError("CKR_USER_NOT_LOGGED_IN", { message: "Log in as Security Officer (userType so) before unblocking the user PIN." });
       }
@@ -128,6 +138,21 @@ export class PinService {
       this.counters.reset(connection.tokenKey, "user");
       return this.pinsOf(connection, await this.tokens.tokenInfo(connection))[0]!;
     });
+  }
+
+  /** A card's PUK unblocks its blocked PIN: `C_SetPIN(PUK, newPin)` with nobody logged in; a wrong PUK costs a PUK try. */
+  private async unblockWithPuk(connection: TokenConnection, puk: string, newPin: string, loggedIn: boolean): Promise<Pin> {
+    const info = await this.tokens.tokenInfo(connection);
+    checkPukUnblock(connection, info, loggedIn);
+    checkPinFormat(puk, "/body/puk", { minLength: 1, maxLength: 255 });
+    checkPinFormat(newPin, "/body/newPin", { minLength: info.minPinLength, maxLength: info.maxPinLength });
+    try {
+      await this.spendTry(connection, "so", () => connection.host.setPin(connection.slot, puk, newPin));
+    } catch (error) {
+      throw error instanceof ScwsError && error.code === "CKR_PIN_LOCKED" ? pukRefusedAsLocked(error) : error;
+    }
+    this.counters.reset(connection.tokenKey, "user");
+    return this.pinsOf(connection, await this.tokens.tokenInfo(connection))[0]!;
   }
 
   /**
@@ -154,14 +179,16 @@ export class PinService {
     this.events.publish({ type: "loginStateChanged", login }, { caller: connection.owner });
   }
 
-  private count(connection: TokenConnection, user: LoginUser): TryCount {
+  /** The service's count for a PIN, or undefined for a token that counts its tries itself (a card). */
+  private count(connection: TokenConnection, user: LoginUser): TryCount | undefined {
+    if (connection.tokenCountsTries) return undefined;
     return { failures: this.counters.failures(connection.tokenKey, user), maxTries: user === "so" ? this.policy.soMaxTries : this.policy.maxTries };
   }
 
   /** Refuses to try a locked PIN, or the last try without the caller's confirmation. */
   private checkTries(connection: TokenConnection, info: TokenInfo, user: LoginUser, confirmed: boolean): void {
-    const left = remainingTries(this.count(connection, user));
-    if ((info.flags & LOCKED_FLAG[user]) !== 0 || left === 0) {
+    const left = triesLeft(info, user, this.count(connection, user));
+    if (left === 0) {
       throw new ScwsError("CKR_PIN_LOCKED", { message: `${PIN_NAME[user]} is locked after too many wrong tries.`, customData: { remainingTries: 0 } });
     }
     if (((info.flags & FINAL_TRY_FLAG[user]) !== 0 || left === 1) && !confirmed) {
@@ -174,22 +201,46 @@ export class PinService {
     }
   }
 
-  /** Runs a call that checks a PIN, counting a wrong PIN against the service's limit and resetting it on success. */
+  /**
+   * Runs a call that checks a PIN. For a token the service counts, a wrong PIN counts against its limit and a right
+   * one resets it; for a card, the tries left are what the card tells after the attempt (C_GetTokenInfo's flags).
+   */
   private async spendTry(connection: TokenConnection, user: LoginUser, call: () => Promise<void>): Promise<void> {
-    const { maxTries } = this.count(connection, user);
+    const count = this.count(connection, user);
     try {
       await call();
     } catch (error) {
       if (!isPkcs11Failure(error)) throw error;
-      if (error.code === ckrValues.CKR_PIN_LOCKED) this.counters.markLocked(connection.tokenKey, user, maxTries);
-      if (error.code !== ckrValues.CKR_PIN_INCORRECT) throw scwsErrorFromPkcs11(error);
-      const left = Math.max(0, maxTries - this.counters.recordFailure(connection.tokenKey, user));
       const pkcs11 = scwsErrorFromPkcs11(error).customData.pkcs11;
-      const consequence = left === 0 ? "it is now locked" : `${left} ${left === 1 ? "try remains" : "tries remain"} before it locks`;
-      throw new ScwsError("CKR_PIN_INCORRECT", { message: `${PIN_NAME[user]} was refused; ${consequence}.`, customData: { remainingTries: left, pkcs11 } });
+      if (error.code === ckrValues.CKR_PIN_LOCKED) {
+        if (count) this.counters.markLocked(connection.tokenKey, user, count.maxTries);
+        throw new ScwsError("CKR_PIN_LOCKED", { message: `${PIN_NAME[user]} is locked after too many wrong tries.`, customData: { remainingTries: 0, pkcs11 } });
+      }
+      if (error.code !== ckrValues.CKR_PIN_INCORRECT) throw scwsErrorFromPkcs11(error);
+      const failures = this.counters.recordFailure(connection.tokenKey, user);
+      const left = count ? Math.max(0, count.maxTries - failures) : await this.cardTriesLeft(connection, user);
+      throw new ScwsError("CKR_PIN_INCORRECT", {
+        message: `${PIN_NAME[user]} was refused; ${consequenceOf(left)}.`,
+        customData: { ...(left === undefined ? {} : { remainingTries: left }), pkcs11 },
+      });
     }
     this.counters.reset(connection.tokenKey, user);
   }
+
+  /** What a card tells of a PIN's tries after a wrong one, read afresh; undefined when it tells nothing. */
+  private async cardTriesLeft(connection: TokenConnection, user: LoginUser): Promise<number | undefined> {
+    try {
+      return triesLeft(await this.tokens.tokenInfo(connection), user, undefined);
+    } catch {
+      return undefined; // the card went away meanwhile: the wrong PIN is still the answer
+    }
+  }
+}
+
+function consequenceOf(left: number | undefined): string {
+  if (left === undefined) return "the token counts the wrong tries and locks the PIN when they run out";
+  if (left === 0) return "it is now locked";
+  return `${left} ${left === 1 ? "try remains" : "tries remain"} before it locks`;
 }
 
 function checkPinNumber(pinNumber: number): void {

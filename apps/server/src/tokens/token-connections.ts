@@ -6,6 +6,7 @@ import { ScwsError } from "@open-scws/errors";
 import type { SlotFilter } from "../config/token-filter.js";
 import type { EventHub } from "../events/event-hub.js";
 import type { LoginRegistry } from "../pins/login-registry.js";
+import { tokenCountsTries } from "../pins/pin-state.js";
 import { TokenFlag } from "../pkcs11/flags.js";
 import type { ObjectHandle, Pkcs11Host, SlotHandle, TokenInfo } from "../pkcs11/host.js";
 import { limitReached } from "../security/environments.js";
@@ -29,6 +30,8 @@ export interface TokenConnection {
   readonly serialNumber: string;
   /** The token across connections and restarts: module and serial number. */
   readonly tokenKey: string;
+  /** Whether the token counts and locks its own PIN tries (a card in a reader), so the service's limit stays off. */
+  readonly tokenCountsTries?: boolean;
   /** The secret this connection's object ids are derived with. */
   readonly idSecret: Buffer;
   /** Object ids handed out in this connection: the handles they stand for, and whether the object is private. */
@@ -77,7 +80,7 @@ export class TokenConnections {
   /** Connects to the token in a reader (`Reader.connect()`), and returns the connection with the token's information. */
   async connect(readerId: string, owner: string, scope?: SlotFilter): Promise<{ connection: TokenConnection; info: TokenInfo }> {
     if (this.countOf(owner) >= this.maxPerOwner) throw limitReached("token connections of one caller", this.maxPerOwner, 1);
-    const { reader, module, slot } = await this.readers.find(readerId, scope);
+    const { reader, module, slot, info: slotInfo } = await this.readers.find(readerId, scope);
     if (reader.status === "unavailable") {
       throw new ScwsError("CKR_SLOT_ID_INVALID", { message: `The reader ${readerId} is no longer available.`, customData: { field: "/path/readerId" } });
     }
@@ -96,6 +99,7 @@ export class TokenConnections {
       slot,
       serialNumber: info.serialNumber,
       tokenKey: `${module.id}/${info.serialNumber}`,
+      tokenCountsTries: tokenCountsTries(slotInfo?.flags ?? 0),
       idSecret: randomBytes(32),
       objects: new Map(),
     };

@@ -6,7 +6,7 @@ import type { ServiceMetrics } from "../observability/metrics.js";
 import type { Pkcs11Host, SlotHandle } from "../pkcs11/host.js";
 import { defineHostCalls, HOST_CALLS, type HostCallName, invokeHostCall } from "../pkcs11/host-calls.js";
 import { canRestart, type HostRestart, type RestartingHost } from "../pkcs11/isolated/isolated-host.js";
-import { showsTokenGone } from "./token-loss.js";
+import { deviceRemoved, showsTokenGone } from "./token-loss.js";
 
 /** The result label of a failed call: the CKR_* name of a PKCS#11 failure, else `error`. */
 export function resultOf(error: unknown): string {
@@ -81,7 +81,10 @@ export class WatchedHost implements RestartingHost {
       (error: unknown) => {
         this.#metrics?.pkcs11Calls.inc({ module: this.moduleId, method: name, result: resultOf(error) });
         this.#metricsOf(name)?.duration.observe((performance.now() - began) / 1000);
-        if (HOST_CALLS[name].lane === "token" && showsTokenGone(error)) this.#tokenGone(args[0] as SlotHandle);
+        if (HOST_CALLS[name].lane === "token" && showsTokenGone(error)) {
+          this.#tokenGone(args[0] as SlotHandle);
+          throw deviceRemoved(error);
+        }
         throw error;
       },
     );

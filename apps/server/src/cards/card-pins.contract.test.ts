@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CARD_PIN, CARD_PUK, type CardTestService, startCardTestService } from "../test-support/card-service.js";
+import { login, logout, pinState } from "../test-support/index.js";
+
+describe("PIN counters that come from the virtual PIV card (3 tries), through OpenSC", () => {
+  let c: CardTestService;
+  beforeAll(async () => {
+    c = await startCardTestService({ card: { pinTries: 3 } });
+  }, 60_000);
+  afterAll(() => c?.close());
+
+  it("answers wrong PINs with the card's count, asks to confirm its final try, then CKR_PIN_LOCKED; the PUK unblocks it", async () => {
+    const tokenId = await c.connect();
+    const first = await login(c.t, tokenId, "111111");
+    expect(first.error?.code).toBe("CKR_PIN_INCORRECT");
+    expect((await pinState(c.t, tokenId)).data).toMatchObject({ tryCountLow: true, blocked: false });
+    expect((await pinState(c.t, tokenId)).data?.maxTries).toBeUndefined();
+
+    const second = await login(c.t, tokenId, "222222");
+    expect(second.error).toMatchObject({ code: "CKR_PIN_INCORRECT", customData: { remainingTries: 1 } });
+    expect((await pinState(c.t, tokenId)).data).toMatchObject({ lastTry: true, remainingTries: 1 });
+    expect((await c.stack.card.status()).pinTriesLeft).toBe(1);
+
+    const unconfirmed = await login(c.t, tokenId, "333333");
+    expect(unconfirmed.error?.code).toBe("SCWS_FINAL_TRY_UNCONFIRMED");
+    expect((await c.stack.card.status()).pinTriesLeft).toBe(1);
+
+    const last = await login(c.t, tokenId, "333333", { confirmFinalTry: true });
+    expect(last.error).toMatchObject({ customData: { remainingTries: 0 } });
+    expect(["CKR_PIN_INCORRECT", "CKR_PIN_LOCKED"]).toContain(last.error?.code);
+    expect((await pinState(c.t, tokenId)).data).toMatchObject({ blocked: true, remainingTries: 0 });
+    const locked = await login(c.t, tokenId, CARD_PIN, { confirmFinalTry: true });
+    expect(locked.error).toMatchObject({ code: "CKR_PIN_LOCKED", customData: { remainingTries: 0 } });
+    expect((await c.stack.card.status()).pinTriesLeft).toBe(0);
+
+    const unblock = (puk: string) =>
+      c.t.client.POST("/v1/tokens/{tokenId}/pins/{pinNumber}/unblock", { params: { path: { tokenId, pinNumber: 0 } }, body: { puk, newPin: "864209" } });
+    c.t.addCanary("864209");
+    const wrongPuk = await unblock("00000000");
+    expect(wrongPuk.error?.code).toBe("CKR_PIN_INCORRECT");
+    expect((await c.stack.card.status()).pukTriesLeft).toBe(2);
+    const unblocked = await unblock(CARD_PUK);
+    expect(unblocked.data).toMatchObject({ blocked: false });
+    expect((await c.stack.card.status()).pinTriesLeft).toBe(3);
+    expect((await login(c.t, tokenId, "864209")).data?.validated).toBe(true);
+    await logout(c.t, tokenId);
+  });
+});
