@@ -39,6 +39,8 @@ export class PinService {
     private readonly counters: PinCounterStore,
     private readonly policy: PinPolicy,
     private readonly events: EventHub,
+    /** Whether an owner's application opted in to confirming the last try; otherwise it goes through as in SCWS. */
+    private readonly confirmsFinalTry: (owner: string) => boolean = () => false,
   ) {}
 
   /** The state of every PIN of the connection's token, as `Token.pins` lists them. */
@@ -155,13 +157,14 @@ export class PinService {
     return { failures: this.counters.failures(connection.tokenKey, user), maxTries: user === "so" ? this.policy.soMaxTries : this.policy.maxTries };
   }
 
-  /** Refuses to try a locked PIN, or the last try without the caller's confirmation. */
+  /** Refuses to try a locked PIN, or the last try without confirmation when the caller's application asks for one. */
   private checkTries(connection: TokenConnection, info: TokenInfo, user: LoginUser, confirmed: boolean): void {
     const left = remainingTries(this.count(connection, user));
     if ((info.flags & LOCKED_FLAG[user]) !== 0 || left === 0) {
       throw new ScwsError(`${PIN_NAME[user]} is locked after too many wrong tries.`, "CKR_PIN_LOCKED", undefined, { remainingTries: 0 });
     }
-    if (((info.flags & FINAL_TRY_FLAG[user]) !== 0 || left === 1) && !confirmed) {
+    const finalTry = (info.flags & FINAL_TRY_FLAG[user]) !== 0 || left === 1;
+    if (finalTry && !confirmed && this.confirmsFinalTry(connection.owner)) {
       throw new ScwsError(`${PIN_NAME[user]} has one try left: confirm with confirmFinalTry to use it.`, "SCWS_FINAL_TRY_UNCONFIRMED", undefined, {
         remainingTries: 1,
       });

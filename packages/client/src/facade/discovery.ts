@@ -2,8 +2,8 @@
 // order given) whose GET /v1/service answer matches the spec, which also requires the name "open SCWS".
 import { ScwsError } from "@open-scws/errors";
 import { unreachable } from "../transport/client-errors.js";
-import { unwrap } from "../transport/unwrap.js";
 import { createScwsClient } from "../typed-client.js";
+import { unwrap } from "./scws-answer.js";
 import type { ServiceConnection } from "./service-connection.js";
 
 /** How to look for the service. */

@@ -4,9 +4,9 @@
 import type { components } from "@open-scws/spec";
 import { checkRequest, operationContract } from "../contract/check.js";
 import { badParams, communicationError } from "../transport/client-errors.js";
-import { unwrap } from "../transport/unwrap.js";
 import type { ScwsClient } from "../typed-client.js";
 import { type BytesOrHex, bytesOrHexOf } from "./bytes.js";
+import { unwrap } from "./scws-answer.js";
 
 type Schemas = components["schemas"];
 

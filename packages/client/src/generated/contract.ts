@@ -3102,6 +3102,9 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "pkcs11": {
         "$ref": "Pkcs11Failure"
       },
+      "serviceCode": {
+        "$ref": "ErrorCode"
+      },
       "remainingTries": {
         "type": "integer",
         "minimum": 0
