@@ -103,6 +103,17 @@ describe("SCWS.Pin against the service", () => {
     await pin.logout();
   });
 
+  it("runs three wrong-then-right sequences written as SCWS code (login(value) only), each right PIN resetting the count", async () => {
+    const pin = await pinOf("pin-last");
+    for (const wrongs of [1, 2, 2]) {
+      for (let n = 0; n < wrongs; n += 1) expect(await rejection(pin.login(`wrong-${n}${wrongs}00`))).toMatchObject({ code: "CKR_PIN_INCORRECT" });
+      expect(pin.remainingTries).toBe(3 - wrongs);
+      await pin.login(secrets("pin-last").pin);
+      expect(pin).toMatchObject({ validated: true, remainingTries: 3 });
+      await pin.logout();
+    }
+  });
+
   it("unblocks with initPin(newPin) after login(soPin, true), and only then", async () => {
     const pin = await pinOf("pin-lock");
     expect(pin.blocked).toBe(true);
