@@ -15,6 +15,8 @@ import { closedPort } from "../testing/fake-services.js";
 // (the denied cases prove it: the browser blocks the request and says so on the console).
 
 const HOST = "app.example.test";
+/** Another site, which embeds the application's page in a frame. */
+const EMBEDDER = "portal.example.test";
 const APPLICATION_ID = "lna-app";
 const bundle = new URL("../../dist/browser/open-scws.global.js", import.meta.url);
 const PAGE = `<!doctype html><meta charset="utf-8"><title>LNA</title><script src="/open-scws.global.js"></script>
@@ -49,12 +51,16 @@ describe("Local Network Access in Chromium: a public HTTPS page reaching the ser
         "-subj",
         `/CN=${HOST}`,
         "-addext",
-        `subjectAltName=DNS:${HOST}`,
+        `subjectAltName=DNS:${HOST},DNS:${EMBEDDER}`,
       ]),
       { stdio: "ignore" },
     );
     site = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (request, response) => {
       if (request.url === "/open-scws.global.js") response.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(bundle));
+      else if (request.url === "/embedding")
+        response
+          .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+          .end(`<!doctype html><iframe allow="local-network-access; loopback-network" src="${origin}/"></iframe>`);
       else response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(PAGE);
     });
     await new Promise<void>((listening) => site.listen(0, "127.0.0.1", listening));
@@ -63,7 +69,11 @@ describe("Local Network Access in Chromium: a public HTTPS page reaching the ser
     const application = testApplication(APPLICATION_ID, [origin]);
     t = await startTestService({ configure: (config) => ({ ...config, applications: [...config.applications, application.config] }) });
     const { executablePath, args } = chromiumLaunchOptions();
-    const lna = [`--host-resolver-rules=MAP ${HOST} 127.0.0.1`, `--ip-address-space-overrides=127.0.0.1:${port}=public`, "--ignore-certificate-errors"];
+    const lna = [
+      `--host-resolver-rules=MAP ${HOST} 127.0.0.1, MAP ${EMBEDDER} 127.0.0.1`,
+      `--ip-address-space-overrides=127.0.0.1:${port}=public`,
+      "--ignore-certificate-errors",
+    ];
     browser = await chromium.launch({ executablePath, args: [...args, ...lna] });
   }, 60_000);
   afterAll(async () => {
@@ -121,5 +131,24 @@ describe("Local Network Access in Chromium: a public HTTPS page reaching the ser
     const { found } = await findFrom("granted", await closedPort());
     expect(found.error).toMatchObject({ code: "MWR_SCWS_UNREACHABLE", reason: "not-running" });
     expect(found.error?.message).toMatch(/service is running/);
+  });
+
+  it("decides a framed page's calls by the embedding site's permission, not the frame's own", async () => {
+    const embedder = origin.replace(HOST, EMBEDDER);
+    const findInFrame = async (grantedTo: string) => {
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      try {
+        await context.grantPermissions(["local-network-access"], { origin: grantedTo });
+        const page = await context.newPage();
+        await page.goto(`${embedder}/embedding`);
+        const frame = page.frames().find((candidate) => candidate.url().startsWith(origin))!;
+        await frame.waitForFunction(() => typeof (window as unknown as { find?: unknown }).find === "function");
+        return await frame.evaluate((servicePort) => (window as unknown as { find(port: number): Promise<Found> }).find(servicePort), t.service.port);
+      } finally {
+        await context.close();
+      }
+    };
+    expect((await findInFrame(embedder)).challenge).toMatch(/^[0-9a-f]{64}$/);
+    expect((await findInFrame(origin)).error).toMatchObject({ code: "MWR_SCWS_UNREACHABLE", reason: "local-network-access-denied" });
   });
 });
