@@ -1206,6 +1206,12 @@ export interface components {
             reason?: string;
             pkcs11?: components["schemas"]["Pkcs11Failure"];
             /**
+             * @description Set only by the client's SCWS facade, never sent by the service: when the service answered a code that is
+             *     not one of the 92 SCWS documents, the facade's `code` is the nearest SCWS code and this is the service's own.
+             * @example CKR_SESSION_HANDLE_INVALID
+             */
+            serviceCode?: components["schemas"]["ErrorCode"];
+            /**
              * @description How many more wrong PINs the PIN survives before it locks, where known.
              * @example 2
              */
@@ -1847,9 +1853,10 @@ export interface components {
             pin: components["schemas"]["PinValue"] | null;
             userType?: components["schemas"]["UserType"];
             /**
-             * @description Must be true when the PIN has one try left (`lastTry`): a wrong PIN then locks it, so the caller
-             *     confirms that the user knows it. Without it such a login is refused with
-             *     `SCWS_FINAL_TRY_UNCONFIRMED` and the try is not spent.
+             * @description Confirms the last try, for applications that opted in (`confirmFinalTry` in their registration): for
+             *     their environments a login while the PIN has one try left (`lastTry`) must set it, or it is refused
+             *     with `SCWS_FINAL_TRY_UNCONFIRMED` and the try is not spent. For every other caller the last try goes
+             *     through as in SCWS, and this field changes nothing.
              * @default false
              * @example false
              */
@@ -1868,7 +1875,7 @@ export interface components {
             newPin: components["schemas"]["PinValue"];
             userType?: components["schemas"]["UserType"];
             /**
-             * @description Must be true when the PIN has one try left, as for a login; a wrong old PIN spends a try.
+             * @description Confirms the last try, as for a login (only applications that opted in need it); a wrong old PIN spends a try.
              * @default false
              * @example false
              */

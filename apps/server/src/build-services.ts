@@ -44,7 +44,9 @@ export async function buildServices(parts: ServiceParts, trustAnchors: readonly 
   const access = new AccessControl(config, serviceKey, audit, (environment) => tokens.disconnectOwner(environment.id));
   const readerWatch = new ReaderWatch(readers, tokens, events, config.readerPollMs);
   await readerWatch.baseline();
-  const pins = new PinService(tokens, logins, PinCounterStore.load(join(config.dataDir, "pin-counters.json")), config.pinPolicy, events);
+  const pins = new PinService(tokens, logins, PinCounterStore.load(join(config.dataDir, "pin-counters.json")), config.pinPolicy, events, (owner) =>
+    access.confirmsFinalTry(owner),
+  );
   const objects = new ObjectService(logins);
   const mechanisms = new MechanismCatalog();
   return {

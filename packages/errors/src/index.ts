@@ -5,4 +5,6 @@ export { isPkcs11Failure, type Pkcs11Failure, pkcs11Failure, scwsErrorFromPkcs11
 export { type CkrName, ckrValues } from "./generated/ckr-values.js";
 export { ckrName, codeForCkrValue, nearestCodeForUnlistedCkr } from "./pkcs11-mapping.js";
 export { toProblem } from "./problem.js";
+export { isScwsCode, type ScwsCode, scwsDocumentedCodes } from "./catalogue/scws-codes.js";
+export { asScwsCodeError, type NonScwsCode, scwsCodeFor, scwsEquivalents } from "./scws-equivalents.js";
 export { type CustomData, type Problem, problemTypeFor, ScwsError, type ScwsErrorOptions } from "./scws-error.js";

@@ -11,10 +11,11 @@ export interface TestApplication {
   readonly privateKey: KeyObject;
 }
 
-/** A new application, registered for an origin, with a fresh Ed25519 key pair. */
-export function testApplication(id = "tests", origins: readonly string[] = ["http://127.0.0.1:1"]): TestApplication {
+/** A new application, registered for an origin, with a fresh Ed25519 key pair; `confirmFinalTry` opts it in to confirming the last PIN try. */
+export function testApplication(id = "tests", origins: readonly string[] = ["http://127.0.0.1:1"], confirmFinalTry = false): TestApplication {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  return { privateKey, config: { id, origins: [...origins], publicKey: publicKey.export({ type: "spki", format: "pem" }) as string, trustOrigin: false } };
+  const spki = publicKey.export({ type: "spki", format: "pem" }) as string;
+  return { privateKey, config: { id, origins: [...origins], publicKey: spki, trustOrigin: false, confirmFinalTry } };
 }
 
 /** Signs a challenge's message as the application's back end would. */

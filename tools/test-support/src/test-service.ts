@@ -78,6 +78,8 @@ export interface TestServiceOptions {
    * service's own origins, as `open-scws start --demo` does, so that a page the service serves gets an environment.
    */
   readonly demoRegistration?: boolean;
+  /** Registers the test application as opted in to confirming the last PIN try (`confirmFinalTry`). */
+  readonly confirmFinalTry?: boolean;
   /** Changes to the configuration. */
   readonly configure?: (config: ServiceConfig) => ServiceConfig;
 }
@@ -96,7 +98,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   Object.assign(process.env, options.moduleEnv);
   const port = options.demoRegistration ? await freePort() : 0;
   const environment = { SCWS_PORT: String(port), SCWS_PKCS11_MODULE: options.module ?? softHsmModule, SCWS_READER_POLL_MS: "100" };
-  const application = testApplication();
+  const application = testApplication(undefined, undefined, options.confirmFinalTry);
   const defaults = configFromEnvironment(environment);
   const registered = { ...defaults, dataDir: options.dataDir ?? join(sandbox.dir, "data"), applications: [application.config] };
   const base = options.demoRegistration ? withDemoApplication(registered) : registered;

@@ -23,6 +23,8 @@ export interface ApplicationConfig {
   readonly publicKey?: string;
   /** A development registration: its origins get environments without a signature. */
   readonly trustOrigin: boolean;
+  /** Opted in to confirming the last PIN try (SCWS_FINAL_TRY_UNCONFIRMED without confirmFinalTry); off when absent. */
+  readonly confirmFinalTry?: boolean;
 }
 
 /** Limits of environments. */

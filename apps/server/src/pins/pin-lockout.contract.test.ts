@@ -2,11 +2,37 @@ import { SoftHsmSandbox } from "@open-scws/softhsm";
 import { connectByLabel, countingHost, login, logout, pinState, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-describe("the service's PIN retry limit over SoftHSM, which never locks by itself", () => {
+describe("the last PIN try by default, as in SCWS (no confirmation asked)", () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({ tokenLabels: ["final-right", "final-wrong"] });
+  });
+  afterAll(() => t.close());
+
+  it("logs in with the right PIN on the last try without confirmFinalTry, and the count starts afresh", async () => {
+    const tokenId = await connectByLabel(t, "final-right");
+    await login(t, tokenId, "wrong-1111");
+    await login(t, tokenId, "wrong-2222");
+    expect((await pinState(t, tokenId)).data).toMatchObject({ lastTry: true, remainingTries: 1 });
+    expect((await login(t, tokenId, t.tokens["final-right"]!.pin)).data).toMatchObject({ validated: true, remainingTries: 3, lastTry: false });
+    await logout(t, tokenId);
+  });
+
+  it("spends the last try on a wrong PIN without confirmFinalTry, and the service's limit then locks the PIN", async () => {
+    const tokenId = await connectByLabel(t, "final-wrong");
+    await login(t, tokenId, "wrong-1111");
+    await login(t, tokenId, "wrong-2222");
+    expect((await login(t, tokenId, "wrong-3333")).error).toMatchObject({ code: "CKR_PIN_INCORRECT", customData: { remainingTries: 0 } });
+    const locked = await login(t, tokenId, t.tokens["final-wrong"]!.pin);
+    expect(locked.error).toMatchObject({ code: "CKR_PIN_LOCKED", customData: { remainingTries: 0 } });
+  });
+});
+
+describe("the service's PIN retry limit over SoftHSM, which never locks by itself (application opted in to confirming the last try)", () => {
   let t: TestService;
   const counter = countingHost();
   beforeAll(async () => {
-    t = await startTestService({ tokenLabels: ["lock-user", "lock-so", "lock-change"], decorateHost: counter.decorate });
+    t = await startTestService({ tokenLabels: ["lock-user", "lock-so", "lock-change"], decorateHost: counter.decorate, confirmFinalTry: true });
   });
   afterAll(() => t.close());
 

@@ -38,6 +38,8 @@ export class PinService {
     private readonly counters: PinCounterStore,
     private readonly policy: PinPolicy,
     private readonly events: EventHub,
+    /** Whether an owner's application opted in to confirming the last try; otherwise it goes through as in SCWS. */
+    private readonly confirmsFinalTry: (owner: string) => boolean = () => false,
   ) {}
 
   /** The state of every PIN of the connection's token, as `Token.pins` lists them. */
@@ -185,18 +187,17 @@ export class PinService {
     return { failures: this.counters.failures(connection.tokenKey, user), maxTries: user === "so" ? this.policy.soMaxTries : this.policy.maxTries };
   }
 
-  /** Refuses to try a locked PIN, or the last try without the caller's confirmation. */
+  /** Refuses to try a locked PIN, or the last try without confirmation when the caller's application asks for one. */
   private checkTries(connection: TokenConnection, info: TokenInfo, user: LoginUser, confirmed: boolean): void {
     const left = triesLeft(info, user, this.count(connection, user));
     if (left === 0) {
       throw new ScwsError("CKR_PIN_LOCKED", { message: `${PIN_NAME[user]} is locked after too many wrong tries.`, customData: { remainingTries: 0 } });
     }
-    if (((info.flags & FINAL_TRY_FLAG[user]) !== 0 || left === 1) && !confirmed) {
+    const finalTry = (info.flags & FINAL_TRY_FLAG[user]) !== 0 || left === 1;
+    if (finalTry && !confirmed && this.confirmsFinalTry(connection.owner)) {
       throw new ScwsError("SCWS_FINAL_TRY_UNCONFIRMED", {
         message: `${PIN_NAME[user]} has one try left: confirm with confirmFinalTry to use it.`,
-        customData: {
-          remainingTries: 1,
-        },
+        customData: { remainingTries: 1 },
       });
     }
   }

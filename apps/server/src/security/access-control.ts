@@ -71,6 +71,15 @@ export class AccessControl {
     return scope;
   }
 
+  /**
+   * Whether a caller must confirm the last PIN try: only environments of an application that opted in
+   * (`confirmFinalTry` in its registration); API-key clients and everyone else log in on it as SCWS does.
+   */
+  confirmsFinalTry(callerId: string): boolean {
+    const environment = this.environments.byId(callerId);
+    return environment ? this.applications.get(environment.applicationId)?.confirmFinalTry === true : false;
+  }
+
   private byEnvironment(header: (name: string) => string | undefined): Caller {
     const credential = header(ENVIRONMENT_HEADER);
     if (credential === undefined || credential === "") {

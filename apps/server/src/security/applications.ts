@@ -8,6 +8,8 @@ export interface Application {
   readonly origins: ReadonlySet<string>;
   /** Undefined for a development registration, which trusts its origins without a signature. */
   readonly publicKey: KeyObject | undefined;
+  /** Opted in to confirming the last PIN try. */
+  readonly confirmFinalTry: boolean;
 }
 
 /** The applications of the configuration. */
@@ -19,7 +21,12 @@ export class Applications {
     this.byId = new Map(
       applications.map((application) => [
         application.id,
-        { id: application.id, origins: new Set(application.origins), publicKey: application.publicKey ? createPublicKey(application.publicKey) : undefined },
+        {
+          id: application.id,
+          origins: new Set(application.origins),
+          publicKey: application.publicKey ? createPublicKey(application.publicKey) : undefined,
+          confirmFinalTry: application.confirmFinalTry === true,
+        },
       ]),
     );
     this.origins = new Set(applications.flatMap((application) => application.origins));

@@ -69,6 +69,12 @@ export class EnvironmentRegistry {
     return environment;
   }
 
+  /** The live environment with this id, without marking it used. */
+  byId(id: string): Environment | undefined {
+    for (const environment of this.byHash.values()) if (environment.id === id) return environment;
+    return undefined;
+  }
+
   /** Ends an environment and releases what it holds. */
   async end(environment: Environment, reason: EndReason): Promise<void> {
     for (const [hash, candidate] of this.byHash) {

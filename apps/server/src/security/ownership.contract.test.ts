@@ -42,7 +42,7 @@ describe("ownership: an environment uses only the connections, logins and object
   const counter = countingHost();
   const environments: string[] = [];
   beforeAll(async () => {
-    t = await startTestService({ tokenLabels: [LABEL, COUNTED], decorateHost: counter.decorate });
+    t = await startTestService({ tokenLabels: [LABEL, COUNTED], decorateHost: counter.decorate, confirmFinalTry: true });
     const { pin } = t.tokens[LABEL]!;
     pkcs11Tool(t.sandbox, ["--token-label", LABEL, "--login", "--pin", pin, ...MAKE_KEY]);
   });

@@ -88,7 +88,8 @@ describe("ownership, model-based: two environments, one token, random command se
   let last: { real: Real; model: Model; completed: boolean } | undefined;
   let firstFailure: string | undefined;
   beforeAll(async () => {
-    t = await startTestService({ tokenLabels: [LABEL] });
+    // The application opts in to confirming the last try, so that the model covers SCWS_FINAL_TRY_UNCONFIRMED.
+    t = await startTestService({ tokenLabels: [LABEL], confirmFinalTry: true });
     const { pin } = t.tokens[LABEL]!;
     pkcs11Tool(t.sandbox, ["--token-label", LABEL, "--login", "--pin", pin, ...MAKE_KEY]);
     readerId = (await t.client.GET("/v1/readers")).data!.readers.find((reader) => reader.token?.label === LABEL)!.id;

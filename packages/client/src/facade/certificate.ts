@@ -1,9 +1,9 @@
 // SCWS.Certificate: a certificate on a token, its validity as cached properties, its value as PEM.
 import type { components } from "@open-scws/spec";
 import { communicationError } from "../transport/client-errors.js";
-import { unwrap } from "../transport/unwrap.js";
 import { type CallOptions, callInit } from "./call-options.js";
 import { callFor, contextOf, type DetailsOf, detailsWith, ScwsObject, stateOf } from "./objects.js";
+import { unwrap } from "./scws-answer.js";
 
 type Schemas = components["schemas"];
 /** A certificate of a chain that is not on the token (a configured trust anchor): its subject and PEM. */

@@ -1,8 +1,9 @@
 // SCWS.DataContainer: a data object (CKO_DATA) on a token, and its bytes.
-import { unwrap } from "../transport/unwrap.js";
+
 import { fromBase64 } from "./bytes.js";
 import { type CallOptions, callInit } from "./call-options.js";
 import { callFor, type DetailsOf, detailsWith, ScwsObject, stateOf } from "./objects.js";
+import { unwrap } from "./scws-answer.js";
 
 /** A data object on a token (`SCWS.DataContainer`), from `Token.getObjects()`. */
 export class DataContainer extends ScwsObject {

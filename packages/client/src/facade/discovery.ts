@@ -3,9 +3,10 @@
 import { ScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import { communicationError, unreachable } from "../transport/client-errors.js";
-import { unwrap } from "../transport/unwrap.js";
 import type { ContractValidation } from "../transport/validation.js";
 import { createScwsClient } from "../typed-client.js";
+import { unreachableReason } from "./local-network-access.js";
+import { unwrap } from "./scws-answer.js";
 import type { ServiceConnection } from "./service-connection.js";
 
 /** How to look for the service. */
@@ -45,7 +46,9 @@ async function probe(url: string, options: DiscoveryOptions, signal: AbortSignal
 
 /**
  * Finds the service; rejects with `MWR_SCWS_UNREACHABLE` when no candidate answers as open SCWS, with
- * `customData.candidates` telling what each one did.
+ * `customData.candidates` telling what each one did, and `customData.reason`: `"local-network-access-denied"` when
+ * the browser's Local Network Access permission is denied, `"local-network-access-prompt"` when it is not granted,
+ * `"not-running"` otherwise.
  */
 export async function discoverService(options: DiscoveryOptions): Promise<ServiceConnection> {
   // One signal ends the probes that lost, and follows the caller's.
@@ -68,5 +71,8 @@ export async function discoverService(options: DiscoveryOptions): Promise<Servic
     probing.abort();
     void outcomes;
   }
-  throw unreachable(`No open SCWS service answered at ${options.candidates.join(", ")}.`, { candidates: failures });
+  const { reason, advice } = failures.every((failure) => failure.code === "MWR_SCWS_UNREACHABLE")
+    ? await unreachableReason()
+    : { reason: "not-running" as const, advice: "No candidate answered as open SCWS." };
+  throw unreachable(`No open SCWS service answered at ${options.candidates.join(", ")}. ${advice}`, { candidates: failures, reason });
 }

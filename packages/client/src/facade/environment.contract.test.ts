@@ -82,13 +82,16 @@ describe("SCWS environments against the service", () => {
     expect(error).toMatchObject({ code: "CKR_SIGNATURE_INVALID", httpStatus: 422, customData: { field: "/body/signature" } });
     expect(liveEnvironments()).toBe(before);
     expect(scws.environment).toBeUndefined();
-    expect((await rejection(scws.updateReaderList())).code).toBe("SCWS_CREDENTIAL_REQUIRED");
+    expect(await rejection(scws.updateReaderList())).toMatchObject({
+      code: "CXR_BROKEN_AUTHENTICATION",
+      customData: { serviceCode: "SCWS_CREDENTIAL_REQUIRED" },
+    });
     expect((await rejection(scws.createEnvironment(backEnd(challenge)))).code).toBe("MWR_SCWS_BAD_PARAMS");
   });
 
-  it("rejects an application the service does not know with SCWS_APPLICATION_UNKNOWN", async () => {
+  it("rejects an application the service does not know with CXR_NOT_PERMITTED (the service's SCWS_APPLICATION_UNKNOWN)", async () => {
     const error = await rejection(scwsFor().findService("nobody"));
-    expect(error).toMatchObject({ code: "SCWS_APPLICATION_UNKNOWN", httpStatus: 403 });
+    expect(error).toMatchObject({ code: "CXR_NOT_PERMITTED", httpStatus: 403, customData: { serviceCode: "SCWS_APPLICATION_UNKNOWN" } });
   });
 
   it("gives a development registration's page an environment without a signature, bound to its origin", async () => {
@@ -109,9 +112,12 @@ describe("SCWS environments against the service", () => {
     await scws.endEnvironment();
     expect(liveEnvironments()).toBe(before - 1);
     expect(scws.environment).toBeUndefined();
-    expect((await rejection(token.getMechanisms())).code).toBe("SCWS_CREDENTIAL_REQUIRED");
+    expect(await rejection(token.getMechanisms())).toMatchObject({
+      code: "CXR_BROKEN_AUTHENTICATION",
+      customData: { serviceCode: "SCWS_CREDENTIAL_REQUIRED" },
+    });
     await scws.createEnvironment(backEnd(await scws.findService(t.application.config.id)));
     // A new environment does not inherit the old one's connection.
-    expect((await rejection(token.getMechanisms())).code).toBe("CKR_SESSION_HANDLE_INVALID");
+    expect(await rejection(token.getMechanisms())).toMatchObject({ code: "CKR_TOKEN_NOT_PRESENT", customData: { serviceCode: "CKR_SESSION_HANDLE_INVALID" } });
   });
 });

@@ -172,7 +172,8 @@ describe("SCWS.createEnvironment", () => {
     await scws.createEnvironment(SIGNATURE);
     // An error of a call that carried the credential (the fake knows no connect), and one raised before sending.
     const errors = [await rejection(scws.readers[0]!.connect()), await rejection(scws.createEnvironment(SIGNATURE))];
-    expect(errors.map((error) => error.code)).toEqual(["SCWS_ROUTE_NOT_FOUND", "MWR_SCWS_BAD_PARAMS"]);
+    expect(errors.map((error) => error.code)).toEqual(["CKR_FUNCTION_NOT_SUPPORTED", "MWR_SCWS_BAD_PARAMS"]);
+    expect(errors[0]!.customData.serviceCode).toBe("SCWS_ROUTE_NOT_FOUND");
     expect(reachableText(scws, scws.readers, scws.environment, errors)).not.toContain(CREDENTIAL);
   });
 });

@@ -3,10 +3,10 @@
 // closure only: no property, getter, error or log of the facade holds it; the typed client reads it per call.
 import type { components } from "@open-scws/spec";
 import { badParams, communicationError } from "../transport/client-errors.js";
-import { unwrap } from "../transport/unwrap.js";
 import { defaultValidation } from "../transport/validation.js";
 import type { ScwsClient } from "../typed-client.js";
 import { type BytesOrHex, bytesOrHexOf } from "./bytes.js";
+import { unwrap } from "./scws-answer.js";
 
 type Schemas = components["schemas"];
 

@@ -96,12 +96,16 @@ describe("the SCWS facade against the service", () => {
     await token.disconnect();
   });
 
-  it("disconnects, after which the connection answers CKR_SESSION_HANDLE_INVALID as an SCWS.Error", async () => {
+  it("disconnects, after which the connection answers SCWS's CKR_TOKEN_NOT_PRESENT (the service's CKR_SESSION_HANDLE_INVALID in customData)", async () => {
     const token = await readerOf(LABEL).connect();
     await expect(token.disconnect()).resolves.toBeUndefined();
     const error = await token.disconnect().catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(scws.Error);
-    expect(error).toMatchObject({ code: "CKR_SESSION_HANDLE_INVALID", httpStatus: 404, customData: { field: "/path/tokenId" } });
+    expect(error).toMatchObject({
+      code: "CKR_TOKEN_NOT_PRESENT",
+      httpStatus: 404,
+      customData: { field: "/path/tokenId", serviceCode: "CKR_SESSION_HANDLE_INVALID" },
+    });
   });
 
   it("refuses to connect to a token that is not initialised with CKR_TOKEN_NOT_RECOGNIZED", async () => {

@@ -3,10 +3,10 @@
 import { ScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import { badParams } from "../transport/client-errors.js";
-import { unwrap } from "../transport/unwrap.js";
 import { type Bytes, type BytesOrHex, bytesOf, bytesOrHexOf, fromBase64, toBase64 } from "./bytes.js";
 import { type CallOptions, callInit } from "./call-options.js";
 import { callFor, type DetailsOf, detailsWith, type ObjectType, ScwsObject, stateOf } from "./objects.js";
+import { scwsErrorOf, unwrap } from "./scws-answer.js";
 
 type Schemas = components["schemas"];
 /** The kinds of key. SCWS has `"publicKey"` and `"privateKey"`; `"secretKey"` is an open SCWS addition. */
@@ -123,7 +123,7 @@ export class Key extends ScwsObject {
     const { results } = await this.#countingPin(async () =>
       unwrap(await client.POST("/v1/tokens/{tokenId}/keys/{objectId}/sign-batch", { params, body, ...init })),
     );
-    return results.map((result) => ("signature" in result ? fromBase64(result.signature) : ScwsError.fromProblem(result.error, result.error.status)));
+    return results.map((result) => ("signature" in result ? fromBase64(result.signature) : scwsErrorOf(result.error, result.error.status)));
   }
 
   /** Hashes `data` with `algorithm`'s hash (SHA-256 by default) on the token, then signs as `sign` does. */

@@ -139,7 +139,11 @@ describe("Token.getObjects() and the object classes against the service", () => 
 
     const [scratch] = await token.getObjects({ label: FIXTURE.scratch.label });
     await expect(scratch!.delete()).resolves.toBeUndefined();
-    expect(await rejection(scratch!.refresh())).toMatchObject({ code: "CKR_OBJECT_HANDLE_INVALID", httpStatus: 404 });
+    expect(await rejection(scratch!.refresh())).toMatchObject({
+      code: "CKR_KEY_HANDLE_INVALID",
+      httpStatus: 404,
+      customData: { serviceCode: "CKR_OBJECT_HANDLE_INVALID" },
+    });
     expect(await token.getObjects({ label: FIXTURE.scratch.label })).toEqual([]);
   });
 });

@@ -2,9 +2,9 @@
 // the calls on /v1/tokens/{tokenId}/objects/{objectId}. Certificate, Key and DataContainer extend it.
 import type { components } from "@open-scws/spec";
 import { communicationError } from "../transport/client-errors.js";
-import { unwrap } from "../transport/unwrap.js";
 import type { ScwsClient } from "../typed-client.js";
 import { type CallOptions, callInit } from "./call-options.js";
+import { unwrap } from "./scws-answer.js";
 import type { FacadeContext } from "./service-connection.js";
 import type { Token } from "./token.js";
 

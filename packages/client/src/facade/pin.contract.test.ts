@@ -9,7 +9,7 @@ import type { Token } from "./token.js";
 
 // SCWS.Pin against the real service over SoftHSM, whose PINs the service locks after three wrong tries.
 
-const LABELS = ["pin-main", "pin-lock", "pin-change", "pin-canary"] as const;
+const LABELS = ["pin-main", "pin-lock", "pin-last", "pin-change", "pin-canary"] as const;
 
 describe("SCWS.Pin against the service", () => {
   let t: TestService;
@@ -82,19 +82,36 @@ describe("SCWS.Pin against the service", () => {
     expect(pin.remainingTries).toBe(3);
   });
 
-  it("asks to confirm the final try, then locks the PIN: CKR_PIN_LOCKED even for the right PIN", async () => {
+  it("spends the last try as SCWS does, without confirmation, then locks the PIN: CKR_PIN_LOCKED even for the right PIN", async () => {
     const pin = await pinOf("pin-lock");
     await rejection(pin.login("wrong-1111"));
     await rejection(pin.login("wrong-2222"));
     expect(pin).toMatchObject({ lastTry: true, remainingTries: 1, blocked: false });
-    const unconfirmed = await rejection(pin.login("wrong-3333"));
-    expect(unconfirmed).toMatchObject({ code: "SCWS_FINAL_TRY_UNCONFIRMED", customData: { remainingTries: 1 } });
-    expect(pin.remainingTries).toBe(1);
-    const spent = await rejection(pin.login("wrong-3333", false, { confirmFinalTry: true }));
+    const spent = await rejection(pin.login("wrong-3333"));
     expect(spent).toMatchObject({ code: "CKR_PIN_INCORRECT", customData: { remainingTries: 0 } });
     expect(pin).toMatchObject({ blocked: true, remainingTries: 0 });
-    const locked = await rejection(pin.login(secrets("pin-lock").pin, false, { confirmFinalTry: true }));
+    const locked = await rejection(pin.login(secrets("pin-lock").pin));
     expect(locked).toMatchObject({ code: "CKR_PIN_LOCKED", httpStatus: 403, customData: { remainingTries: 0 } });
+  });
+
+  it("logs in with the right PIN on the last try, as SCWS code written for login(value) expects", async () => {
+    const pin = await pinOf("pin-last");
+    for (const wrong of ["wrong-1111", "wrong-2222"]) expect(await rejection(pin.login(wrong))).toMatchObject({ code: "CKR_PIN_INCORRECT" });
+    expect(pin.lastTry).toBe(true);
+    await pin.login(secrets("pin-last").pin);
+    expect(pin).toMatchObject({ validated: true, lastTry: false, remainingTries: 3 });
+    await pin.logout();
+  });
+
+  it("runs three wrong-then-right sequences written as SCWS code (login(value) only), each right PIN resetting the count", async () => {
+    const pin = await pinOf("pin-last");
+    for (const wrongs of [1, 2, 2]) {
+      for (let n = 0; n < wrongs; n += 1) expect(await rejection(pin.login(`wrong-${n}${wrongs}00`))).toMatchObject({ code: "CKR_PIN_INCORRECT" });
+      expect(pin.remainingTries).toBe(3 - wrongs);
+      await pin.login(secrets("pin-last").pin);
+      expect(pin).toMatchObject({ validated: true, remainingTries: 3 });
+      await pin.logout();
+    }
   });
 
   it("unblocks with initPin(newPin) after login(soPin, true), and only then", async () => {

@@ -3,8 +3,8 @@
 import { ScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import { badParams } from "../transport/client-errors.js";
-import { unwrap } from "../transport/unwrap.js";
 import { type CallOptions, callInit } from "./call-options.js";
+import { unwrap } from "./scws-answer.js";
 import type { FacadeContext } from "./service-connection.js";
 import type { Token } from "./token.js";
 
@@ -14,8 +14,9 @@ type LoginRequest = components["schemas"]["LoginRequest"];
 type ChangePinRequest = components["schemas"]["ChangePinRequest"];
 
 /**
- * Options of `Pin.login`: `confirmFinalTry` must be true when the PIN has one try left (`lastTry`), or the service
- * answers `SCWS_FINAL_TRY_UNCONFIRMED` without spending it. (open SCWS addition)
+ * Options of `Pin.login`: `confirmFinalTry` confirms the last try (`lastTry`) for an application registered with
+ * `confirmFinalTry: true`, which otherwise gets `CKR_CANCEL` (service code `SCWS_FINAL_TRY_UNCONFIRMED`) without
+ * the try spent; for other applications the last try goes through as in SCWS. (open SCWS addition)
  */
 export type LoginOptions = CallOptions & Pick<LoginRequest, "confirmFinalTry">;
 /** Options of `Pin.change`: `confirmFinalTry` as for `login`; `userType: "so"` changes the SO PIN. (open SCWS addition) */

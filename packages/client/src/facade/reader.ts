@@ -1,7 +1,7 @@
 // SCWS.Reader: a reader (a PKCS#11 slot) with its state cached from the last reader list or event.
 import type { components } from "@open-scws/spec";
-import { unwrap } from "../transport/unwrap.js";
 import { type CallOptions, callInit } from "./call-options.js";
+import { unwrap } from "./scws-answer.js";
 import type { FacadeContext } from "./service-connection.js";
 import { Token } from "./token.js";
 

@@ -60,6 +60,12 @@ describe("SCWS.findService", () => {
       { url: "http://127.0.0.1:8932", code: "MWR_SCWS_UNREACHABLE" },
     ]);
   });
+
+  it("says the service is not running (customData.reason) where there is no Local Network Access permission, as in Node", async () => {
+    const error = await rejection(createScws({ fetch: services({}).fetch }).findService());
+    expect(error).toMatchObject({ code: "MWR_SCWS_UNREACHABLE", customData: { reason: "not-running" } });
+    expect(error.message).toMatch(/service is running/);
+  });
 });
 
 describe("SCWS.updateReaderList", () => {

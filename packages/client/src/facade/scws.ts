@@ -4,7 +4,6 @@
 import { ScwsError } from "@open-scws/errors";
 import { type EventTransport, serviceEvents } from "../events/service-events.js";
 import { badParams, unreachable } from "../transport/client-errors.js";
-import { unwrap } from "../transport/unwrap.js";
 import type { ContractValidation } from "../transport/validation.js";
 import { checkBaseUrl, checkTimeout, DEFAULT_TIMEOUT_MS } from "../typed-client.js";
 import { version } from "../version.js";
@@ -19,6 +18,7 @@ import { ScwsObject } from "./objects.js";
 import { applyLoginChange, Pin } from "./pin.js";
 import { Reader } from "./reader.js";
 import { type LoginChange, type ReaderChange, type ReaderEventSink, type ReaderEventSource, ReaderRegistry } from "./reader-registry.js";
+import { unwrap } from "./scws-answer.js";
 import type { ServiceConnection, ServiceInfo } from "./service-connection.js";
 import { Token } from "./token.js";
 

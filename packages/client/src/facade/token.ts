@@ -1,7 +1,6 @@
 // SCWS.Token: a connection to the token in a reader, with its properties cached from the service's answer.
 import type { components, operations } from "@open-scws/spec";
 import { badParams, communicationError } from "../transport/client-errors.js";
-import { unwrap } from "../transport/unwrap.js";
 import { type Bytes, bytesOf, fromBase64, toBase64 } from "./bytes.js";
 import { type CallOptions, callInit } from "./call-options.js";
 import { Certificate } from "./certificate.js";
@@ -11,6 +10,7 @@ import { objectFrom, objectOf, type TokenObject } from "./object-factory.js";
 import type { ObjectState } from "./objects.js";
 import { Pin } from "./pin.js";
 import type { Reader } from "./reader.js";
+import { unwrap } from "./scws-answer.js";
 import type { FacadeContext } from "./service-connection.js";
 import {
   type CertificateImportOptions,

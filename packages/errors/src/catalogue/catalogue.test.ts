@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { httpStatusOf } from "../codes.js";
 import { ckrValues } from "../generated/ckr-values.js";
 import { type ErrorCode, errorCatalogue, errorCodes, isErrorCode } from "./index.js";
-import { scwsDocumentedCodes } from "./scws-documented-codes.fixture.js";
+import { scwsDocumentedCodes } from "./scws-codes.js";
 
 const STATUSES_IN_USE = new Set([400, 401, 403, 404, 405, 409, 413, 415, 421, 422, 429, 500, 502, 503, 507]);
 

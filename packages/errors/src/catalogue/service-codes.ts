@@ -38,7 +38,7 @@ export const serviceCodes = {
   SCWS_FINAL_TRY_UNCONFIRMED: fromService(
     409,
     "Last PIN try not confirmed",
-    "The PIN has one try left, so a wrong PIN would lock it; the service did not try without the caller's confirmation.",
+    "The PIN has one try left and the application opted in to confirming it; the service did not try without confirmFinalTry.",
     "Warn the user, then log in again with confirmFinalTry: true.",
   ),
   SCWS_ORIGIN_REFUSED: fromService(

@@ -1,6 +1,9 @@
-// The 92 codes of the SCWS JavaScript API's "General conventions" page, in its order: the
-// catalogue must hold every one of them (the page itself folds CKR_FUNCTION_NOT_PARALLEL into
-// CKR_FUNCTION_CANCELED's text; it is listed here as the separate code it is).
+// The 92 codes of the SCWS JavaScript API's "General conventions" page, in its order: the only codes SCWS code
+// meets in `SCWS.Error.code`, so the only ones the facade gives it (the page itself folds
+// CKR_FUNCTION_NOT_PARALLEL into CKR_FUNCTION_CANCELED's text; it is listed here as the separate code it is).
+import type { ErrorCode } from "./types.js";
+
+/** The 92 codes of the SCWS conventions, in their order. */
 export const scwsDocumentedCodes = [
   "CKR_CANCEL",
   "CKR_HOST_MEMORY",
@@ -94,4 +97,14 @@ export const scwsDocumentedCodes = [
   "CXR_BT_ALREADY_PAIRED",
   "CXR_FUNCTION_TIMED_OUT",
   "CXR_AID_NOT_IN_PLIST_FILE",
-] as const;
+] as const satisfies readonly ErrorCode[];
+
+/** A code SCWS documents: one of the 92. */
+export type ScwsCode = (typeof scwsDocumentedCodes)[number];
+
+const documented: ReadonlySet<string> = new Set(scwsDocumentedCodes);
+
+/** Whether a code is one of the 92 SCWS documents. */
+export function isScwsCode(code: unknown): code is ScwsCode {
+  return typeof code === "string" && documented.has(code);
+}
