@@ -37,13 +37,15 @@ export async function withKeyPin<T>(
   operation: (pin?: string) => Promise<T>,
 ): Promise<T> {
   if (key.alwaysAuthenticate) {
-    if (pin === undefined) {
+    // With auto-login on (Pin.startAutoLogin), the PIN the environment logged in with answers instead.
+    const perUse = pin ?? pins.keptPin(connection);
+    if (perUse === undefined) {
       throw new ScwsError("This key needs its PIN for each use: send pin.", "CKR_USER_NOT_LOGGED_IN", undefined, {
         field: "/body/pin",
         reason: "is required for this key",
       });
     }
-    return pins.withContextPin(connection, pin, operation);
+    return pins.withContextPin(connection, perUse, operation);
   }
   if (pin !== undefined) {
     throw new ScwsError("Only keys that need a PIN for each use (alwaysAuthenticate) take a pin.", "CKR_ARGUMENTS_BAD", undefined, {

@@ -31,6 +31,8 @@ export function pinStateOf(info: TokenInfo, user: TryCount, so: TryCount, login:
     maxTries: user.maxTries,
     soRemainingTries: has(TokenFlag.soPinLocked) ? 0 : remainingTries(so),
     soMaxTries: so.maxTries,
+    // The SO PIN is a PKCS#11 token's only PUK (C_InitPIN after an SO login, PKCS#11 v3.1 section 5.6).
+    puksAvailable: has(TokenFlag.tokenInitialized) && !has(TokenFlag.soPinLocked) && remainingTries(so) > 0 ? 1 : 0,
     validated: login.user,
     soValidated: login.so,
     minLength: info.minPinLength,

@@ -921,6 +921,532 @@ export const operations: Readonly<Record<string, OperationContract>> = {
       }
     }
   },
+  "POST /v1/tokens/{tokenId}/pins/{pinNumber}/pin-requests": {
+    "answers": {
+      "201": {
+        "application/json": {
+          "$ref": "PinRequest"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "pinNumber": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 15
+      }
+    },
+    "body": {
+      "required": false,
+      "schema": {
+        "$ref": "PinRequestCreation"
+      }
+    }
+  },
+  "PUT /v1/tokens/{tokenId}/pins/{pinNumber}/auto-login": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "AutoLogin"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "pinNumber": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 15
+      }
+    },
+    "body": {
+      "required": false,
+      "schema": {
+        "$ref": "AutoLoginRequest"
+      }
+    }
+  },
+  "DELETE /v1/tokens/{tokenId}/pins/{pinNumber}/auto-login": {
+    "answers": {
+      "204": {},
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "tokenId": {
+        "$ref": "TokenId"
+      },
+      "pinNumber": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 15
+      }
+    }
+  },
+  "GET /v1/pin-requests/{requestId}": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "PinRequest"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "requestId": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_-]{22}$"
+      }
+    }
+  },
+  "POST /v1/pin-requests/{requestId}/login": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "Pin"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "401": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "requestId": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_-]{22}$"
+      }
+    }
+  },
+  "GET /pin-entry/{requestId}": {
+    "answers": {
+      "200": {
+        "text/html": {
+          "type": "string"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "requestId": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_-]{22}$"
+      }
+    }
+  },
+  "POST /pin-entry/{requestId}": {
+    "answers": {
+      "200": {
+        "application/json": {
+          "$ref": "PinEntryResult"
+        }
+      },
+      "400": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "403": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "404": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "409": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "413": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "415": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "421": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "422": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "429": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "500": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "502": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      },
+      "503": {
+        "application/problem+json": {
+          "$ref": "Problem"
+        }
+      }
+    },
+    "path": {
+      "requestId": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_-]{22}$"
+      }
+    },
+    "body": {
+      "required": true,
+      "schema": {
+        "$ref": "PinEntry"
+      }
+    }
+  },
   "GET /v1/tokens/{tokenId}/objects": {
     "answers": {
       "200": {
@@ -2752,6 +3278,41 @@ export const operations: Readonly<Record<string, OperationContract>> = {
 
 /** The component schemas the operations use, reduced to the keywords the client checks. */
 export const schemas: Readonly<Record<string, CheckedSchema>> = {
+  "AutoLogin": {
+    "type": "object",
+    "required": [
+      "active",
+      "pinKept",
+      "usesLeft",
+      "expiresAt"
+    ],
+    "properties": {
+      "active": {
+        "type": "boolean"
+      },
+      "pinKept": {
+        "type": "boolean"
+      },
+      "usesLeft": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "expiresAt": {
+        "type": "string"
+      }
+    }
+  },
+  "AutoLoginRequest": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "counter": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1000
+      }
+    }
+  },
   "Base64": {
     "type": "string",
     "maxLength": 1048576
@@ -4057,6 +4618,10 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
         "type": "integer",
         "minimum": 1
       },
+      "puksAvailable": {
+        "type": "integer",
+        "minimum": 0
+      },
       "validated": {
         "type": "boolean"
       },
@@ -4070,6 +4635,29 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
       "maxLength": {
         "type": "integer",
         "minimum": 0
+      }
+    }
+  },
+  "PinEntry": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "pin": {
+        "$ref": "PinValue"
+      },
+      "cancel": {
+        "type": "boolean"
+      }
+    }
+  },
+  "PinEntryResult": {
+    "type": "object",
+    "required": [
+      "state"
+    ],
+    "properties": {
+      "state": {
+        "$ref": "PinRequestState"
       }
     }
   },
@@ -4089,6 +4677,73 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
         "minimum": 0
       }
     }
+  },
+  "PinRequest": {
+    "type": "object",
+    "required": [
+      "id",
+      "pagePath",
+      "purpose",
+      "state",
+      "expiresAt"
+    ],
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "pagePath": {
+        "type": "string"
+      },
+      "purpose": {
+        "$ref": "PinRequestPurpose"
+      },
+      "state": {
+        "$ref": "PinRequestState"
+      },
+      "expiresAt": {
+        "type": "string"
+      },
+      "error": {
+        "$ref": "Problem"
+      },
+      "pin": {
+        "$ref": "Pin"
+      }
+    }
+  },
+  "PinRequestCreation": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "purpose": {
+        "$ref": "PinRequestPurpose"
+      },
+      "userType": {
+        "$ref": "UserType"
+      },
+      "confirmFinalTry": {
+        "type": "boolean"
+      }
+    }
+  },
+  "PinRequestPurpose": {
+    "type": "string",
+    "enum": [
+      "login",
+      "credential"
+    ]
+  },
+  "PinRequestState": {
+    "type": "string",
+    "enum": [
+      "pending",
+      "done",
+      "captured",
+      "used",
+      "failed",
+      "cancelled",
+      "expired"
+    ]
   },
   "PinValue": {
     "type": "string",
