@@ -89,4 +89,22 @@ describe("the service's PIN page (SCWS's login(false) and requestCredential) aga
     expect((await follow(request.id)).data?.state).toBe("pending");
     await submit(request.id, { cancel: true });
   });
+
+  it("takes the PIN from the service's own origin, and refuses it from another site's page with SCWS_ORIGIN_REFUSED", async () => {
+    const request = (await createRequest()).data!;
+    const post = (origin: string, pin: string) =>
+      t.fetch(request.pagePath, {
+        method: "POST",
+        headers: { origin, "content-type": "application/json", "x-scws-environment": "" },
+        body: JSON.stringify({ pin }),
+      });
+    const foreign = await post("http://evil.example", pin());
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { code: string }).code).toBe("SCWS_ORIGIN_REFUSED");
+    expect((await follow(request.id)).data?.state).toBe("pending");
+    const own = await post(new URL(t.service.url).origin, pin());
+    expect(own.status).toBe(200);
+    expect((await follow(request.id)).data?.state).toBe("done");
+    await logout(t, tokenId);
+  });
 });
