@@ -354,6 +354,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tokens/{tokenId}/pins/{pinNumber}/pin-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for the PIN on the service's page
+         * @description SCWS's `Pin.login(false)` and `Pin.requestCredential()`: makes a one-time request, bound to this environment
+         *     and PIN, that the user answers on the service's own PIN page (`pagePath`), so that the PIN never passes
+         *     through the application's page. Open the page in a popup, then follow `getPinRequest` until the request
+         *     leaves `pending`. With `purpose: login` the page's PIN logs the environment in; with `credential` it is
+         *     kept for one `logInWithCredential`.
+         */
+        post: operations["createPinRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{tokenId}/pins/{pinNumber}/auto-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Start auto-login
+         * @description SCWS's `Pin.startAutoLogin(counter)`: from this environment's next successful login to the PIN, the
+         *     service keeps the PIN in memory to answer the per-use login of `alwaysAuthenticate` keys.
+         */
+        put: operations["startAutoLogin"];
+        post?: never;
+        /**
+         * Stop auto-login
+         * @description SCWS's `Pin.stopAutoLogin()`: the service forgets the kept PIN at once. Answers 204 even when none was kept.
+         */
+        delete: operations["stopAutoLogin"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pin-requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The one-time PIN request's id, as `createPinRequest` answered it.
+                 * @example 3q2-7wAAAAAAAAAAAAAAAA
+                 */
+                requestId: components["parameters"]["PinRequestIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Follow a PIN request
+         * @description The state of a PIN request this environment made; with `waitSeconds`, answers when it leaves `pending`
+         *     or when the wait ends. This is how the application learns that the user logged in on the PIN page.
+         */
+        get: operations["getPinRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pin-requests/{requestId}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The one-time PIN request's id, as `createPinRequest` answered it.
+                 * @example 3q2-7wAAAAAAAAAAAAAAAA
+                 */
+                requestId: components["parameters"]["PinRequestIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with a captured credential
+         * @description SCWS's `Pin.login(credentialValue)`: logs in to the request's PIN with the PIN the user typed on the PIN
+         *     page for a `credential` request, once; the service forgets the PIN whether the token accepts it or not.
+         */
+        post: operations["logInWithCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pin-entry/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The one-time PIN request's id, as `createPinRequest` answered it.
+                 * @example 3q2-7wAAAAAAAAAAAAAAAA
+                 */
+                requestId: components["parameters"]["PinRequestIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The PIN page
+         * @description The service's own PIN page for a pending request, opened by the application in a popup. It names the
+         *     token and the application's origin, and sends the PIN to `submitPinEntry` on this origin. Served with a
+         *     strict Content-Security-Policy (no script or style but its own, by hash; no frames; fetches to this origin
+         *     only), `Cache-Control: no-store` and no referrer. The request id is its only key: it answers once.
+         */
+        get: operations["showPinEntryPage"];
+        put?: never;
+        /**
+         * Answer a PIN request
+         * @description What the PIN page sends: the PIN (checked like any login's, counted against the PIN's tries) or `cancel`.
+         *     Accepted once per request; a wrong PIN ends the request as `failed`, whose error the application sees.
+         */
+        post: operations["submitPinEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tokens/{tokenId}/objects": {
         parameters: {
             query?: never;
@@ -1680,6 +1839,23 @@ export interface components {
          * @description The state of a PIN as SCWS shows it (`SCWS.Pin`). PIN 0 is the PKCS#11 user PIN; the SO PIN's
          *     counters are its `so*` members. Tries are counted by the token where it reports them, and
          *     otherwise by the service's own counter.
+         * @example {
+         *       "number": 0,
+         *       "initialized": true,
+         *       "toBeChanged": false,
+         *       "blocked": false,
+         *       "tryCountLow": false,
+         *       "lastTry": false,
+         *       "remainingTries": 3,
+         *       "maxTries": 3,
+         *       "soRemainingTries": 3,
+         *       "soMaxTries": 3,
+         *       "puksAvailable": 1,
+         *       "validated": true,
+         *       "soValidated": false,
+         *       "minLength": 4,
+         *       "maxLength": 255
+         *     }
          */
         Pin: {
             /**
@@ -1737,6 +1913,13 @@ export interface components {
              * @example 3
              */
             soMaxTries?: number;
+            /**
+             * @description SCWS's PUK bitfield: bit n (the least significant bit for the first PUK) set while that PUK can still
+             *     unblock the user PIN. A PKCS#11 token has one, its Security Officer PIN: bit 0 is set while the SO PIN
+             *     is initialised and neither the token (`soPinLocked`) nor the service's counter has locked it.
+             * @example 1
+             */
+            puksAvailable?: number;
             /**
              * @description Whether this connection is logged in with the user PIN, so that private objects are visible.
              * @example false
@@ -1901,6 +2084,152 @@ export interface components {
              * @example 12345678
              */
             puk?: components["schemas"]["PinValue"];
+        };
+        /**
+         * PinRequestPurpose
+         * @description What the PIN typed on the service's PIN page is for: `login` logs in at once (SCWS's `Pin.login(false)`);
+         *     `credential` keeps it, in the service's memory only, for one later `logInWithCredential` (SCWS's
+         *     `Pin.requestCredential()` then `Pin.login(credentialValue)`).
+         * @example login
+         * @enum {string}
+         */
+        PinRequestPurpose: "login" | "credential";
+        /**
+         * PinRequestCreation
+         * @description What the service's PIN page should ask for, and for whom.
+         * @example {
+         *       "purpose": "login",
+         *       "userType": "user"
+         *     }
+         */
+        PinRequestCreation: {
+            purpose?: components["schemas"]["PinRequestPurpose"];
+            userType?: components["schemas"]["UserType"];
+            /**
+             * @description As in `LoginRequest`, for the login the page makes.
+             * @default false
+             * @example false
+             */
+            confirmFinalTry?: boolean;
+        };
+        /**
+         * PinRequestState
+         * @description Where a PIN request stands: `pending` (the page waits for the user), `done` (logged in), `captured` (a
+         *     credential waits for `logInWithCredential`), `used` (that credential logged in), `failed` (the token refused
+         *     the PIN: see `error`), `cancelled` (the user closed it on the page) or `expired` (nobody answered in time).
+         * @example pending
+         * @enum {string}
+         */
+        PinRequestState: "pending" | "done" | "captured" | "used" | "failed" | "cancelled" | "expired";
+        /**
+         * PinRequest
+         * @description A one-time request for the PIN of a token's PIN, answered by the user on the service's own page
+         *     (`pagePath`, on the service's origin) rather than on the application's page, so that the PIN never passes
+         *     through the application. It belongs to the environment that made it, answers once, and expires.
+         * @example {
+         *       "id": "3q2-7wAAAAAAAAAAAAAAAA",
+         *       "pagePath": "/pin-entry/3q2-7wAAAAAAAAAAAAAAAA",
+         *       "purpose": "login",
+         *       "state": "pending",
+         *       "expiresAt": "2026-12-05T06:02:00Z"
+         *     }
+         */
+        PinRequest: {
+            /**
+             * @description The request's id, unguessable (128 random bits); it is also what lets the page submit once.
+             * @example 3q2-7wAAAAAAAAAAAAAAAA
+             */
+            id: string;
+            /**
+             * @description The PIN page's path on the service's origin, to open in a popup.
+             * @example /pin-entry/3q2-7wAAAAAAAAAAAAAAAA
+             */
+            pagePath: string;
+            purpose: components["schemas"]["PinRequestPurpose"];
+            state: components["schemas"]["PinRequestState"];
+            /**
+             * Format: date-time
+             * @description When a pending request expires, or an unused credential is forgotten.
+             * @example 2026-12-05T06:02:00Z
+             */
+            expiresAt: string;
+            error?: components["schemas"]["Problem"];
+            pin?: components["schemas"]["Pin"];
+        };
+        /**
+         * AutoLoginRequest
+         * @description `Pin.startAutoLogin(counter)`: from the environment's next successful login to the token, the service keeps
+         *     the PIN in memory to answer the context-specific login (CKU_CONTEXT_SPECIFIC) of keys that ask for the PIN at
+         *     every use (`alwaysAuthenticate`), at most `counter` times and never past the service's maximum time.
+         * @example {
+         *       "counter": 5
+         *     }
+         */
+        AutoLoginRequest: {
+            /**
+             * @description How many key operations the kept PIN may answer; without it, the service's maximum.
+             * @example 5
+             */
+            counter?: number;
+        };
+        /**
+         * AutoLogin
+         * @description The auto-login of a PIN for this environment. The PIN is forgotten at `stopAutoLogin`, logout, the end of
+         *     the environment, the token's removal, after `usesLeft` uses, or at `expiresAt`, whichever comes first.
+         * @example {
+         *       "active": true,
+         *       "pinKept": false,
+         *       "usesLeft": 5,
+         *       "expiresAt": "2026-12-05T06:15:00Z"
+         *     }
+         */
+        AutoLogin: {
+            /**
+             * @description Whether auto-login is on.
+             * @example true
+             */
+            active: boolean;
+            /**
+             * @description Whether a login has given the PIN to keep yet.
+             * @example false
+             */
+            pinKept: boolean;
+            /**
+             * @description How many more key operations the kept PIN may answer.
+             * @example 5
+             */
+            usesLeft: number;
+            /**
+             * Format: date-time
+             * @description When the service forgets the PIN at the latest.
+             * @example 2026-12-05T06:15:00Z
+             */
+            expiresAt: string;
+        };
+        /**
+         * PinEntry
+         * @description What the service's PIN page sends: the PIN the user typed, or `cancel` when the user declines.
+         * @example {
+         *       "pin": "123456"
+         *     }
+         */
+        PinEntry: {
+            pin?: components["schemas"]["PinValue"];
+            /**
+             * @description True when the user declined to enter the PIN.
+             * @example false
+             */
+            cancel?: boolean;
+        };
+        /**
+         * PinEntryResult
+         * @description What the PIN page learns once the PIN was used; the application learns it from `getPinRequest`.
+         * @example {
+         *       "state": "done"
+         *     }
+         */
+        PinEntryResult: {
+            state: components["schemas"]["PinRequestState"];
         };
         /**
          * ObjectType
@@ -3832,6 +4161,16 @@ export interface components {
          */
         PinNumberPath: number;
         /**
+         * @description The one-time PIN request's id, as `createPinRequest` answered it.
+         * @example 3q2-7wAAAAAAAAAAAAAAAA
+         */
+        PinRequestIdPath: string;
+        /**
+         * @description How long to wait for the request to leave the `pending` state before answering (a long poll); 0 answers at once.
+         * @example 20
+         */
+        WaitSecondsQuery: number;
+        /**
          * @description Only objects of this type.
          * @example certificate
          */
@@ -4345,6 +4684,291 @@ export interface operations {
             200: components["responses"]["PinState"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPinRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PinRequestCreation"];
+            };
+        };
+        responses: {
+            /** @description The request, pending. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    startAutoLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AutoLoginRequest"];
+            };
+        };
+        responses: {
+            /** @description The auto-login now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoLogin"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    stopAutoLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The token connection's id, from `connectToken`.
+                 * @example t-6f1c2b3a4d5e6f708192a3b4c5d6e7f8
+                 */
+                tokenId: components["parameters"]["TokenIdPath"];
+                /**
+                 * @description The PIN's index in `Token.pins` (0 is the user PIN).
+                 * @example 0
+                 */
+                pinNumber: components["parameters"]["PinNumberPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Auto-login is off and no PIN is kept. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPinRequest: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How long to wait for the request to leave the `pending` state before answering (a long poll); 0 answers at once.
+                 * @example 20
+                 */
+                waitSeconds?: components["parameters"]["WaitSecondsQuery"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The one-time PIN request's id, as `createPinRequest` answered it.
+                 * @example 3q2-7wAAAAAAAAAAAAAAAA
+                 */
+                requestId: components["parameters"]["PinRequestIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    logInWithCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The one-time PIN request's id, as `createPinRequest` answered it.
+                 * @example 3q2-7wAAAAAAAAAAAAAAAA
+                 */
+                requestId: components["parameters"]["PinRequestIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PinState"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    showPinEntryPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The one-time PIN request's id, as `createPinRequest` answered it.
+                 * @example 3q2-7wAAAAAAAAAAAAAAAA
+                 */
+                requestId: components["parameters"]["PinRequestIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><title>Enter your PIN</title> */
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            421: components["responses"]["MisdirectedRequest"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    submitPinEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The one-time PIN request's id, as `createPinRequest` answered it.
+                 * @example 3q2-7wAAAAAAAAAAAAAAAA
+                 */
+                requestId: components["parameters"]["PinRequestIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinEntry"];
+            };
+        };
+        responses: {
+            /** @description What became of the request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinEntryResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];

@@ -11,6 +11,9 @@ import { MechanismCatalog } from "./keys/mechanism-catalog.js";
 import { SigningService } from "./keys/signing-service.js";
 import { ObjectService } from "./objects/object-service.js";
 import type { ServiceMetrics } from "./observability/metrics.js";
+import { AutoLoginKeeper } from "./pin-page/auto-login.js";
+import { PIN_PAGE_LIMITS } from "./pin-page/limits.js";
+import { PinRequests } from "./pin-page/pin-requests.js";
 import { LoginRegistry } from "./pins/login-registry.js";
 import { PinCounterStore } from "./pins/pin-counters.js";
 import { PinService } from "./pins/pin-service.js";
@@ -41,12 +44,25 @@ export async function buildServices(parts: ServiceParts, trustAnchors: readonly 
   const tokens = new TokenConnections(readers, logins, events, config.environments.maxConnectionsPerEnvironment);
   const audit = new AuditLog(config.auditLog === "-" ? "-" : resolve(config.dataDir, config.auditLog));
   const serviceKey = loadOrCreateServiceKey(config.serviceKeyFile ?? join(config.dataDir, "service-key.pem"));
-  const access = new AccessControl(config, serviceKey, audit, (environment) => tokens.disconnectOwner(environment.id));
+  const autoLogin = new AutoLoginKeeper(logins, PIN_PAGE_LIMITS.autoLogin);
+  let pinRequests: PinRequests | undefined;
+  const access = new AccessControl(config, serviceKey, audit, (environment) => {
+    autoLogin.forgetOwner(environment.id);
+    pinRequests?.forgetOwner(environment.id);
+    return tokens.disconnectOwner(environment.id);
+  });
   const readerWatch = new ReaderWatch(readers, tokens, events, config.readerPollMs);
   await readerWatch.baseline();
-  const pins = new PinService(tokens, logins, PinCounterStore.load(join(config.dataDir, "pin-counters.json")), config.pinPolicy, events, (owner) =>
-    access.confirmsFinalTry(owner),
+  const pins = new PinService(
+    tokens,
+    logins,
+    PinCounterStore.load(join(config.dataDir, "pin-counters.json")),
+    config.pinPolicy,
+    events,
+    (owner) => access.confirmsFinalTry(owner),
+    autoLogin,
   );
+  pinRequests = new PinRequests(tokens, pins, PIN_PAGE_LIMITS.requests);
   const objects = new ObjectService(logins);
   const mechanisms = new MechanismCatalog();
   return {
@@ -54,6 +70,8 @@ export async function buildServices(parts: ServiceParts, trustAnchors: readonly 
     readers,
     tokens,
     pins,
+    pinRequests,
+    autoLogin,
     objects,
     signing: new SigningService(objects, pins, mechanisms),
     ciphers: new CipherService(objects, pins, mechanisms),

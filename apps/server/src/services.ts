@@ -8,6 +8,8 @@ import type { CipherService } from "./keys/cipher-service.js";
 import type { SigningService } from "./keys/signing-service.js";
 import type { ObjectService } from "./objects/object-service.js";
 import type { ServiceMetrics } from "./observability/metrics.js";
+import type { AutoLoginKeeper } from "./pin-page/auto-login.js";
+import type { PinRequests } from "./pin-page/pin-requests.js";
 import type { PinService } from "./pins/pin-service.js";
 import type { AccessControl } from "./security/access-control.js";
 import type { ModuleRegistry } from "./tokens/module-registry.js";
@@ -24,6 +26,10 @@ export interface Services {
   readonly readers: ReaderDirectory;
   readonly tokens: TokenConnections;
   readonly pins: PinService;
+  /** One-time PIN requests answered on the service's PIN page (SCWS's login(false), requestCredential). */
+  readonly pinRequests: PinRequests;
+  /** PINs kept for auto-login (SCWS's startAutoLogin). */
+  readonly autoLogin: AutoLoginKeeper;
   readonly objects: ObjectService;
   readonly signing: SigningService;
   readonly ciphers: CipherService;

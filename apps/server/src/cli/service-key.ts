@@ -12,7 +12,9 @@ export const serviceKeyCommand: Command = {
     if (!loaded) return 1;
     const file = loaded.config.serviceKeyFile ?? join(loaded.config.dataDir, "service-key.pem");
     const key = loadOrCreateServiceKey(file);
-    console.log(`# The service key ${key.keyId} (${file}). Give this public key to applications that check the service's proof.`);
+    console.log(
+      `# The service key ${key.keyId} (SCWS keyID ${Number.parseInt(key.keyId.slice(0, 8), 16)}; ${file}). Give this public key to applications that check the service's proof.`,
+    );
     process.stdout.write(key.publicKeyPem);
     return 0;
   },

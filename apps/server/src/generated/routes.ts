@@ -8,7 +8,7 @@ import type { Validator } from "./validation-types.js";
 export const apiVersion = "1.0.0";
 
 /** Every operationId of the spec. */
-export const operationIds = ["getServiceInfo","createChallenge","createEnvironment","getEnvironment","endEnvironment","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","signBatchWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom","listEvents","getLiveness","getReadiness","getMetrics","getCertificateTrust","generateKey","createCertificateRequest","importCertificate","createDataContainer","importPkcs12"] as const;
+export const operationIds = ["getServiceInfo","createChallenge","createEnvironment","getEnvironment","endEnvironment","listReaders","getReader","connectToken","getToken","disconnectToken","getPin","logInWithPin","logOutOfPin","changePin","unblockPin","createPinRequest","startAutoLogin","stopAutoLogin","getPinRequest","logInWithCredential","showPinEntryPage","submitPinEntry","listObjects","getObject","updateObject","deleteObject","getObjectDetails","getObjectValue","listMechanisms","signWithKey","signBatchWithKey","hashAndSignWithKey","verifyWithKey","encryptWithKey","decryptWithKey","digestData","generateRandom","listEvents","getLiveness","getReadiness","getMetrics","getCertificateTrust","generateKey","createCertificateRequest","importCertificate","createDataContainer","importPkcs12"] as const;
 
 /** An operationId of the spec. */
 export type OperationId = (typeof operationIds)[number];
@@ -189,6 +189,79 @@ export const routes: readonly RouteDefinition[] = [
     body: { validate: bodyValidators.unblockPinBody, required: true },
     successStatuses: [200],
     needsCredential: true,
+  },
+  {
+    operationId: "createPinRequest",
+    method: "POST",
+    path: "/v1/tokens/{tokenId}/pins/{pinNumber}/pin-requests",
+    honoPath: "/v1/tokens/:tokenId/pins/:pinNumber/pin-requests",
+    queryArrays: [],
+    validateParams: paramsValidators.createPinRequestParams,
+    body: { validate: bodyValidators.createPinRequestBody, required: false },
+    successStatuses: [201],
+    needsCredential: true,
+  },
+  {
+    operationId: "startAutoLogin",
+    method: "PUT",
+    path: "/v1/tokens/{tokenId}/pins/{pinNumber}/auto-login",
+    honoPath: "/v1/tokens/:tokenId/pins/:pinNumber/auto-login",
+    queryArrays: [],
+    validateParams: paramsValidators.startAutoLoginParams,
+    body: { validate: bodyValidators.startAutoLoginBody, required: false },
+    successStatuses: [200],
+    needsCredential: true,
+  },
+  {
+    operationId: "stopAutoLogin",
+    method: "DELETE",
+    path: "/v1/tokens/{tokenId}/pins/{pinNumber}/auto-login",
+    honoPath: "/v1/tokens/:tokenId/pins/:pinNumber/auto-login",
+    queryArrays: [],
+    validateParams: paramsValidators.stopAutoLoginParams,
+    successStatuses: [204],
+    needsCredential: true,
+  },
+  {
+    operationId: "getPinRequest",
+    method: "GET",
+    path: "/v1/pin-requests/{requestId}",
+    honoPath: "/v1/pin-requests/:requestId",
+    queryArrays: [],
+    validateParams: paramsValidators.getPinRequestParams,
+    successStatuses: [200],
+    needsCredential: true,
+  },
+  {
+    operationId: "logInWithCredential",
+    method: "POST",
+    path: "/v1/pin-requests/{requestId}/login",
+    honoPath: "/v1/pin-requests/:requestId/login",
+    queryArrays: [],
+    validateParams: paramsValidators.logInWithCredentialParams,
+    successStatuses: [200],
+    needsCredential: true,
+  },
+  {
+    operationId: "showPinEntryPage",
+    method: "GET",
+    path: "/pin-entry/{requestId}",
+    honoPath: "/pin-entry/:requestId",
+    queryArrays: [],
+    validateParams: paramsValidators.showPinEntryPageParams,
+    successStatuses: [200],
+    needsCredential: false,
+  },
+  {
+    operationId: "submitPinEntry",
+    method: "POST",
+    path: "/pin-entry/{requestId}",
+    honoPath: "/pin-entry/:requestId",
+    queryArrays: [],
+    validateParams: paramsValidators.submitPinEntryParams,
+    body: { validate: bodyValidators.submitPinEntryBody, required: true },
+    successStatuses: [200],
+    needsCredential: false,
   },
   {
     operationId: "listObjects",

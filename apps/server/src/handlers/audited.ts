@@ -15,6 +15,7 @@ interface AuditedOperation {
 
 const AUDITED: Partial<Record<OperationId, AuditedOperation>> = {
   logInWithPin: { succeeded: "loginSucceeded", failed: "loginFailed" },
+  logInWithCredential: { succeeded: "loginSucceeded", failed: "loginFailed" },
   logOutOfPin: { succeeded: "logout" },
   changePin: { succeeded: "pinChanged", failed: "pinChangeFailed" },
   unblockPin: { succeeded: "pinUnblocked", failed: "pinUnblockFailed" },

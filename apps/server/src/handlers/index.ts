@@ -8,6 +8,7 @@ import { environmentHandlers } from "./environments.js";
 import { eventHandlers } from "./events.js";
 import { objectHandlers } from "./objects.js";
 import { monitoringHandlers } from "./monitoring.js";
+import { pinPageHandlers } from "./pin-page.js";
 import { pinHandlers } from "./pins.js";
 import { readerHandlers } from "./readers.js";
 import { serviceHandlers } from "./service.js";
@@ -23,6 +24,7 @@ export function createHandlers(services: Services): Handlers {
     ...readerHandlers(services),
     ...tokenHandlers(services),
     ...pinHandlers(services),
+    ...pinPageHandlers(services),
     ...objectHandlers(services),
     ...cryptographyHandlers(services),
     ...eventHandlers(services),

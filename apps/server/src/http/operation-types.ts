@@ -31,7 +31,9 @@ export type SuccessResult<Id extends OperationId> = {
         ? { status: Status; body: Body; headers?: Record<string, string> }
         : Responses<Id>[Status] extends { content: { "text/plain": string } }
           ? { status: Status; text: string; contentType: `text/plain${string}`; headers?: Record<string, string> }
-          : { status: Status; headers?: Record<string, string> })
+          : Responses<Id>[Status] extends { content: { "text/html": string } }
+            ? { status: Status; text: string; contentType: `text/html${string}`; headers?: Record<string, string> }
+            : { status: Status; headers?: Record<string, string> })
     | StreamResult<Status, Responses<Id>[Status]>;
 }[SuccessStatus<Id>];
 

@@ -37,7 +37,9 @@ export async function withKeyPin<T>(
   operation: (pin?: string) => Promise<T>,
 ): Promise<T> {
   if (key.alwaysAuthenticate) {
-    if (pin === undefined) {
+    // With auto-login on (Pin.startAutoLogin), the PIN the environment logged in with answers instead.
+    const perUse = pin ?? pins.keptPin(connection);
+    if (perUse === undefined) {
       throw new ScwsError("CKR_USER_NOT_LOGGED_IN", {
         message: "This key needs its PIN for each use: send pin.",
         customData: {
@@ -46,7 +48,7 @@ export async function withKeyPin<T>(
         },
       });
     }
-    return pins.withContextPin(connection, pin, operation);
+    return pins.withContextPin(connection, perUse, operation);
   }
   if (pin !== undefined) {
     throw new ScwsError("CKR_ARGUMENTS_BAD", {

@@ -12,6 +12,7 @@ export interface TokenLogin {
 /** Logins by token key. */
 export class LoginRegistry {
   private readonly logins = new Map<string, TokenLogin>();
+  private readonly clearListeners: Array<(tokenKey: string) => void> = [];
 
   /** The token's login, if any. */
   get(tokenKey: string): TokenLogin | undefined {
@@ -26,6 +27,12 @@ export class LoginRegistry {
   /** Forgets a token's login. */
   clear(tokenKey: string): void {
     this.logins.delete(tokenKey);
+    for (const listener of this.clearListeners) listener(tokenKey);
+  }
+
+  /** Calls `listener` whenever a token's login ends (logout, disconnection, removal): what hangs on it is dropped. */
+  onClear(listener: (tokenKey: string) => void): void {
+    this.clearListeners.push(listener);
   }
 
   /** What `owner` is logged in as on the token. */

@@ -3,6 +3,7 @@
 import { ckrValues, isPkcs11Failure, ScwsError, scwsErrorFromPkcs11 } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import type { EventHub } from "../events/event-hub.js";
+import type { AutoLoginKeeper } from "../pin-page/auto-login.js";
 import { TokenFlag } from "../pkcs11/flags.js";
 import type { LoginUser, TokenInfo } from "../pkcs11/host.js";
 import type { TokenConnection, TokenConnections } from "../tokens/token-connections.js";
@@ -40,6 +41,8 @@ export class PinService {
     private readonly events: EventHub,
     /** Whether an owner's application opted in to confirming the last try; otherwise it goes through as in SCWS. */
     private readonly confirmsFinalTry: (owner: string) => boolean = () => false,
+    /** Keeps the PIN of a login for auto-login (SCWS's startAutoLogin), when given. */
+    readonly autoLogin?: AutoLoginKeeper,
   ) {}
 
   /** The state of every PIN of the connection's token, as `Token.pins` lists them. */
@@ -80,6 +83,7 @@ export class PinService {
       this.checkTries(connection, info, user, request.confirmFinalTry === true);
       await this.spendTry(connection, user, () => connection.host.login(connection.slot, user, request.pin));
       this.logins.set(connection.tokenKey, { user, owner: connection.owner });
+      if (user === "user") this.autoLogin?.offer(connection.owner, connection.tokenKey, request.pin);
       this.announce(connection, "login");
       // Read after C_Login: a successful login clears the token's count-low and final-try flags (PKCS#11 v3.1
       // section 3.2, CKF_USER_PIN_COUNT_LOW), so the answer agrees with a GET of the PIN right after.
@@ -172,6 +176,11 @@ export class PinService {
       });
       return result as T;
     });
+  }
+
+  /** The PIN auto-login keeps for this connection's owner and token, counting one use; undefined when none. */
+  keptPin(connection: TokenConnection): string | undefined {
+    return this.autoLogin?.take(connection.owner, connection.tokenKey);
   }
 
   /** Tells the connection's owner that its login changed. */

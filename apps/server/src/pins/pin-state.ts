@@ -57,6 +57,8 @@ export function pinStateOf(info: TokenInfo, user: TryCount | undefined, so: TryC
     blocked: left === 0,
     tryCountLow: has(TokenFlag.userPinCountLow) || has(TokenFlag.userPinFinalTry) || (user !== undefined && user.failures > 0),
     lastTry: left === 1 || has(TokenFlag.userPinFinalTry),
+    // The SO PIN is a PKCS#11 token's only PUK (C_InitPIN after an SO login, PKCS#11 v3.1 section 5.6).
+    puksAvailable: has(TokenFlag.tokenInitialized) && !has(TokenFlag.soPinLocked) && (so === undefined || remainingTries(so) > 0) ? 1 : 0,
     validated: login.user,
     soValidated: login.so,
     minLength: info.minPinLength,

@@ -4,10 +4,19 @@
 import { describe, expect, it } from "vitest";
 import { routes } from "../generated/routes.js";
 
-const PUBLIC_OPERATIONS = ["createChallenge", "createEnvironment", "getLiveness", "getMetrics", "getReadiness", "getServiceInfo"];
+const PUBLIC_OPERATIONS = [
+  "createChallenge",
+  "createEnvironment",
+  "getLiveness",
+  "getMetrics",
+  "getReadiness",
+  "getServiceInfo",
+  "showPinEntryPage",
+  "submitPinEntry",
+];
 
 describe("operations open without a credential", () => {
-  it("are exactly the service description, the environment opening, the probes and the metrics", () => {
+  it("are exactly the service description, the environment opening, the probes, the metrics and the PIN page (whose one-time request id is its key)", () => {
     const open = routes.filter((route) => !route.needsCredential).map((route) => route.operationId);
     expect(open.sort()).toEqual(PUBLIC_OPERATIONS);
   });

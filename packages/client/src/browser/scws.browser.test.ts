@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { chromiumLaunchOptions, signChallenge, testApplication } from "@open-scws/test-support";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keyNumberOf } from "../facade/environment.js";
 import { type FacadeToken, startFacadeToken } from "../testing/facade-token.js";
 import type { Listening } from "../testing/fake-services.js";
 import { serveFiles } from "../testing/static-files.js";
@@ -31,7 +32,7 @@ interface SignRequest {
   challenge: string;
   pageChallenge?: string;
   cryptogram?: string;
-  keyID?: string;
+  keyID?: number;
 }
 
 describe("the browser bundles in Chromium", () => {
@@ -58,7 +59,7 @@ describe("the browser bundles in Chromium", () => {
       const serviceKey = fixture.t.service.services.access.serviceKey;
       if (body.pageChallenge !== undefined) {
         const proof = Buffer.from(body.cryptogram ?? "", "hex");
-        if (body.keyID !== serviceKey.keyId || !verify(null, Buffer.from(serviceMessage(body.pageChallenge)), serviceKey.publicKeyPem, proof)) {
+        if (body.keyID !== keyNumberOf(serviceKey.keyId) || !verify(null, Buffer.from(serviceMessage(body.pageChallenge)), serviceKey.publicKeyPem, proof)) {
           response.writeHead(403).end("not the genuine service");
           return;
         }

@@ -64,7 +64,7 @@ describe("SCWS environments against the service", () => {
     const clientChallenge = randomBytes(32).toString("hex");
     const answer = await scws.findService(t.application.config.id, clientChallenge);
     const serviceKey = t.service.services.access.serviceKey;
-    expect(answer).toMatchObject({ keyID: serviceKey.keyId, algorithm: "Ed25519" });
+    expect(answer).toMatchObject({ keyID: Number.parseInt(serviceKey.keyId.slice(0, 8), 16), serviceKeyId: serviceKey.keyId, algorithm: "Ed25519" });
     const cryptogram = Buffer.from(answer.cryptogram, "hex");
     expect(verify(null, Buffer.from(serviceMessage(clientChallenge)), serviceKey.publicKeyPem, cryptogram)).toBe(true);
     expect(verify(null, Buffer.from(serviceMessage(randomBytes(32).toString("hex"))), serviceKey.publicKeyPem, cryptogram)).toBe(false);

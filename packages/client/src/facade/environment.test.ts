@@ -79,7 +79,7 @@ describe("SCWS.findService with the application's id", () => {
     const { fetch, sent } = services(["http://127.0.0.1:8930"]);
     const clientChallenge = "0F1E2D3C4B5A69788796A5B4C3D2E1F0";
     const answer = await createScws({ fetch }).findService("intranet", clientChallenge);
-    expect(answer).toEqual({ challenge: CHALLENGE, cryptogram: CRYPTOGRAM, keyID: "3f2a9c1b7d4e5f60", algorithm: "Ed25519" });
+    expect(answer).toEqual({ challenge: CHALLENGE, cryptogram: CRYPTOGRAM, keyID: 0x3f2a9c1b, serviceKeyId: "3f2a9c1b7d4e5f60", algorithm: "Ed25519" });
     expect(sent.at(-1)?.body).toEqual({ applicationId: "intranet", clientChallenge });
   });
 
@@ -231,7 +231,8 @@ describe("the environment's types", () => {
     expectTypeOf<ServiceChallenge>().toEqualTypeOf<{
       readonly challenge: string;
       readonly cryptogram: string;
-      readonly keyID: string;
+      readonly keyID: number;
+      readonly serviceKeyId: string;
       readonly algorithm: "Ed25519";
     }>();
     expectTypeOf<Scws["createEnvironment"]>().parameters.toEqualTypeOf<[signature?: BytesOrHex | null, options?: { readonly signal?: AbortSignal }]>();

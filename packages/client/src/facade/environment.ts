@@ -15,9 +15,9 @@ export type EnvironmentInfo = Omit<Schemas["Environment"], "credential">;
 
 /**
  * What `findService(webAppCert, challenge)` resolves to in mutual mode, named as SCWS names it: the service's
- * `challenge` for the application's back end to sign, and the service's signature of the client's challenge. Unlike
- * SCWS, `keyID` is a string naming the service key (the first 16 hex digits of the SHA-256 of its SubjectPublicKeyInfo),
- * not an index into a file.
+ * `challenge` for the application's back end to sign, and the service's signature of the client's challenge. `keyID` is
+ * an integer, as SCWS documents it: where SCWS's indexes Idopte's public key file, open SCWS's is the first 32 bits of
+ * the service key's fingerprint (`serviceKeyId`), so that a back end keeps its service keys in a table by that number.
  */
 export interface ServiceChallenge {
   /** The challenge the application's back end signs, as `environmentMessage(challenge)`. */
@@ -25,7 +25,9 @@ export interface ServiceChallenge {
   /** The service's signature (hex) of `serviceMessage(clientChallenge)`: SCWS's cryptogram. */
   readonly cryptogram: Schemas["ServiceProof"]["cryptogram"];
   /** Names the service key that signed, to check the cryptogram with the public key the operator gave you. */
-  readonly keyID: Schemas["ServiceProof"]["keyId"];
+  readonly keyID: number;
+  /** The service key's fingerprint: the first 16 hex digits of the SHA-256 of its SubjectPublicKeyInfo. (open SCWS addition) */
+  readonly serviceKeyId: Schemas["ServiceProof"]["keyId"];
   /** The service key's algorithm. */
   readonly algorithm: Schemas["ServiceProof"]["algorithm"];
 }
@@ -86,7 +88,13 @@ export class EnvironmentSession {
     if (request.clientChallenge === undefined) return answer.challenge;
     const proof = answer.serviceProof;
     if (!proof) throw communicationError("the service did not sign the client's challenge (no serviceProof)");
-    return { challenge: answer.challenge, cryptogram: proof.cryptogram, keyID: proof.keyId, algorithm: proof.algorithm };
+    return {
+      challenge: answer.challenge,
+      cryptogram: proof.cryptogram,
+      keyID: keyNumberOf(proof.keyId),
+      serviceKeyId: proof.keyId,
+      algorithm: proof.algorithm,
+    };
   }
 
   /** Answers the pending challenge; the service takes a challenge once, whether the signature verifies or not. */
@@ -122,4 +130,9 @@ export class EnvironmentSession {
     this.#hold(undefined);
     this.#info = undefined;
   }
+}
+
+/** SCWS's integer `keyID` for a service key: the first 32 bits of its fingerprint (`keyId`, hex). */
+export function keyNumberOf(keyId: string): number {
+  return Number.parseInt(keyId.slice(0, 8), 16);
 }

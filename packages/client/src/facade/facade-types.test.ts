@@ -2,6 +2,7 @@ import type { components } from "@open-scws/spec";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { Bytes, BytesOrHex } from "./bytes.js";
 import type { Certificate } from "./certificate.js";
+import type { CredentialState, CredentialValue } from "./credential.js";
 import type { DataContainer } from "./data-container.js";
 import type { Encrypted, EncryptionAlgorithm, Key, KeyType, SignAlgorithm, SignOptions } from "./key.js";
 import type { TokenObject } from "./object-factory.js";
@@ -55,7 +56,9 @@ describe("the facade's types", () => {
   });
 
   it("types the PIN operations with SCWS's arguments and an options object last", () => {
-    expectTypeOf<Pin["login"]>().parameters.toEqualTypeOf<[value?: string | null, so?: boolean | null, options?: LoginOptions]>();
+    expectTypeOf<Pin["login"]>().parameters.toEqualTypeOf<
+      [value?: string | null | false | CredentialValue, so?: boolean | null | CredentialState, options?: LoginOptions]
+    >();
     expectTypeOf<LoginOptions["confirmFinalTry"]>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<LoginOptions["signal"]>().toEqualTypeOf<AbortSignal | undefined>();
     expectTypeOf<Pin["login"]>().returns.toEqualTypeOf<Promise<void>>();

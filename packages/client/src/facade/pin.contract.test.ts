@@ -69,7 +69,6 @@ describe("SCWS.Pin against the service", () => {
   });
 
   it.each<[string, (pin: Pin) => Promise<unknown>, string]>([
-    ["login(false), the middleware's own PIN dialog", (pin) => pin.login(false as unknown as string), "value"],
     ["a PIN that is a number", (pin) => pin.login(1234 as unknown as string), "value"],
     ["an SO flag that is not a boolean", (pin) => pin.login("1234", "yes" as unknown as boolean), "so"],
     ["confirmFinalTry that is not a boolean", (pin) => pin.login("1234", false, { confirmFinalTry: "yes" as unknown as boolean }), "options.confirmFinalTry"],

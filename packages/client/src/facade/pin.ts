@@ -5,6 +5,8 @@ import type { components } from "@open-scws/spec";
 import { badParams } from "../transport/client-errors.js";
 import { type CallOptions, callInit } from "./call-options.js";
 import { unwrap } from "./scws-answer.js";
+import { type CredentialProperties, CredentialState, CredentialValue, credentialPropertiesOf } from "./credential.js";
+import { askOnPinPage } from "./pin-page.js";
 import type { FacadeContext } from "./service-connection.js";
 import type { Token } from "./token.js";
 
@@ -35,9 +37,15 @@ function pinOf(field: string, value: unknown): string {
 /** `login`'s value: a PIN, or null/undefined for the PIN pad. */
 function pinOrPadOf(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  if (value === false) throw badParams("value", "must be a string: the middleware's own PIN dialog (false) is not offered by open SCWS");
-  if (typeof value !== "string") throw badParams("value", "must be a string, or null to use the token's PIN pad");
+  if (typeof value !== "string") throw badParams("value", "must be a string, false for the service's PIN page, a CredentialValue, or null for the PIN pad");
   return value;
+}
+
+/** `login`'s second argument: `true` for the SO PIN, or a CredentialState to update. */
+function soAndStateOf(second: unknown): { so: boolean; state?: CredentialState } {
+  if (second instanceof CredentialState) return { so: false, state: second };
+  if (second !== undefined && second !== null && typeof second !== "boolean") throw badParams("so", "must be true for the SO PIN, false, or a CredentialState");
+  return { so: second === true };
 }
 
 function finalTryOf(options: { confirmFinalTry?: unknown } | undefined): { confirmFinalTry?: boolean } {
@@ -124,6 +132,18 @@ export class Pin {
   get soValidated(): boolean {
     return this.#state.soValidated;
   }
+  /** SCWS's PUK bitfield: bit 0 is set while the token's one PUK, its SO PIN, can still unblock the user PIN. */
+  get puksAvailable(): number {
+    return this.#state.puksAvailable ?? 0;
+  }
+  /** The tries before any submission, for `requestCredential(properties, state)` and `login(value, state)`. */
+  get initSubmissionsState(): CredentialState {
+    return new CredentialState(this.#state);
+  }
+  /** `{ pinLabel, methods }`: the PIN's label; open SCWS offers no biometric method. */
+  get credentialProperties(): CredentialProperties {
+    return credentialPropertiesOf(this.#state);
+  }
   /** The shortest PIN the token accepts. (open SCWS addition) */
   get minLength(): number {
     return this.#state.minLength;
@@ -134,16 +154,63 @@ export class Pin {
   }
 
   /**
-   * Verifies the PIN: `value` is the PIN, or `null`/`undefined` with a PIN pad (`Token.protectedAuthPath`); `so` true
-   * logs in the Security Officer instead of the user.
-   * @example await token.pins[cert.pinNumber].login(pin); // then pin.login(pin, false, { confirmFinalTry: true }) on the last try
+   * Verifies the PIN. `value` is the PIN; `false` to let the user type it on the service's own PIN page (a popup on
+   * the service's origin, so that the PIN never passes through this page), resolving once the service logged in;
+   * a `CredentialValue` from `requestCredential()`; or `null`/`undefined` with a PIN pad (`Token.protectedAuthPath`).
+   * The second argument is `true` to log in the Security Officer, or a `CredentialState` this call updates.
+   * @example await token.pins[cert.pinNumber].login(false); // the user types the PIN on the service's page
    */
-  async login(value?: string | null, so?: boolean | null, options?: LoginOptions): Promise<void> {
-    const pin = pinOrPadOf(value);
-    if (so !== undefined && so !== null && typeof so !== "boolean") throw badParams("so", "must be true for the SO PIN, or false");
-    const body: LoginRequest = { pin, userType: so ? "so" : "user", ...finalTryOf(options) };
+  async login(value?: string | null | false | CredentialValue, so?: boolean | null | CredentialState, options?: LoginOptions): Promise<void> {
+    const { so: asSo, state } = soAndStateOf(so);
     const init = callInit(options);
-    await this.#apply(init, (client, path) => client.POST("/v1/tokens/{tokenId}/pins/{pinNumber}/login", { params: { path }, body, ...init }));
+    const userType = asSo ? "so" : "user";
+    try {
+      if (value === false) {
+        const request = await askOnPinPage(this.#context, this.#path(), { purpose: "login", userType, ...finalTryOf(options) }, "Pin.login(false)", init);
+        if (request.pin) this.#state = request.pin;
+      } else if (value instanceof CredentialValue) {
+        const requestId = value.requestId;
+        await this.#apply(init, (client) => client.POST("/v1/pin-requests/{requestId}/login", { params: { path: { requestId } }, ...init }));
+      } else {
+        const body: LoginRequest = { pin: pinOrPadOf(value), userType, ...finalTryOf(options) };
+        await this.#apply(init, (client, path) => client.POST("/v1/tokens/{tokenId}/pins/{pinNumber}/login", { params: { path }, body, ...init }));
+      }
+      state?.update(this.#state);
+    } catch (error) {
+      if (state && error instanceof ScwsError) state.update(this.#state, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Lets the user type the PIN on the service's PIN page, and resolves to a `CredentialValue` for one `login(value)`;
+   * the service keeps the PIN meanwhile. `properties` and `state` are accepted as SCWS takes them; the page shows the
+   * token's label and the application's origin.
+   */
+  async requestCredential(properties?: unknown, state?: CredentialState, options?: CallOptions): Promise<CredentialValue> {
+    if (properties !== undefined && properties !== null && typeof properties !== "object") throw badParams("properties", "must be an object");
+    if (state !== undefined && state !== null && !(state instanceof CredentialState)) throw badParams("state", "must be a CredentialState");
+    const request = await askOnPinPage(this.#context, this.#path(), { purpose: "credential" }, "Pin.requestCredential()", callInit(options));
+    return new CredentialValue(request.id, this.number);
+  }
+
+  /**
+   * Starts auto-login: the service keeps the PIN of this environment's next login (in memory, for at most `counter`
+   * uses and the service's maximum time) to answer keys that ask for the PIN at each use (`alwaysAuthenticate`).
+   */
+  async startAutoLogin(counter?: number, options?: CallOptions): Promise<void> {
+    if (counter !== undefined && counter !== null && (!Number.isInteger(counter) || counter < 1 || counter > 1000)) {
+      throw badParams("counter", "must be a whole number from 1 to 1000");
+    }
+    const init = callInit(options);
+    const body = typeof counter === "number" ? { counter } : {};
+    unwrap(await this.#context.connection().client.PUT("/v1/tokens/{tokenId}/pins/{pinNumber}/auto-login", { params: { path: this.#path() }, body, ...init }));
+  }
+
+  /** Stops auto-login: the service forgets the kept PIN at once. */
+  async stopAutoLogin(options?: CallOptions): Promise<void> {
+    const init = callInit(options);
+    unwrap(await this.#context.connection().client.DELETE("/v1/tokens/{tokenId}/pins/{pinNumber}/auto-login", { params: { path: this.#path() }, ...init }));
   }
 
   /** Ends this connection's login to the token; private objects are hidden again. */
@@ -180,9 +247,13 @@ export class Pin {
    * Runs a PIN call and keeps the state it answers. A failure that reports remaining tries has moved the counters,
    * so the state is read again (best effort) before the failure is passed on.
    */
+  #path(): PinPath {
+    return { tokenId: this.token.id, pinNumber: this.number };
+  }
+
   async #apply(init: { signal?: AbortSignal }, call: (client: PinClient, path: PinPath) => PinCall): Promise<void> {
     const { client } = this.#context.connection();
-    const path = { tokenId: this.token.id, pinNumber: this.number };
+    const path = this.#path();
     try {
       this.#state = unwrap(await call(client, path));
     } catch (error) {

@@ -9,13 +9,17 @@ import { checkBaseUrl, checkTimeout, DEFAULT_TIMEOUT_MS } from "../typed-client.
 import { version } from "../version.js";
 import type { BytesOrHex } from "./bytes.js";
 import { type CallOptions, callInit } from "./call-options.js";
+import { type CertificateFilter, CertStore, checkFilter, findCertificates, type PrivateKeyLogin, privateKeyOf } from "./cert-store.js";
 import { Certificate } from "./certificate.js";
+import { CredentialState, CredentialValue } from "./credential.js";
 import { DataContainer } from "./data-container.js";
 import { discoverService } from "./discovery.js";
 import { challengeRequest, type EnvironmentInfo, EnvironmentSession, type ServiceChallenge, signatureHex } from "./environment.js";
 import { Key } from "./key.js";
+import { notSupported } from "./not-supported.js";
 import { ScwsObject } from "./objects.js";
 import { applyLoginChange, Pin } from "./pin.js";
+import type { PinPageOpener } from "./pin-page.js";
 import { Reader } from "./reader.js";
 import { type LoginChange, type ReaderChange, type ReaderEventSink, type ReaderEventSource, ReaderRegistry } from "./reader-registry.js";
 import { unwrap } from "./scws-answer.js";
@@ -49,6 +53,11 @@ export interface ScwsOptions {
   readonly events?: EventTransport | "off";
   /** Another source of reader events, instead of the service's (`events` is then ignored); started with the environment. */
   readonly readerEvents?: ReaderEventSource;
+  /**
+   * Shows the service's PIN page (`Pin.login(false)`, `requestCredential()`) at the URL given; by default a popup
+   * window (`window.open`). For pages that show it otherwise, and for programs without windows. (open SCWS addition)
+   */
+  readonly openPinPage?: PinPageOpener;
 }
 
 /** A reader callback: `SCWS.onreaderadded`, `onreaderremoved`, `onreaderstatechanged`. */
@@ -92,6 +101,9 @@ export class Scws {
   readonly Certificate = Certificate;
   readonly Key = Key;
   readonly DataContainer = DataContainer;
+  readonly CertStore = CertStore;
+  readonly CredentialState = CredentialState;
+  readonly CredentialValue = CredentialValue;
 
   /** Called with a reader that appeared. */
   onreaderadded: ReaderCallback = null;
@@ -125,6 +137,7 @@ export class Scws {
         connection: () => this.#found(),
         tokenConnected: (token) => void this.#tokens.set(token.id, new WeakRef(token)),
         tokenDisconnected: (token) => void this.#tokens.delete(token.id),
+        pinPageOpener: () => this.#options.openPinPage,
       },
       (change, reader) => this.#notify(change, reader),
     );
@@ -236,6 +249,42 @@ export class Scws {
   getReader(name: string): Reader | undefined {
     if (typeof name !== "string") throw badParams("name", "must be a string");
     return this.#registry.byName(name);
+  }
+
+  /**
+   * The certificates of every token in a reader (connecting to those not connected yet) that match `filter`, as a
+   * `CertStore` whose `getObjects()` lists them. See `CertificateFilter` for the members.
+   * @example const store = await SCWS.requestCertificates({ keyUsage: ["nonRepudiation"], valid: true });
+   */
+  async requestCertificates(filter?: CertificateFilter, options?: CallOptions): Promise<CertStore> {
+    const checked = checkFilter(filter);
+    callInit(options);
+    return findCertificates(this.readers, (reader) => this.#connectedTo(reader), checked, options);
+  }
+
+  /**
+   * The private key of the one certificate that matches `filter` (as `requestCertificates`); when its PIN is not
+   * logged in yet, logs in first with `login`: `false` (default) lets the user type the PIN on the service's page.
+   * Rejects with CKR_KEY_HANDLE_INVALID when no certificate matches, CKR_ARGUMENTS_BAD when several do.
+   */
+  async requestPrivateKey(filter?: CertificateFilter, options?: CallOptions & { readonly login?: PrivateKeyLogin }): Promise<Key> {
+    const login = options?.login ?? false;
+    if (login !== false && typeof login !== "string") throw badParams("options.login", "must be false (the PIN page) or the PIN");
+    const store = await this.requestCertificates(filter, options);
+    return privateKeyOf(store, login, options);
+  }
+
+  /** SCWS's software token (the system's certificate store) exists on Windows and macOS only; the service has none. */
+  async getSoftToken(): Promise<Token> {
+    throw notSupported("SCWS.getSoftToken()", "the service reaches certificates through PKCS#11 tokens only; there is no system certificate store");
+  }
+
+  #connectedTo(reader: Reader): Token | undefined {
+    for (const ref of this.#tokens.values()) {
+      const token = ref.deref();
+      if (token?.reader === reader) return token;
+    }
+    return undefined;
   }
 
   #eventSource(): ReaderEventSource | undefined {

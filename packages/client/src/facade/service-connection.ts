@@ -1,6 +1,7 @@
 // The service findService settled on: its address, its description and the typed client the facade calls it with.
 import type { components } from "@open-scws/spec";
 import type { ScwsClient } from "../typed-client.js";
+import type { PinPageOpener } from "./pin-page.js";
 import type { Token } from "./token.js";
 
 /** The service's description, `GET /v1/service`. */
@@ -20,4 +21,6 @@ export interface FacadeContext {
   /** Told of each token connection made and ended, so that login events reach its PINs. */
   tokenConnected?(token: Token): void;
   tokenDisconnected?(token: Token): void;
+  /** How to show the service's PIN page, when the application chose (`ScwsOptions.openPinPage`). */
+  pinPageOpener?(): PinPageOpener | undefined;
 }

@@ -22,6 +22,11 @@ export function originGuard(allowsOrigin: (origin: string) => boolean): Middlewa
       addAnswerHeaders(c, [{ name: "vary", value: "Origin", append: true }]);
       return;
     }
+    // The service's own pages (the PIN page) call it from its own origin, which the Host guard has checked.
+    if (origin === new URL(c.req.url).origin) {
+      await next();
+      return;
+    }
     if (!allowsOrigin(origin)) {
       throw new ScwsError("SCWS_ORIGIN_REFUSED", { message: "Pages of this origin may not call the service.", customData: { field: "/header/origin" } });
     }

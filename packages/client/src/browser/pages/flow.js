@@ -11,7 +11,7 @@ async function signOnTheBackEnd(request) {
   return response.text();
 }
 
-export async function runFlow(api, { port, applicationId, mutual, label, pin, message }) {
+export async function runFlow(api, { port, applicationId, mutual, label, pin, message, pinPage = false }) {
   const scws = api.createScws({ ports: [port] });
   try {
     const added = [];
@@ -39,7 +39,8 @@ export async function runFlow(api, { port, applicationId, mutual, label, pin, me
     };
     if (pin !== undefined) {
       const certificate = (await token.getObjects()).find((object) => object.type === "certificate");
-      await token.pins[certificate.pinNumber].login(pin);
+      // With pinPage, SCWS's recommended login(false): the user types the PIN on the service's own page.
+      await token.pins[certificate.pinNumber].login(pinPage ? false : pin);
       const key = (await token.getObjects()).find((object) => object.type === "privateKey" && object.ckId === certificate.ckId);
       const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(message));
       const signature = await key.sign(hash, "sha256");
