@@ -2071,8 +2071,9 @@ export interface components {
          *       first and send `newPin` alone; the service's retry counter for the user PIN starts afresh;
          *     - a card's PUK (PIV and other cards whose module unblocks with `C_SetPIN(PUK, newPin)` in a session
          *       nobody is logged in to, as OpenSC does with `user_pin_unblock_style = set_pin_in_unlogged_session`):
-         *       send `puk` with `newPin`, without logging in. A wrong PUK answers `CKR_PIN_INCORRECT` and costs one
-         *       of the card's PUK tries. Only for tokens in a reader (cards), which count their own tries.
+         *       send `puk` with `newPin`, without logging in, once the PIN is blocked. A wrong PUK answers
+         *       `CKR_PIN_INCORRECT` and costs one of the card's PUK tries. Only for tokens in a reader (cards),
+         *       which count their own tries.
          * @example {
          *       "newPin": "123456"
          *     }

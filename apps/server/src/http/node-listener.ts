@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
-import { ScwsError } from "@open-scws/errors";
+import { ScwsError, toProblem } from "@open-scws/errors";
 import type { Logger } from "pino";
 import { problemResponse } from "./error-funnel.js";
 
@@ -70,9 +70,12 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
     return;
   }
   const status = clientErrorStatus(error);
-  const problem = new ScwsError("The request is not valid HTTP/1.1, or its headers are too large or too slow.", "CKR_ARGUMENTS_BAD", status, {
-    reason: error.code ?? "unknown",
-  }).toProblem(newRequestId());
+  const refusal = new ScwsError("CKR_ARGUMENTS_BAD", {
+    message: "The request is not valid HTTP/1.1, or its headers are too large or too slow.",
+    httpStatus: status,
+    customData: { reason: error.code ?? "unknown" },
+  });
+  const problem = toProblem(refusal, newRequestId());
   const body = JSON.stringify(problem);
   const reason = status === 431 ? "Request Header Fields Too Large" : status === 408 ? "Request Timeout" : "Bad Request";
   socket.end(

@@ -3,7 +3,7 @@
 // never passes through the application's page; a credential's PIN is kept in memory only until its one use or
 // the request's end. Ids are 128 random bits; each request answers once and expires.
 import { randomBytes } from "node:crypto";
-import { ScwsError } from "@open-scws/errors";
+import { ScwsError, toProblem } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import type { PinService } from "../pins/pin-service.js";
 import type { TokenConnection, TokenConnections } from "../tokens/token-connections.js";
@@ -218,5 +218,5 @@ function notPending(): ScwsError {
 
 function errorProblem(error: unknown): Problem {
   const scws = error instanceof ScwsError ? error : new ScwsError("The PIN could not be checked.", "CKR_FUNCTION_FAILED");
-  return scws.toProblem("urn:scws:pin-request") as Problem;
+  return toProblem(scws, "urn:scws:pin-request") as Problem;
 }

@@ -71,6 +71,37 @@ export const operations: Readonly<Record<string, OperationContract>> = {
     path: {"tokenId":{"$ref":"TokenId"},"pinNumber":{"type":"integer","minimum":0,"maximum":15}},
     body: {"required":true,"schema":{"$ref":"UnblockPinRequest"}},
   },
+  "POST /v1/tokens/{tokenId}/pins/{pinNumber}/pin-requests": {
+    answers: { ...problems("400 401 403 404 409 421 422 429 500 502 503"), "201": {"application/json":{"$ref":"PinRequest"}} },
+    path: {"tokenId":{"$ref":"TokenId"},"pinNumber":{"type":"integer","minimum":0,"maximum":15}},
+    body: {"required":false,"schema":{"$ref":"PinRequestCreation"}},
+  },
+  "PUT /v1/tokens/{tokenId}/pins/{pinNumber}/auto-login": {
+    answers: { ...problems("400 401 403 404 409 421 422 429 500 502 503"), "200": {"application/json":{"$ref":"AutoLogin"}} },
+    path: {"tokenId":{"$ref":"TokenId"},"pinNumber":{"type":"integer","minimum":0,"maximum":15}},
+    body: {"required":false,"schema":{"$ref":"AutoLoginRequest"}},
+  },
+  "DELETE /v1/tokens/{tokenId}/pins/{pinNumber}/auto-login": {
+    answers: { ...problems("400 401 403 404 409 421 422 429 500 502 503"), "204": {} },
+    path: {"tokenId":{"$ref":"TokenId"},"pinNumber":{"type":"integer","minimum":0,"maximum":15}},
+  },
+  "GET /v1/pin-requests/{requestId}": {
+    answers: { ...problems("400 401 403 404 409 421 422 429 500 502 503"), "200": {"application/json":{"$ref":"PinRequest"}} },
+    path: {"requestId":{"type":"string","pattern":"^[A-Za-z0-9_-]{22}$"}},
+  },
+  "POST /v1/pin-requests/{requestId}/login": {
+    answers: { ...problems("400 401 403 404 409 421 422 429 500 502 503"), "200": {"application/json":{"$ref":"Pin"}} },
+    path: {"requestId":{"type":"string","pattern":"^[A-Za-z0-9_-]{22}$"}},
+  },
+  "GET /pin-entry/{requestId}": {
+    answers: { ...problems("400 403 404 409 413 415 421 422 429 500 502 503"), "200": {"text/html":{"type":"string"}} },
+    path: {"requestId":{"type":"string","pattern":"^[A-Za-z0-9_-]{22}$"}},
+  },
+  "POST /pin-entry/{requestId}": {
+    answers: { ...problems("400 403 404 409 413 415 421 422 429 500 502 503"), "200": {"application/json":{"$ref":"PinEntryResult"}} },
+    path: {"requestId":{"type":"string","pattern":"^[A-Za-z0-9_-]{22}$"}},
+    body: {"required":true,"schema":{"$ref":"PinEntry"}},
+  },
   "GET /v1/tokens/{tokenId}/objects": {
     answers: { ...problems("400 401 403 404 409 421 429 500 502 503"), "200": {"application/json":{"$ref":"ObjectList"}} },
     path: {"tokenId":{"$ref":"TokenId"}},
@@ -185,6 +216,8 @@ export const operations: Readonly<Record<string, OperationContract>> = {
 
 /** The component schemas the operations use, reduced to the keywords the client checks. */
 export const schemas: Readonly<Record<string, CheckedSchema>> = {
+  "AutoLogin": {"type":"object","required":["active","pinKept","usesLeft","expiresAt"],"properties":{"active":{"type":"boolean"},"pinKept":{"type":"boolean"},"usesLeft":{"type":"integer","minimum":0},"expiresAt":{"type":"string"}}},
+  "AutoLoginRequest": {"type":"object","additionalProperties":false,"properties":{"counter":{"type":"integer","minimum":1,"maximum":1000}}},
   "Base64": {"type":"string","maxLength":1048576},
   "Capability": {"type":"string","enum":["environments","readers","tokens","pins","objects","cryptography","events","keyGeneration","import","trust"]},
   "CertPathEntry": {"type":"object","required":["subject"],"properties":{"subject":{"type":"string"},"objectId":{"$ref":"ObjectId"},"pem":{"type":"string"},"trustAnchor":{"type":"boolean"}},"oneOf":[{"required":["objectId"]},{"required":["pem"]}]},
@@ -199,7 +232,7 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
   "CreateDataContainerRequest": {"type":"object","required":["ckLabel","value"],"additionalProperties":false,"properties":{"ckLabel":{"type":"string","minLength":1,"maxLength":255},"application":{"type":"string","maxLength":255},"value":{"type":"string","maxLength":700000},"private":{"type":"boolean"}}},
   "CreatedObjects": {"type":"object","properties":{"privateKey":{"$ref":"TokenObject"},"publicKey":{"$ref":"TokenObject"},"secretKey":{"$ref":"TokenObject"},"certificate":{"$ref":"TokenObject"},"chain":{"type":"array","items":{"$ref":"TokenObject"}}}},
   "CsrSignatureAlgorithm": {"type":"string","enum":["RSA-SHA256","ECDSA-SHA256","ECDSA-SHA384"]},
-  "CustomData": {"type":"object","properties":{"field":{"type":"string"},"reason":{"type":"string"},"pkcs11":{"$ref":"Pkcs11Failure"},"remainingTries":{"type":"integer","minimum":0},"allowed":{"type":"array","items":{"type":"string"}},"limit":{"type":"number","minimum":0}}},
+  "CustomData": {"type":"object","properties":{"field":{"type":"string"},"reason":{"type":"string"},"pkcs11":{"$ref":"Pkcs11Failure"},"serviceCode":{"$ref":"ErrorCode"},"remainingTries":{"type":"integer","minimum":0},"allowed":{"type":"array","items":{"type":"string"}},"limit":{"type":"number","minimum":0}}},
   "DataContainerDetails": {"type":"object","required":["size"],"properties":{"application":{"type":"string"},"size":{"type":"integer","minimum":0},"objectIdentifier":{"type":"string"}}},
   "DecryptRequest": {"type":"object","required":["ciphertext"],"additionalProperties":false,"properties":{"ciphertext":{"$ref":"Base64"},"algorithm":{"$ref":"EncryptionAlgorithm"},"pin":{"$ref":"PinValue"}}},
   "DecryptResult": {"type":"object","required":["plaintext"],"properties":{"plaintext":{"$ref":"Base64"}}},
@@ -237,8 +270,14 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
   "ObjectList": {"type":"object","required":["objects"],"properties":{"objects":{"type":"array","items":{"$ref":"TokenObject"}}}},
   "ObjectType": {"type":"string","enum":["certificate","publicKey","privateKey","secretKey","dataContainer"]},
   "ObjectValue": {"type":"object","required":["id","type","encoding","value"],"properties":{"id":{"$ref":"ObjectId"},"type":{"$ref":"ObjectType"},"encoding":{"$ref":"ValueEncoding"},"value":{"type":"string"}}},
-  "Pin": {"type":"object","required":["number","initialized","toBeChanged","blocked","tryCountLow","lastTry","validated","soValidated","minLength","maxLength"],"properties":{"number":{"type":"integer","minimum":0},"label":{"type":"string"},"initialized":{"type":"boolean"},"toBeChanged":{"type":"boolean"},"blocked":{"type":"boolean"},"tryCountLow":{"type":"boolean"},"lastTry":{"type":"boolean"},"remainingTries":{"type":"integer","minimum":0},"maxTries":{"type":"integer","minimum":1},"soRemainingTries":{"type":"integer","minimum":0},"soMaxTries":{"type":"integer","minimum":1},"validated":{"type":"boolean"},"soValidated":{"type":"boolean"},"minLength":{"type":"integer","minimum":0},"maxLength":{"type":"integer","minimum":0}}},
+  "Pin": {"type":"object","required":["number","initialized","toBeChanged","blocked","tryCountLow","lastTry","validated","soValidated","minLength","maxLength"],"properties":{"number":{"type":"integer","minimum":0},"label":{"type":"string"},"initialized":{"type":"boolean"},"toBeChanged":{"type":"boolean"},"blocked":{"type":"boolean"},"tryCountLow":{"type":"boolean"},"lastTry":{"type":"boolean"},"remainingTries":{"type":"integer","minimum":0},"maxTries":{"type":"integer","minimum":1},"soRemainingTries":{"type":"integer","minimum":0},"soMaxTries":{"type":"integer","minimum":1},"puksAvailable":{"type":"integer","minimum":0},"validated":{"type":"boolean"},"soValidated":{"type":"boolean"},"minLength":{"type":"integer","minimum":0},"maxLength":{"type":"integer","minimum":0}}},
+  "PinEntry": {"type":"object","additionalProperties":false,"properties":{"pin":{"$ref":"PinValue"},"cancel":{"type":"boolean"}}},
+  "PinEntryResult": {"type":"object","required":["state"],"properties":{"state":{"$ref":"PinRequestState"}}},
   "PinLength": {"type":"object","required":["min","max"],"properties":{"min":{"type":"integer","minimum":0},"max":{"type":"integer","minimum":0}}},
+  "PinRequest": {"type":"object","required":["id","pagePath","purpose","state","expiresAt"],"properties":{"id":{"type":"string"},"pagePath":{"type":"string"},"purpose":{"$ref":"PinRequestPurpose"},"state":{"$ref":"PinRequestState"},"expiresAt":{"type":"string"},"error":{"$ref":"Problem"},"pin":{"$ref":"Pin"}}},
+  "PinRequestCreation": {"type":"object","additionalProperties":false,"properties":{"purpose":{"$ref":"PinRequestPurpose"},"userType":{"$ref":"UserType"},"confirmFinalTry":{"type":"boolean"}}},
+  "PinRequestPurpose": {"type":"string","enum":["login","credential"]},
+  "PinRequestState": {"type":"string","enum":["pending","done","captured","used","failed","cancelled","expired"]},
   "PinValue": {"type":"string","minLength":1,"maxLength":255},
   "Pkcs11Failure": {"type":"object","required":["name","value"],"properties":{"name":{"type":"string"},"value":{"type":"integer","minimum":0},"function":{"type":"string"}}},
   "Problem": {"type":"object","required":["type","title","status","detail","code","customData"],"properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer","minimum":400,"maximum":599},"detail":{"type":"string"},"instance":{"type":"string"},"code":{"$ref":"ErrorCode"},"customData":{"$ref":"CustomData"}}},
@@ -270,7 +309,7 @@ export const schemas: Readonly<Record<string, CheckedSchema>> = {
   "TokenObject": {"type":"object","required":["id","type","ckLabel","private","modifiable","pinNumber"],"properties":{"id":{"$ref":"ObjectId"},"type":{"$ref":"ObjectType"},"ckId":{"$ref":"CkId"},"ckLabel":{"type":"string"},"private":{"type":"boolean"},"modifiable":{"type":"boolean"},"pinNumber":{"type":"integer","minimum":0},"algorithmName":{"$ref":"KeyAlgorithm"},"alwaysAuthenticate":{"type":"boolean"},"partialHash":{"type":"boolean"},"root":{"type":"boolean"},"notBefore":{"type":"string"},"notAfter":{"type":"string"},"application":{"type":"string"}}},
   "TokenSummary": {"type":"object","required":["label","serialNumber","initialized"],"properties":{"label":{"type":"string"},"serialNumber":{"type":"string"},"initialized":{"type":"boolean"}}},
   "TrustFailureReason": {"type":"string","enum":["notTimeValid","notTimeNested","revoked","revocationStatusUnknown","revocationOffline","signatureInvalid","invalidUsage","untrustedRoot","cyclicChain","partialChain","ctlNotTimeValid","ctlSignatureInvalid","ctlInvalidUsage","invalidExtension","invalidPolicyConstraints","invalidBasicConstraints","invalidNameConstraints","unsupportedNameConstraint","undefinedNameConstraint","forbiddenNameConstraint","excludedNameConstraint","noIssuanceChainPolicy","notSupportedCriticalExtension","unknown"]},
-  "UnblockPinRequest": {"type":"object","required":["newPin"],"additionalProperties":false,"properties":{"newPin":{"$ref":"PinValue"}}},
+  "UnblockPinRequest": {"type":"object","required":["newPin"],"additionalProperties":false,"properties":{"newPin":{"$ref":"PinValue"},"puk":{"$ref":"PinValue"}}},
   "UpdateObjectRequest": {"type":"object","minProperties":1,"additionalProperties":false,"properties":{"ckLabel":{"type":"string","maxLength":255},"ckId":{"$ref":"CkId"}}},
   "UserType": {"type":"string","enum":["user","so"]},
   "ValueEncoding": {"type":"string","enum":["pem","der","raw"]},

@@ -133,8 +133,6 @@ function refuse(call: CallMessage, name: CkrName): void {
   toService.push({ id: call.id, ok: false, error: { name: "Pkcs11Error", message: name, code: ckrValues[name], method: call.method } });
 }
 
-const CKR_SLOT_ID_INVALID = 0x3;
-
 process.on("message", (batch: CallMessage[]) => {
   const routed = new Map<Lane, CallMessage[]>();
   for (const call of batch) {
@@ -155,7 +153,7 @@ process.on("message", (batch: CallMessage[]) => {
       continue;
     }
     if (spec.lane === "token" && typeof call.args[0] !== "string") {
-      refuse(call, "CKR_SLOT_ID_INVALID", CKR_SLOT_ID_INVALID);
+      refuse(call, "CKR_SLOT_ID_INVALID");
       continue;
     }
     const lane = laneFor(spec, call.args[0]);
