@@ -2,9 +2,8 @@ import { createHash, publicEncrypt, constants as rsaConstants } from "node:crypt
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CARD_PIN, type CardTestService, login, makeOpensslIdentity, openssl, startCardTestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CARD_PIN, type CardTestService, startCardTestService } from "../test-support/card-service.js";
-import { login, makeOpensslIdentity, openssl } from "../test-support/index.js";
 
 const DATA = Buffer.from("a document signed on the virtual PIV card");
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");

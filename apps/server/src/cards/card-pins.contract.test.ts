@@ -1,6 +1,5 @@
+import { CARD_PIN, CARD_PUK, type CardTestService, login, logout, pinState, startCardTestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CARD_PIN, CARD_PUK, type CardTestService, startCardTestService } from "../test-support/card-service.js";
-import { login, logout, pinState } from "../test-support/index.js";
 
 describe("PIN counters that come from the virtual PIV card (3 tries), through OpenSC", () => {
   let c: CardTestService;

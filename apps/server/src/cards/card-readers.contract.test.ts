@@ -1,6 +1,5 @@
+import { type CardTestService, connectByLabel, type EventReader, pinState, readEvents, startCardTestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CardTestService, startCardTestService } from "../test-support/card-service.js";
-import { connectByLabel, type EventReader, pinState, readEvents } from "../test-support/index.js";
 
 describe("a virtual PIV card behind pcscd and OpenSC, beside SoftHSM: readers, hot-plug and removal", () => {
   let c: CardTestService;

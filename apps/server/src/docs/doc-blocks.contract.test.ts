@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestService, type TestService } from "@open-scws/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blocksOf, documentedBlocks, RUNNABLE_LANGUAGES } from "./doc-blocks.js";
 
 const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));

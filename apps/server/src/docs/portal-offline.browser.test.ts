@@ -1,8 +1,9 @@
 // The portal keeps its promise to work offline, on every page: no request leaves the machine and no console error;
 // the error catalogue's filter and counts work; the top menu is usable on a 390 px phone screen.
+
+import { chromiumLaunchOptions, startTestService, type TestService } from "@open-scws/test-support";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumLaunchOptions, startTestService, type TestService } from "@open-scws/test-support";
 
 const PAGES = [
   "",

@@ -1,7 +1,7 @@
 // What Node's HTTP layer refuses before the app (clientError) also gets a problem body, not an empty 400.
+
+import { exchange, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestService, type TestService } from "@open-scws/test-support";
-import { exchange } from "@open-scws/test-support";
 
 describe("Node's own refusals", () => {
   let t: TestService;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import { type CryptoToken, login, logout, startCryptoToken } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CryptoToken, login, logout, startCryptoToken } from "../test-support/index.js";
 
 const LABEL = "auto-login";
 const HASH = createHash("sha256").update("auto-login").digest("base64");

@@ -1,5 +1,5 @@
+import { connectByLabel, logout, pinState, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectByLabel, logout, pinState, startTestService, type TestService } from "../test-support/index.js";
 import { PIN_PAGE_POLICY } from "./pin-entry-page.js";
 
 const LABEL = "pin-page";

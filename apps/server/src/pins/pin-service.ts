@@ -224,7 +224,10 @@ export class PinService {
       const pkcs11 = scwsErrorFromPkcs11(error).customData.pkcs11;
       if (error.code === ckrValues.CKR_PIN_LOCKED) {
         if (count) this.counters.markLocked(connection.tokenKey, user, count.maxTries);
-        throw new ScwsError("CKR_PIN_LOCKED", { message: `${PIN_NAME[user]} is locked after too many wrong tries.`, customData: { remainingTries: 0, pkcs11 } });
+        throw new ScwsError("CKR_PIN_LOCKED", {
+          message: `${PIN_NAME[user]} is locked after too many wrong tries.`,
+          customData: { remainingTries: 0, pkcs11 },
+        });
       }
       if (error.code !== ckrValues.CKR_PIN_INCORRECT) throw scwsErrorFromPkcs11(error);
       const failures = this.counters.recordFailure(connection.tokenKey, user);

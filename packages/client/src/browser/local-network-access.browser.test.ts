@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromiumLaunchOptions, startTestService, type TestService, testApplication } from "@open-scws/server/testing";
+import { chromiumLaunchOptions, startTestService, type TestService, testApplication } from "@open-scws/test-support";
 import { type Browser, type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closedPort } from "../testing/fake-services.js";

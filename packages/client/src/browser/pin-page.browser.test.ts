@@ -1,6 +1,6 @@
 import { verify } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { chromiumLaunchOptions, signChallenge, testApplication } from "@open-scws/server/testing";
+import { chromiumLaunchOptions, signChallenge, testApplication } from "@open-scws/test-support";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FacadeToken, startFacadeToken } from "../testing/facade-token.js";

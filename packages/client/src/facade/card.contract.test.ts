@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { ScwsError } from "@open-scws/errors";
-import { CARD_PIN, type CardTestService, startCardTestService } from "@open-scws/server/testing";
+import { CARD_PIN, type CardTestService, startCardTestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEnvironment } from "../testing/facade-token.js";
 import type { Key } from "./key.js";

@@ -1,4 +1,4 @@
-import { startTestService, type TestService } from "@open-scws/server/testing";
+import { startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEnvironment } from "../testing/facade-token.js";
 import { rejection } from "../testing/rejection.js";

@@ -4,9 +4,9 @@ import { ScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import { badParams } from "../transport/client-errors.js";
 import { type CallOptions, callInit } from "./call-options.js";
-import { unwrap } from "./scws-answer.js";
 import { type CredentialProperties, CredentialState, CredentialValue, credentialPropertiesOf } from "./credential.js";
 import { askOnPinPage } from "./pin-page.js";
+import { unwrap } from "./scws-answer.js";
 import type { FacadeContext } from "./service-connection.js";
 import type { Token } from "./token.js";
 
