@@ -16,7 +16,6 @@ const browserOnly = {
 };
 
 const common = {
-  entryPoints: ["src/index.ts"],
   bundle: true,
   minify: true,
   sourcemap: true,
@@ -28,13 +27,7 @@ const common = {
   plugins: [browserOnly],
 };
 
-const esm = await build({ ...common, format: "esm", outfile: "dist/browser/open-scws.js" });
-await build({
-  ...common,
-  format: "iife",
-  globalName: "OpenScws",
-  // A classic script's top-level var is a global: pages written for scwsapi.js find SCWS where they expect it.
-  footer: { js: "var SCWS=OpenScws.SCWS;" },
-  outfile: "dist/browser/open-scws.global.js",
-});
+const esm = await build({ ...common, entryPoints: ["src/index.ts"], format: "esm", outfile: "dist/browser/open-scws.js" });
+// The classic script sets the globals SCWS and OpenScws itself (src/browser/classic-script.ts).
+await build({ ...common, entryPoints: ["src/browser/classic-script.ts"], format: "iife", outfile: "dist/browser/open-scws.global.js" });
 await import("node:fs").then(({ writeFileSync }) => writeFileSync("dist/browser/meta.json", JSON.stringify(esm.metafile)));

@@ -1,7 +1,8 @@
 // The nearest SCWS code for each code the service can answer that SCWS does not document, so that the facade
 // gives SCWS code only the 92 codes it knows; the service's own code rides along in customData.serviceCode.
 import type { ErrorCode } from "./catalogue/index.js";
-import { isScwsCode, type ScwsCode } from "./catalogue/scws-codes.js";
+import type { ScwsCode } from "./catalogue/scws-codes.js";
+import { isErrorCode } from "./codes.js";
 import { ScwsError } from "./scws-error.js";
 
 /** A code the service can answer that is not one of SCWS's 92. */
@@ -40,6 +41,15 @@ export const scwsEquivalents: { readonly [Code in NonScwsCode]: ScwsCode } = {
   // Too many environments, connections or requests in flight: the host's resources are exhausted.
   SCWS_LIMIT_REACHED: "CKR_HOST_MEMORY",
 };
+
+/**
+ * Whether a code is one of the 92 SCWS documents: a catalogue code with no equivalent. (Read from the equivalents
+ * rather than from the list of 92, so that browser bundles carry the code names once; the compiler keeps the two
+ * complementary, and scws-equivalents.test.ts checks it against the list.)
+ */
+export function isScwsCode(code: unknown): code is ScwsCode {
+  return isErrorCode(code) && !Object.hasOwn(scwsEquivalents, code);
+}
 
 /** The SCWS code for a code: itself when SCWS documents it, its nearest equivalent otherwise. */
 export function scwsCodeFor(code: ErrorCode): ScwsCode {

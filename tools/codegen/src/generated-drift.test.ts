@@ -44,4 +44,14 @@ describe("the generated-code check", () => {
     };
     expect(check(root, regenerateAndPrune)).toEqual([`changed ${join("pkg", "generated", "out.txt")}`, `removed ${join("pkg", "generated", "stale.txt")}`]);
   });
+
+  it("fails a guide whose generated table was edited by hand (the migrating guide's members table)", () => {
+    const guide = join(root, "apps", "docs", "guides", "migrating.md");
+    mkdirSync(join(root, "apps", "docs", "guides"), { recursive: true });
+    const writeTable = () => writeFileSync(guide, "| Member | Status |\n| --- | --- |\n");
+    writeTable();
+    expect(check(root, writeTable)).toEqual([]);
+    writeFileSync(guide, "| Member   | Status |\n| -------- | ------ |\n");
+    expect(check(root, writeTable)).toEqual([`changed ${join("apps", "docs", "guides", "migrating.md")}`]);
+  });
 });

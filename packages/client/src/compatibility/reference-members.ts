@@ -42,7 +42,7 @@ export function referenceMembers(markdown: string): string[] {
       }
     }
     if (section === "2.8") {
-      const bullet = /^\* `(?:SCWS\.)?(\w+)`/.exec(line);
+      const bullet = /^[*-] `(?:SCWS\.)?(\w+)`/.exec(line); // either bullet: formatters rewrite "*" as "-"
       if (bullet) bulletClass = bullet[1];
       if (!bulletClass) continue;
       // A member with its kind, "`getValue()` (P, ...)", or named with its class, "`CertStore.getObjects()`".

@@ -35,14 +35,14 @@ export async function unreachableReason(): Promise<{ reason: UnreachableReason; 
     return {
       reason: "local-network-access-denied",
       advice:
-        "The browser's Local Network Access permission is denied for this site, so the page may not reach the service on this computer: allow it in the site's settings (and, in a frame, the embedding page must delegate it with allow=\"local-network-access\").",
+        "The browser's Local Network Access permission is denied for this site, so the page may not reach the service: allow it in the site's settings (a frame also needs allow=\"local-network-access\").",
     };
   }
   if (state === "prompt") {
     return {
       reason: "local-network-access-prompt",
       advice:
-        "This site has not been granted the browser's Local Network Access permission: either the user did not allow the prompt (allow it in the site's settings), or the service is not running.",
+        "This site lacks the browser's Local Network Access permission (allow it in the site's settings), or the service is not running.",
     };
   }
   return { reason: "not-running", advice: "Check that the service is running and listening on one of these ports." };

@@ -1,10 +1,9 @@
 // Pin.login(false) and Pin.requestCredential(): the service's own PIN page, opened as a popup. The facade learns
 // the outcome from the service (a long poll of the request's state), never from the popup, which may be closed,
 // blocked or navigated by the user at will.
-import { ScwsError } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
-import { unwrap } from "../transport/unwrap.js";
 import { notSupported } from "./not-supported.js";
+import { scwsErrorOf, unwrap } from "./scws-answer.js";
 import type { FacadeContext } from "./service-connection.js";
 
 type PinRequest = components["schemas"]["PinRequest"];
@@ -41,6 +40,6 @@ export async function askOnPinPage(
     const query = { waitSeconds: 20 };
     request = unwrap(await client.GET("/v1/pin-requests/{requestId}", { params: { path: { requestId: request.id }, query }, ...init }));
   }
-  if (request.error) throw ScwsError.fromProblem(request.error, request.error.status);
+  if (request.error) throw scwsErrorOf(request.error, request.error.status);
   return request;
 }

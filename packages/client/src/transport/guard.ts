@@ -3,7 +3,7 @@
 // validation an argument or an answer the spec does not allow, become the client's own MWR_SCWS_* errors.
 import { ScwsError } from "@open-scws/errors";
 import type { Middleware } from "openapi-fetch";
-import { badParams, communicationError, timedOut, unreachable } from "./client-errors.js";
+import { communicationError, timedOut, unreachable } from "./client-errors.js";
 import type { ContractValidation } from "./validation.js";
 
 /** The client's own deadline, as an abort reason distinct from any the caller gives. */
@@ -29,39 +29,9 @@ function errorCode(error: unknown): string | undefined {
   return typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
 }
 
-async function requestBody(request: Request): Promise<{ body: unknown } | { refused: ScwsError }> {
-  if (request.body === null) return { body: undefined };
-  const text = await request.clone().text();
-  if (text === "") return { body: undefined };
-  try {
-    return { body: JSON.parse(text) as unknown };
-  } catch {
-    return { refused: badParams("/body", "must be JSON") };
-  }
-}
-
 /** Whether an answer is a stream, which the caller reads as it comes, outside the deadline. */
 function isStream(response: Response): boolean {
   return (response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === "text/event-stream";
-}
-
-/** Checks an answer against the spec; throws the client's error for one the spec does not allow. */
-async function checkAnswer(validation: ContractValidation, request: Request, response: Response, schemaPath: string): Promise<void> {
-  const head = validation.checkHead(validation.operationContract(request.method, schemaPath), response.status, response.headers.get("content-type"));
-  if (head.kind === "violation") {
-    await response.body?.cancel().catch(() => {});
-    throw communicationError(head.reason, response.status);
-  }
-  if (head.kind === "other" || head.kind === "unchecked") return;
-  // Read a copy under the deadline; openapi-fetch then reads the original, already buffered.
-  const text = await response.clone().text();
-  if (head.kind === "empty") {
-    if (text !== "") throw communicationError(`a body came with HTTP ${response.status}, where the spec declares none`, response.status);
-    return;
-  }
-  const verdict = validation.checkJsonBody(head.schema, text);
-  if (verdict.kind === "violation") throw communicationError(verdict.reason, response.status);
-  if (verdict.kind === "unknown-code") throw ScwsError.fromProblem(verdict.body, response.status);
 }
 
 /**
@@ -86,13 +56,7 @@ export function contractGuard(timeoutMs: number, validation?: ContractValidation
 
   return {
     async onRequest({ request, schemaPath, params, id }) {
-      const contract = validation?.operationContract(request.method, schemaPath);
-      if (validation && contract) {
-        const read = await requestBody(request);
-        if ("refused" in read) throw read.refused;
-        const refusal = validation.checkRequest(contract, (params.path ?? {}) as Record<string, unknown>, read.body);
-        if (refusal) throw badParams(refusal.field, refusal.reason);
-      }
+      await validation?.refuseRequest(request, schemaPath, (params.path ?? {}) as Record<string, unknown>);
 
       const controller = new AbortController();
       const call: InFlight = { original: request, signal: controller.signal, callerAborted: false, release: () => {} };
@@ -124,7 +88,7 @@ export function contractGuard(timeoutMs: number, validation?: ContractValidation
     async onResponse({ request, response, schemaPath, id }) {
       const call = inFlight.get(id);
       try {
-        if (validation) await checkAnswer(validation, request, response, schemaPath);
+        if (validation) await validation.checkAnswer(request, response, schemaPath);
         // Read a copy under the deadline; openapi-fetch then reads the original, already buffered.
         else if (!isStream(response)) await response.clone().arrayBuffer();
         return undefined;

@@ -101,10 +101,3 @@ export const scwsDocumentedCodes = [
 
 /** A code SCWS documents: one of the 92. */
 export type ScwsCode = (typeof scwsDocumentedCodes)[number];
-
-const documented: ReadonlySet<string> = new Set(scwsDocumentedCodes);
-
-/** Whether a code is one of the 92 SCWS documents. */
-export function isScwsCode(code: unknown): code is ScwsCode {
-  return typeof code === "string" && documented.has(code);
-}
