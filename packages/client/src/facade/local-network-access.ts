@@ -41,8 +41,7 @@ export async function unreachableReason(): Promise<{ reason: UnreachableReason; 
   if (state === "prompt") {
     return {
       reason: "local-network-access-prompt",
-      advice:
-        "This site lacks the browser's Local Network Access permission (allow it in the site's settings), or the service is not running.",
+      advice: "This site lacks the browser's Local Network Access permission (allow it in the site's settings), or the service is not running.",
     };
   }
   return { reason: "not-running", advice: "Check that the service is running and listening on one of these ports." };
