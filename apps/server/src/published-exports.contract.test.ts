@@ -71,10 +71,13 @@ describe("@open-scws/server packed and installed with its production dependencie
   }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("ships dist alone: no sources, no tests, no test support", () => {
+  it("ships dist alone, beside its command's entry: no sources, no tests, no test support", () => {
     const listed = run("npm", ["pack", "--dry-run", "--json"], packageDir);
     const files = (JSON.parse(listed) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((file) => file.path);
-    expect(files.filter((path) => !path.startsWith("dist/") && path !== "package.json" && path !== "README.md")).toEqual([]);
+    // npm always packs the files package.json names as "bin"; ours runs dist/cli.js.
+    const besideDist = new Set(["package.json", "README.md", ...Object.values(server.bin ?? {}).map((path) => path.replace(/^\.\//, ""))]);
+    expect(besideDist.size).toBe(3);
+    expect(files.filter((path) => !path.startsWith("dist/") && !besideDist.has(path))).toEqual([]);
     expect(files.filter((path) => /test|fuzz|soak/.test(path))).toEqual([]);
   });
 

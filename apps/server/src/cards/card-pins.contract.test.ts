@@ -8,7 +8,7 @@ describe("PIN counters that come from the virtual PIV card (3 tries), through Op
   }, 60_000);
   afterAll(() => c?.close());
 
-  it("answers wrong PINs with the card's count, asks to confirm its final try, then CKR_PIN_LOCKED; the PUK unblocks it", async () => {
+  it("answers wrong PINs with the card's count, spends the final try as SCWS does (no confirmation by default), then CKR_PIN_LOCKED; the PUK unblocks it", async () => {
     const tokenId = await c.connect();
     const first = await login(c.t, tokenId, "111111");
     expect(first.error?.code).toBe("CKR_PIN_INCORRECT");
@@ -20,11 +20,8 @@ describe("PIN counters that come from the virtual PIV card (3 tries), through Op
     expect((await pinState(c.t, tokenId)).data).toMatchObject({ lastTry: true, remainingTries: 1 });
     expect((await c.stack.card.status()).pinTriesLeft).toBe(1);
 
-    const unconfirmed = await login(c.t, tokenId, "333333");
-    expect(unconfirmed.error?.code).toBe("SCWS_FINAL_TRY_UNCONFIRMED");
-    expect((await c.stack.card.status()).pinTriesLeft).toBe(1);
-
-    const last = await login(c.t, tokenId, "333333", { confirmFinalTry: true });
+    // The application did not opt in to confirming the final try (confirmFinalTry: false by default).
+    const last = await login(c.t, tokenId, "333333");
     expect(last.error).toMatchObject({ customData: { remainingTries: 0 } });
     expect(["CKR_PIN_INCORRECT", "CKR_PIN_LOCKED"]).toContain(last.error?.code);
     expect((await pinState(c.t, tokenId)).data).toMatchObject({ blocked: true, remainingTries: 0 });

@@ -88,7 +88,7 @@ describe("the documentation portal in Chromium", () => {
     const result = page.getByText("Check readiness").first();
     await result.waitFor({ timeout: 10_000 });
     await result.click();
-    await expect.poll(() => page.url(), { timeout: 5_000 }).toMatch(/#\/operations\/getreadiness$/);
+    await expect.poll(() => page.url(), { timeout: 5_000 }).toMatch(/#\/monitoring\/getreadiness$/);
   });
 
   it("shows every error code on the catalogue page, at the anchor a problem type names", async () => {
