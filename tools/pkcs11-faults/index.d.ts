@@ -66,6 +66,11 @@ export declare class FaultControl {
   flags(label: string, flags: TokenFlag[]): void;
   /** Locks the user (or SO) PIN after n consecutive wrong PINs; replaces an earlier rule. */
   lockAfter(label: string, n: number, opts?: { so?: boolean }): void;
+  /**
+   * A reader with its own PIN pad: the token shows CKF_PROTECTED_AUTHENTICATION_PATH and a C_Login without a PIN
+   * logs in with `pin` (typed on the pad), or fails CKR_FUNCTION_CANCELED with `{ cancel: true }`; null removes it.
+   */
+  pinPad(label: string, entry: { pin: string } | { cancel: true } | null): void;
   /** Removes the rule with this id. */
   drop(id: number): void;
   /** Clears every rule. */

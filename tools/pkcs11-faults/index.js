@@ -150,6 +150,20 @@ export class FaultControl {
     this.#add(kind, `lock-after ${tokenOpt(label)} ${count("n", n, 1)}${opts.so ? " so" : ""}`, label);
   }
 
+  /**
+   * A reader with its own PIN pad: the token shows CKF_PROTECTED_AUTHENTICATION_PATH, and a C_Login without a PIN
+   * logs in with `pin`, as if the user typed it on the pad; `{ cancel: true }` instead has the user cancel
+   * (CKR_FUNCTION_CANCELED). `null` removes the pad. Replaces an earlier pin-pad rule of the token.
+   */
+  pinPad(label, entry) {
+    this.#rules = this.#rules.filter((r) => !(r.kind === "pin-pad" && r.label === label));
+    if (entry === null) return this.#write();
+    if (entry?.cancel === true) return this.#add("pin-pad", `pin-pad ${tokenOpt(label)} cancel`, label);
+    const pin = entry?.pin;
+    if (typeof pin !== "string" || !/^[^\s"#=]{1,64}$/.test(pin)) throw new TypeError("pinPad needs { pin } (1 to 64 characters, no blanks) or { cancel: true }");
+    this.#add("pin-pad", `pin-pad ${tokenOpt(label)} pin=${pin}`, label);
+  }
+
   /** Removes one rule by the id a method returned. */
   drop(id) {
     this.#rules = this.#rules.filter((r) => r.id !== id);

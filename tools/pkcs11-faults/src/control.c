@@ -224,6 +224,11 @@ static const char *parse_rule(char **w, size_t n, rule *r)
       if (!parse_ulong(val, &r->after))
         return "after= needs a number";
       has_after = 1;
+    } else if (klen == 3 && strncmp(w[i], "pin", 3) == 0) {
+      size_t vlen = strlen(val);
+      if (vlen == 0 || vlen > FAULT_PIN_MAX)
+        return "pin= must be 1 to 64 bytes";
+      memcpy(r->pin, val, vlen + 1);
     } else if (klen == 2 && strncmp(w[i], "id", 2) == 0) {
       /* Only part of the rule's identity: a new id gives fresh counters. */
     } else {
@@ -313,6 +318,13 @@ static const char *parse_rule(char **w, size_t n, rule *r)
     if (!parse_ulong(pos[0], &r->limit) || r->limit == 0)
       return "lock-after needs a positive number";
     r->so = npos == 2;
+    return NULL;
+  }
+  if (strcmp(verb, "pin-pad") == 0) {
+    r->kind = RULE_PIN_PAD;
+    r->cancel = npos == 1 && strcmp(pos[0], "cancel") == 0;
+    if (!r->has_token || (npos != 0 && !r->cancel) || (r->cancel == (r->pin[0] != '\0')))
+      return "usage: pin-pad token=<label> pin=<pin> | pin-pad token=<label> cancel";
     return NULL;
   }
   return "unknown instruction";

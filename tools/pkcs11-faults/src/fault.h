@@ -40,6 +40,7 @@ void fault_unlock(void);
  * Rules (control.c parses them, rules.c evaluates them).
  * ------------------------------------------------------------------------ */
 #define FAULT_LABEL_MAX 32 /* CK_TOKEN_INFO.label is 32 bytes, blank padded */
+#define FAULT_PIN_MAX 64   /* pin-pad: the longest PIN a rule may type */
 
 typedef enum {
   RULE_FAIL,
@@ -48,7 +49,8 @@ typedef enum {
   RULE_HANG,
   RULE_REMOVE,
   RULE_FLAGS,
-  RULE_LOCK_AFTER
+  RULE_LOCK_AFTER,
+  RULE_PIN_PAD
 } rule_kind;
 
 typedef enum { CRASH_SEGV, CRASH_ABORT, CRASH_EXIT } crash_kind;
@@ -67,6 +69,8 @@ typedef struct rule {
   CK_FLAGS flags;       /* flags */
   unsigned long limit;  /* lock-after: wrong PINs in a row before locking */
   int so;               /* lock-after: counts CKU_SO logins instead of CKU_USER */
+  char pin[FAULT_PIN_MAX + 1]; /* pin-pad: what the user types on the pad */
+  int cancel;           /* pin-pad: the user cancels on the pad instead */
 
   /* State, carried over when a reload keeps the same line. */
   unsigned long seen;   /* matching calls so far (fail, crash) */
@@ -115,6 +119,10 @@ int pin_is_locked(const fault_call *call, CK_USER_TYPE user);
 void pin_account(const fault_call *call, CK_USER_TYPE user, CK_RV rv);
 void pin_unlock_user(const fault_call *call);
 CK_FLAGS pin_token_flags(CK_SLOT_ID slot, CK_FLAGS *mask); /* lock held */
+/* pin-pad: for a login without a PIN on a token with a PIN pad rule, copies
+ * what the pad "reads" into pin (NUL-terminated) and returns 1, or returns 1
+ * with *cancelled set; returns 0 when no pin-pad rule applies. */
+int pin_pad_entry(const fault_call *call, char pin[FAULT_PIN_MAX + 1], int *cancelled);
 
 /* ------------------------------------------------------------------------
  * Slot / token / session view (view.c).  All functions expect fault_lock held.

@@ -2,6 +2,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "fault.h"
@@ -234,6 +235,17 @@ static CK_RV w_C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, CK_UTF
   /* A locked PIN is refused without being checked, even when right. */
   if (pin_is_locked(&c, userType))
     return CKR_PIN_LOCKED;
+  /* A reader with a PIN pad (pin-pad rule): a login without a PIN is typed on the pad.  Without a PIN
+   * means pPin NULL, or a zero-length PIN (pkcs11js cannot pass NULL; OpenSC reads both as the pad). */
+  char typed[FAULT_PIN_MAX + 1];
+  int cancelled = 0;
+  if ((pPin == NULL || ulPinLen == 0) && pin_pad_entry(&c, typed, &cancelled)) {
+    if (cancelled)
+      return CKR_FUNCTION_CANCELED;
+    rv = FORWARD(C_Login, hSession, userType, (CK_UTF8CHAR_PTR)typed, (CK_ULONG)strlen(typed));
+    pin_account(&c, userType, rv);
+    return rv;
+  }
   rv = FORWARD(C_Login, hSession, userType, pPin, ulPinLen);
   pin_account(&c, userType, rv);
   return rv;

@@ -254,6 +254,26 @@ void pin_unlock_user(const fault_call *c)
   fault_unlock();
 }
 
+/* pin-pad: a reader with its own PIN pad.  A login without a PIN (pPin NULL,
+ * PKCS#11 v3.1 section 5.6: the PIN comes from the protected authentication
+ * path) gets the rule's PIN, as if the user typed it on the pad, or
+ * CKR_FUNCTION_CANCELED when the rule says the user cancels. */
+int pin_pad_entry(const fault_call *c, char pin[FAULT_PIN_MAX + 1], int *cancelled)
+{
+  int found = 0;
+  fault_lock();
+  for (size_t i = 0; i < fault_rules.n && !found; i++) {
+    const rule *r = &fault_rules.rules[i];
+    if (r->kind != RULE_PIN_PAD || !on_token(r, c))
+      continue;
+    found = 1;
+    *cancelled = r->cancel;
+    memcpy(pin, r->pin, sizeof r->pin);
+  }
+  fault_unlock();
+  return found;
+}
+
 /* Token flags for the lock-after rules on a slot (view.c calls it with the
  * lock held).  Returns the PIN flags the rules own through *mask. */
 CK_FLAGS pin_token_flags(CK_SLOT_ID slot, CK_FLAGS *mask)

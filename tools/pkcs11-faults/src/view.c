@@ -370,5 +370,7 @@ void view_adjust_token_info(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info)
     CK_SLOT_ID s;
     if (r->kind == RULE_FLAGS && view_slot_of_label(r->token, &s) && s == slot)
       info->flags |= r->flags;
+    if (r->kind == RULE_PIN_PAD && view_slot_of_label(r->token, &s) && s == slot)
+      info->flags |= CKF_PROTECTED_AUTHENTICATION_PATH;
   }
 }

@@ -121,3 +121,49 @@ describe("lock-after", () => {
     expect(login("beta", PIN)).toBe("CKR_OK");
   });
 });
+
+describe("pin-pad", () => {
+  /** One C_Login without a PIN (zero-length: pkcs11js cannot pass NULL), as for a reader with a PIN pad; logs out on success. */
+  function padLogin(label: string): string {
+    const session = open.p11.C_OpenSession(slotOf(open.p11, label), pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    try {
+      const result = ckrOf(() => open.p11.C_Login(session, pkcs11js.CKU_USER, ""));
+      if (result === "CKR_OK") open.p11.C_Logout(session);
+      return result;
+    } finally {
+      open.p11.C_CloseSession(session);
+    }
+  }
+  const padFlag = (label: string) => open.p11.C_GetTokenInfo(slotOf(open.p11, label)).flags & pkcs11js.CKF_PROTECTED_AUTHENTICATION_PATH;
+
+  it("shows a protected authentication path on that token only, and logs in without a PIN with what the pad reads", () => {
+    expect(padFlag("alpha")).toBe(0);
+    open.lab.control.pinPad("alpha", { pin: PIN });
+    expect(padFlag("alpha")).toBe(pkcs11js.CKF_PROTECTED_AUTHENTICATION_PATH);
+    expect(padFlag("beta")).toBe(0);
+    expect(padLogin("alpha")).toBe("CKR_OK");
+    // A PIN passed by the application is still checked as it is.
+    expect(login("alpha", "000000")).toBe("CKR_PIN_INCORRECT");
+    expect(login("alpha", PIN)).toBe("CKR_OK");
+    open.lab.control.pinPad("alpha", null);
+    expect(padFlag("alpha")).toBe(0);
+  });
+
+  it("answers CKR_FUNCTION_CANCELED when the user cancels on the pad, and counts a wrong PIN typed on it", () => {
+    open.lab.control.pinPad("beta", { cancel: true });
+    expect(padLogin("beta")).toBe("CKR_FUNCTION_CANCELED");
+    open.lab.control.lockAfter("beta", 3);
+    open.lab.control.pinPad("beta", { pin: "999999" });
+    const userFlags = () => pinFlags("beta") & (USER_LOW | USER_FINAL | USER_LOCKED);
+    expect(padLogin("beta")).toBe("CKR_PIN_INCORRECT");
+    expect(userFlags()).toBe(USER_LOW);
+    open.lab.control.pinPad("beta", { pin: PIN });
+    expect(padLogin("beta")).toBe("CKR_OK");
+    expect(userFlags()).toBe(0);
+  });
+
+  it("refuses a rule without a PIN or with both a PIN and cancel", () => {
+    expect(() => open.lab.control.pinPad("alpha", { pin: "" })).toThrow(TypeError);
+    expect(() => open.lab.control.pinPad("alpha", { pin: "has blank" })).toThrow(TypeError);
+  });
+});

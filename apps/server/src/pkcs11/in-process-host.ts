@@ -159,7 +159,9 @@ export class InProcessHost implements Pkcs11Host {
 
   async login(slot: SlotHandle, user: LoginUser, pin: string | null): Promise<void> {
     const userType = user === "so" ? pkcs11js.CKU_SO : pkcs11js.CKU_USER;
-    await this.#withSession(slot, (module, session) => module.C_Login(session, userType, pin ?? undefined));
+    // pkcs11js cannot pass a NULL pPin: a PIN pad login (null) goes as a zero-length PIN, which modules with a
+    // protected authentication path (OpenSC among them) read as "take the PIN from the pad".
+    await this.#withSession(slot, (module, session) => module.C_Login(session, userType, pin ?? ""));
   }
 
   async logout(slot: SlotHandle): Promise<void> {
