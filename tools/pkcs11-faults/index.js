@@ -160,7 +160,8 @@ export class FaultControl {
     if (entry === null) return this.#write();
     if (entry?.cancel === true) return this.#add("pin-pad", `pin-pad ${tokenOpt(label)} cancel`, label);
     const pin = entry?.pin;
-    if (typeof pin !== "string" || !/^[^\s"#=]{1,64}$/.test(pin)) throw new TypeError("pinPad needs { pin } (1 to 64 characters, no blanks) or { cancel: true }");
+    if (typeof pin !== "string" || !/^[^\s"#=]{1,64}$/.test(pin))
+      throw new TypeError("pinPad needs { pin } (1 to 64 characters, no blanks) or { cancel: true }");
     this.#add("pin-pad", `pin-pad ${tokenOpt(label)} pin=${pin}`, label);
   }
 
