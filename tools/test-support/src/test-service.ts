@@ -100,7 +100,11 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const environment = { SCWS_PORT: String(port), SCWS_PKCS11_MODULE: options.module ?? softHsmModule, SCWS_READER_POLL_MS: "100" };
   const application = testApplication(undefined, undefined, options.confirmFinalTry);
   const defaults = configFromEnvironment(environment);
-  const registered = { ...defaults, dataDir: options.dataDir ?? join(sandbox.dir, "data"), applications: [application.config] };
+  // Idle connections stay open for the test's life: with the service's 5 s keep-alive, a test client on a loaded
+  // machine can reuse a connection just as the service closes it, and fetch reports the race as ECONNRESET.
+  // (Tests of the keep-alive timeout itself set theirs through `configure`.)
+  const http = { ...defaults.http, keepAliveTimeoutMs: 10 * 60_000 };
+  const registered = { ...defaults, http, dataDir: options.dataDir ?? join(sandbox.dir, "data"), applications: [application.config] };
   const base = options.demoRegistration ? withDemoApplication(registered) : registered;
   const config = options.configure ? options.configure(base) : base;
   const service = await startService(config, {

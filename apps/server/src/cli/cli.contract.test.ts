@@ -129,7 +129,13 @@ describe("the open-scws command", () => {
     writeFileSync(file, snippet!);
     const { config: loaded } = loadConfig({ file, env: {} });
     expect(loaded.applications).toEqual([
-      { id: "intranet", origins: ["https://intranet.example", "http://localhost:3000"], publicKey: entry.applications[0]!.publicKey, trustOrigin: false, confirmFinalTry: false },
+      {
+        id: "intranet",
+        origins: ["https://intranet.example", "http://localhost:3000"],
+        publicKey: entry.applications[0]!.publicKey,
+        trustOrigin: false,
+        confirmFinalTry: false,
+      },
     ]);
     const privateKey = createPrivateKey(privateKeyPart!.slice(privateKeyPart!.indexOf("-----BEGIN")));
     const hash = algorithm === "ed25519" ? null : "sha256";

@@ -74,7 +74,8 @@ describe("the documentation portal in Chromium", () => {
         );
       expect(inMenu, `menu entry of ${operation.operationId}`).toBe(true);
     }
-  });
+    // A guard against a hang, not a speed limit: some seventy operations, each laid out by Chromium, on a shared machine.
+  }, 180_000);
 
   it("finds an operation by its name with the reference's search, and opens it", async () => {
     await page.goto(`${t.service.url}/docs/api.html`, { waitUntil: "networkidle" });

@@ -74,7 +74,10 @@ describe("the watched host (metrics and token loss) over a real SoftHSM host", (
     const gone: string[] = [];
     const stopListening = host.onTokenGone((slot) => gone.push(slot));
     // A slot that is not attached has no session: CKR_SESSION_HANDLE_INVALID, which shows the sessions gone.
-    const removed = { code: "CKR_DEVICE_REMOVED", customData: { reason: "tokenRemoved", pkcs11: expect.objectContaining({ name: "CKR_SESSION_HANDLE_INVALID" }) } };
+    const removed = {
+      code: "CKR_DEVICE_REMOVED",
+      customData: { reason: "tokenRemoved", pkcs11: expect.objectContaining({ name: "CKR_SESSION_HANDLE_INVALID" }) },
+    };
     await expect(host.sign(b, { mechanism: 0x1041 }, "1", new Uint8Array(32))).rejects.toMatchObject(removed);
     // A failure that says nothing about the token (a wrong slot id) is not reported.
     await expect(host.getTokenInfo("ffffffff00000000")).rejects.toMatchObject({ code: 0x3 });
