@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { buildFaultModule, FaultControl } from "@open-scws/pkcs11-faults";
 import { SoftHsmSandbox } from "@open-scws/softhsm";
 import { startTestService, type TestService } from "@open-scws/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import type { Pin } from "../facade/pin.js";
 import type { Reader } from "../facade/reader.js";
 import { createScws, type LoginChangeReason, type Scws } from "../facade/scws.js";
@@ -19,22 +19,43 @@ interface Seen {
   readonly logins: string[];
 }
 
+/** Wakes the `until` waiters: called by every callback `watched` records. */
+const waiters = new Set<() => void>();
+const changed = () => {
+  for (const wake of [...waiters]) wake();
+};
+
 /** An SCWS object that records what its callbacks report. */
 function watched(scws: Scws): Seen {
   const seen: Seen = { readers: [], logins: [] };
-  const reader = (what: string) => (r: Reader) => void seen.readers.push(`${what} ${r.tokenSummary?.label ?? "-"} ${r.cardPresent} ${r.status}`);
+  const note = (list: string[], entry: string) => {
+    list.push(entry);
+    changed();
+  };
+  const reader = (what: string) => (r: Reader) => note(seen.readers, `${what} ${r.tokenSummary?.label ?? "-"} ${r.cardPresent} ${r.status}`);
   scws.onreaderadded = reader("added");
   scws.onreaderremoved = reader("removed");
   scws.onreaderstatechanged = reader("changed");
-  scws.onloginstatechanged = (pin: Pin, why: LoginChangeReason) => void seen.logins.push(`${pin.token.label} ${why} ${pin.validated}`);
+  scws.onloginstatechanged = (pin: Pin, why: LoginChangeReason) => note(seen.logins, `${pin.token.label} ${why} ${pin.validated}`);
   return seen;
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Resolves once `condition` holds, checked after each callback; a wait that never ends fails by the test's own
+ * timeout, whose report names the awaited `what` (no clock of its own: the service's events decide).
+ */
+async function until(what: string, condition: () => boolean): Promise<void> {
+  onTestFailed(() => {
+    if (!condition()) console.error(`still waiting for ${what}`);
+  });
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        waiters.delete(wake);
+        resolve();
+      };
+      waiters.add(wake);
+    });
   }
 }
 

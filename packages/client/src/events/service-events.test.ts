@@ -47,7 +47,7 @@ const environmentAnswers: Record<string, () => Response> = {
  * environments without a signature. `credentials` records the environment header of each events request.
  */
 function scriptedService(answers: Array<(url: URL) => Response>, readers: () => Reader[]) {
-  const asked: string[] = [];
+  const asked = recorded();
   const credentials: Array<string | null> = [];
   const fetch = async (request: Request) => {
     const url = new URL(request.url);
@@ -80,7 +80,7 @@ const sse =
     );
 
 function recordingSink() {
-  const calls: string[] = [];
+  const calls = recorded();
   const sink: ReaderEventSink = {
     upsert: (state) => void calls.push(`upsert ${state.name} ${state.cardPresent}`),
     remove: (id) => void calls.push(`remove ${id}`),
@@ -90,9 +90,37 @@ function recordingSink() {
   return { calls, sink };
 }
 
+/** Wakes the `until` waiters: called whenever a recorded list grows. */
+const waiters = new Set<() => void>();
+const changed = () => {
+  for (const wake of [...waiters]) wake();
+};
+
+/** A list of what happened whose every push wakes `until`, so tests wait for the entry rather than for time. */
+function recorded(): string[] {
+  const list: string[] = [];
+  Object.defineProperty(list, "push", {
+    enumerable: false,
+    value: (...items: string[]) => {
+      const length = Array.prototype.push.apply(list, items);
+      changed();
+      return length;
+    },
+  });
+  return list;
+}
+
+/** Resolves once `condition` holds, checked after each recorded change (the test's own timeout ends a wait that never does). */
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-  expect(condition()).toBe(true);
+  while (!condition()) {
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        waiters.delete(wake);
+        resolve();
+      };
+      waiters.add(wake);
+    });
+  }
 }
 
 function follow(fetch: (request: Request) => Promise<Response>, transport: "fetch" | "poll" = "fetch") {
@@ -196,7 +224,7 @@ describe("SCWS with the service's events", () => {
   it("follows nothing once the service is found, and from createEnvironment on fires onreaderadded for the list and onreaderremoved for a removal event", async () => {
     const service = scriptedService([() => json({ events: [], cursor: 1 }), sse([event(2, "readerRemoved", readerA)])], () => [readerA]);
     const scws = createScws({ fetch: service.fetch, ports: [8930], events: "fetch" });
-    const seen: string[] = [];
+    const seen = recorded();
     scws.onreaderadded = (reader) => void seen.push(`added ${reader.name}`);
     scws.onreaderremoved = (reader) => void seen.push(`removed ${reader.name} ${reader.status}`);
     await scws.findService("demo");
@@ -213,12 +241,21 @@ describe("SCWS with the service's events", () => {
     expect(service.asked.every((asked) => !asked.includes(CREDENTIAL))).toBe(true);
   });
 
-  it("follows no events with events: 'off'", async () => {
-    const service = scriptedService([], () => [readerA]);
-    const scws = createScws({ fetch: service.fetch, ports: [8930], events: "off" });
-    await scws.findService("demo");
-    await scws.createEnvironment();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(service.asked).toEqual(["/v1/service", "/v1/environments/challenges", "/v1/environments", "/v1/readers"]);
-  });
+  // A follower's first request goes out before createEnvironment resolves, so a call made after it is answered after
+  // that request: the list read afterwards marks the point by which events would have been asked (shown with "poll").
+  for (const [events, expected] of [
+    ["off", ["/v1/service", "/v1/environments/challenges", "/v1/environments", "/v1/readers", "/v1/readers"]],
+    ["poll", ["/v1/service", "/v1/environments/challenges", "/v1/environments", "/v1/events?wait=0", "/v1/readers", "/v1/readers"]],
+  ] as const) {
+    it(`follows ${events === "off" ? "no events with events: 'off'" : "events with events: 'poll' (the comparison)"}`, async () => {
+      const service = scriptedService([() => json({ events: [], cursor: 1 })], () => [readerA]);
+      const scws = createScws({ fetch: service.fetch, ports: [8930], events });
+      await scws.findService("demo");
+      await scws.createEnvironment();
+      await scws.updateReaderList();
+      scws.close();
+      // The first six requests: with "off" there is no sixth, with "poll" the events request is among them.
+      expect(service.asked.slice(0, 6)).toEqual(expected);
+    });
+  }
 });
