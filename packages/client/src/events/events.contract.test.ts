@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest"
 import type { Pin } from "../facade/pin.js";
 import type { Reader } from "../facade/reader.js";
 import { createScws, type LoginChangeReason, type Scws } from "../facade/scws.js";
+import { Changes } from "../testing/changes.js";
 import { openEnvironment } from "../testing/facade-token.js";
 
 // SCWS's reader callbacks and SCWS.readers, fed by the real service's events while the fault-injecting module
@@ -19,24 +20,17 @@ interface Seen {
   readonly logins: string[];
 }
 
-/** Wakes the `until` waiters: called by every callback `watched` records. */
-const waiters = new Set<() => void>();
-const changed = () => {
-  for (const wake of [...waiters]) wake();
-};
+const changes = new Changes();
 
 /** An SCWS object that records what its callbacks report. */
 function watched(scws: Scws): Seen {
-  const seen: Seen = { readers: [], logins: [] };
-  const note = (list: string[], entry: string) => {
-    list.push(entry);
-    changed();
-  };
-  const reader = (what: string) => (r: Reader) => note(seen.readers, `${what} ${r.tokenSummary?.label ?? "-"} ${r.cardPresent} ${r.status}`);
+  // Each push wakes `until`.
+  const seen: Seen = { readers: changes.list(), logins: changes.list() };
+  const reader = (what: string) => (r: Reader) => void seen.readers.push(`${what} ${r.tokenSummary?.label ?? "-"} ${r.cardPresent} ${r.status}`);
   scws.onreaderadded = reader("added");
   scws.onreaderremoved = reader("removed");
   scws.onreaderstatechanged = reader("changed");
-  scws.onloginstatechanged = (pin: Pin, why: LoginChangeReason) => note(seen.logins, `${pin.token.label} ${why} ${pin.validated}`);
+  scws.onloginstatechanged = (pin: Pin, why: LoginChangeReason) => void seen.logins.push(`${pin.token.label} ${why} ${pin.validated}`);
   return seen;
 }
 
@@ -48,15 +42,7 @@ async function until(what: string, condition: () => boolean): Promise<void> {
   onTestFailed(() => {
     if (!condition()) console.error(`still waiting for ${what}`);
   });
-  while (!condition()) {
-    await new Promise<void>((resolve) => {
-      const wake = () => {
-        waiters.delete(wake);
-        resolve();
-      };
-      waiters.add(wake);
-    });
-  }
+  await changes.until(condition);
 }
 
 describe("SCWS reader and login callbacks from the service's events, as a token disappears and reappears", () => {

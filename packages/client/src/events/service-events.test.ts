@@ -2,6 +2,7 @@ import type { components } from "@open-scws/spec";
 import { describe, expect, it } from "vitest";
 import type { ReaderEventSink } from "../facade/reader-registry.js";
 import { createScws } from "../facade/scws.js";
+import { Changes } from "../testing/changes.js";
 import { readerWithToken, serviceInfo } from "../testing/fake-services.js";
 import { createScwsClient } from "../typed-client.js";
 import { serviceEvents } from "./service-events.js";
@@ -90,38 +91,9 @@ function recordingSink() {
   return { calls, sink };
 }
 
-/** Wakes the `until` waiters: called whenever a recorded list grows. */
-const waiters = new Set<() => void>();
-const changed = () => {
-  for (const wake of [...waiters]) wake();
-};
-
-/** A list of what happened whose every push wakes `until`, so tests wait for the entry rather than for time. */
-function recorded(): string[] {
-  const list: string[] = [];
-  Object.defineProperty(list, "push", {
-    enumerable: false,
-    value: (...items: string[]) => {
-      const length = Array.prototype.push.apply(list, items);
-      changed();
-      return length;
-    },
-  });
-  return list;
-}
-
-/** Resolves once `condition` holds, checked after each recorded change (the test's own timeout ends a wait that never does). */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) {
-    await new Promise<void>((resolve) => {
-      const wake = () => {
-        waiters.delete(wake);
-        resolve();
-      };
-      waiters.add(wake);
-    });
-  }
-}
+const changes = new Changes();
+const recorded = () => changes.list();
+const until = (condition: () => boolean) => changes.until(condition);
 
 function follow(fetch: (request: Request) => Promise<Response>, transport: "fetch" | "poll" = "fetch") {
   const { calls, sink } = recordingSink();
