@@ -72,12 +72,12 @@ export const operations: Readonly<Record<string, OperationContract>> = {
     body: {"required":true,"schema":{"$ref":"UnblockPinRequest"}},
   },
   "POST /v1/tokens/{tokenId}/pins/{pinNumber}/pin-requests": {
-    answers: { ...problems("400 401 403 404 409 421 422 429 500 502 503"), "201": {"application/json":{"$ref":"PinRequest"}} },
+    answers: { ...problems("400 401 403 404 409 413 415 421 422 429 500 502 503"), "201": {"application/json":{"$ref":"PinRequest"}} },
     path: {"tokenId":{"$ref":"TokenId"},"pinNumber":{"type":"integer","minimum":0,"maximum":15}},
     body: {"required":false,"schema":{"$ref":"PinRequestCreation"}},
   },
   "PUT /v1/tokens/{tokenId}/pins/{pinNumber}/auto-login": {
-    answers: { ...problems("400 401 403 404 409 421 422 429 500 502 503"), "200": {"application/json":{"$ref":"AutoLogin"}} },
+    answers: { ...problems("400 401 403 404 409 413 415 421 422 429 500 502 503"), "200": {"application/json":{"$ref":"AutoLogin"}} },
     path: {"tokenId":{"$ref":"TokenId"},"pinNumber":{"type":"integer","minimum":0,"maximum":15}},
     body: {"required":false,"schema":{"$ref":"AutoLoginRequest"}},
   },
