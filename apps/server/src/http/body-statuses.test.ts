@@ -18,9 +18,7 @@ describe("operations with a request body", () => {
   it("all declare 413 and 415, the responses the body limit and the body reader give before any handler", () => {
     const withBody = operations.filter((operation) => operation.requestBody !== undefined);
     expect(withBody.length).toBeGreaterThan(20);
-    const missing = withBody
-      .filter((operation) => !("413" in operation.responses && "415" in operation.responses))
-      .map((operation) => operation.operationId);
+    const missing = withBody.filter((operation) => !("413" in operation.responses && "415" in operation.responses)).map((operation) => operation.operationId);
     expect(missing).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 const CREDENTIAL = "events-test-credential-0123456789abcdefghij";
 const CHALLENGE = "ab".repeat(32);
 /** The answers of a development registration's environment: a challenge, then the environment without a signature. */
-const environmentAnswers: Record<string, () => Response> = {
+const environmentResponses: Record<string, () => Response> = {
   "/v1/environments/challenges": () =>
     json(
       { challengeId: `c-${"1".repeat(32)}`, challenge: CHALLENGE, message: `open-scws-environment:${CHALLENGE}`, expiresAt: "2026-11-29T16:31:00.000Z" },
@@ -55,7 +55,7 @@ function scriptedService(answers: Array<(url: URL) => Response>, readers: () => 
     const streaming = request.headers.get("accept") === "text/event-stream";
     asked.push(`${url.pathname}${url.search}${streaming ? " (stream)" : ""}`);
     if (url.pathname === "/v1/service") return json(serviceInfo);
-    const environment = environmentAnswers[url.pathname];
+    const environment = environmentResponses[url.pathname];
     if (environment) return environment();
     if (url.pathname === "/v1/events") credentials.push(request.headers.get("x-scws-environment"));
     if (url.pathname === "/v1/readers") return json({ readers: readers() });
