@@ -19,12 +19,12 @@ const { operations, schemas } = contractTables(document);
 const operationRows = Object.entries(operations).map(([key, { answers, ...takes }]) => {
   const problemStatuses = Object.keys(answers).filter((status) => isDeepStrictEqual(answers[status], PROBLEM));
   const others = Object.entries(answers).filter(([status]) => !problemStatuses.includes(status));
-  const answerParts = [
+  const responseParts = [
     ...(problemStatuses.length > 0 ? [`...problems(${JSON.stringify(problemStatuses.join(" "))})`] : []),
     ...others.map(([status, media]) => `${JSON.stringify(status)}: ${JSON.stringify(media)}`),
   ];
   const takeParts = Object.entries(takes).map(([name, value]) => `${name}: ${JSON.stringify(value)}`);
-  return `  ${JSON.stringify(key)}: {\n    answers: { ${answerParts.join(", ")} },${takeParts.map((part) => `\n    ${part},`).join("")}\n  },`;
+  return `  ${JSON.stringify(key)}: {\n    answers: { ${responseParts.join(", ")} },${takeParts.map((part) => `\n    ${part},`).join("")}\n  },`;
 });
 const schemaRows = Object.entries(schemas).map(([name, schema]) => `  ${JSON.stringify(name)}: ${JSON.stringify(schema)},`);
 

@@ -176,7 +176,16 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   const t = await startTestService({
     tokenLabels: [...LABELS],
     // The fuzzer sends many wrong PINs; the service's own lockout would otherwise end every later login.
-    configure: (config) => ({ ...config, pinPolicy: { maxTries: 100, soMaxTries: 100 } }),
+    // Idle connections stay open for the whole run (the longest the schema allows, 10 minutes): with the default 5 s,
+    // a connection left idle while the target refreshes between batches could be closed by the service just as the
+    // fuzzer's fetch (in this process, whose idle timers follow the service's Keep-Alive hint and fire late on a
+    // busy loop) sent the next request on it, which the closing socket answered with a reset (ECONNRESET). That
+    // race is HTTP/1.1's, not the service's answer to the request, and it made a fixed seed's run unrepeatable.
+    configure: (config) => ({
+      ...config,
+      pinPolicy: { maxTries: 100, soMaxTries: 100 },
+      http: { ...config.http, keepAliveTimeoutMs: 600_000 },
+    }),
     beforeStart: (sandbox, tokens) => {
       const on = (label: string, ...args: string[]) => pkcs11Tool(sandbox, ["--token-label", label, "--login", "--pin", tokens[label]!.pin, ...args]);
       on("fuzz-a", "--keypairgen", "--key-type", "rsa:2048", "--id", "01", "--label", "rsa");

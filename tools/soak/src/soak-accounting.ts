@@ -1,10 +1,10 @@
 // How the soak counts its requests, as security.md defines availability: a request has failed if it gets a
 // 5xx or no response within 10 s. Faults the soak injects on purpose make the module answer CKR_DEVICE_ERROR
-// (502) or the token CKR_DEVICE_REMOVED (409); those are counted apart, as injected-fault answers, but only
+// (502) or the token CKR_DEVICE_REMOVED (409); those are counted apart, as injected-fault responses, but only
 // while a fault is active or within a grace period after it ends.
 
 /** A request has failed when no response came within this long (security.md, Availability). */
-export const ANSWER_DEADLINE_MS = 10_000;
+export const RESPONSE_DEADLINE_MS = 10_000;
 /** After a fault ends, answers it caused may still arrive (calls queued behind it, a restart finishing). */
 export const FAULT_GRACE_MS = 3_000;
 
@@ -45,14 +45,14 @@ export function duringFault(outcome: RequestOutcome, faults: readonly FaultWindo
  * (a wrong PIN is a response); `ok` otherwise.
  */
 export function classify(outcome: RequestOutcome, faults: readonly FaultWindow[]): OutcomeClass {
-  if (outcome.status === undefined || outcome.ms > ANSWER_DEADLINE_MS) return "failed";
+  if (outcome.status === undefined || outcome.ms > RESPONSE_DEADLINE_MS) return "failed";
   const inFault = duringFault(outcome, faults);
   if (outcome.status >= 500) return inFault && outcome.code === "CKR_DEVICE_ERROR" ? "injected-fault" : "failed";
   if (outcome.status >= 400) return inFault && outcome.code !== undefined && FAULT_CODES.has(outcome.code) ? "injected-fault" : "client-error";
   return "ok";
 }
 
-/** Counts by class, by operation and status, and by the code of injected-fault answers; keeps the first failures. */
+/** Counts by class, by operation and status, and by the code of injected-fault responses; keeps the first failures. */
 export class Tally {
   readonly byClass: Record<OutcomeClass, number> = { ok: 0, "client-error": 0, "injected-fault": 0, failed: 0 };
   readonly byOperation: Record<string, Record<string, number>> = {};

@@ -3,7 +3,7 @@
 // A lost connection or login (after a removal or a module restart) is taken up again, as an application would.
 import { createHash, randomBytes } from "node:crypto";
 import { signChallenge, type TestApplication } from "@open-scws/test-support";
-import { ANSWER_DEADLINE_MS, type RequestOutcome } from "./soak-accounting.js";
+import { RESPONSE_DEADLINE_MS, type RequestOutcome } from "./soak-accounting.js";
 
 /** Where the client sends its requests, and what it does with each outcome. */
 export interface SoakClientOptions {
@@ -38,7 +38,7 @@ export function soakFetch(url: string, path: string, init: SoakRequest = {}): Pr
     method: init.method ?? "GET",
     headers,
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    signal: AbortSignal.timeout(ANSWER_DEADLINE_MS),
+    signal: AbortSignal.timeout(RESPONSE_DEADLINE_MS),
   });
 }
 

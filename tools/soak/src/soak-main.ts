@@ -2,7 +2,7 @@
 // service in its own process, with faults injected through the fault module now and then (a token removed and
 // restored, a slow token, a crash of the module's process). Reports RSS growth after warm-up, descriptors,
 // PKCS#11 sessions and token connections against their baseline, and failed requests by security.md's
-// definition, with injected-fault answers counted apart (soak-accounting.ts says how). Writes JSON and text.
+// definition, with injected-fault responses counted apart (soak-accounting.ts says how). Writes JSON and text.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
@@ -149,7 +149,7 @@ const report = {
   requests: tally.requests,
   byClass: tally.byClass,
   failed: tally.byClass.failed,
-  injectedFaultAnswers: tally.injected,
+  injectedFaultResponses: tally.injected,
   faults: {
     removals: faults.filter((f) => f.kind === "remove").length,
     delays: faults.filter((f) => f.kind === "delay").length,
@@ -175,7 +175,7 @@ writeFileSync(join(outDir, "soak-report.json"), `${JSON.stringify(report, null, 
 const summary = [
   `open SCWS soak, ${report.date}, ${report.machine.cores} cores: ${minutes} min, ${clientCount} clients, ${report.requests} requests`,
   `failed (5xx not explained by an injected fault, or no response within 10 s): ${report.failed}`,
-  `injected-fault answers: ${JSON.stringify(report.injectedFaultAnswers)} from ${JSON.stringify(report.faults)}`,
+  `injected-fault responses: ${JSON.stringify(report.injectedFaultResponses)} from ${JSON.stringify(report.faults)}`,
   `answers: ${JSON.stringify(report.byClass)}; latency p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, max ${report.latencyMs.max} ms`,
   `service RSS: ${afterWarmup} kB in the minute after a ${warmupMs / 1000} s warm-up, ${lastMinute} kB in the last minute: ${report.rss.growthPercent} % (target < 15 %)`,
   `service V8 heap in use: ${heapAfterWarmup} kB after warm-up, ${heapLastMinute} kB in the last minute: ${report.heapUsed.growthPercent} %`,

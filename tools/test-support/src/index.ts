@@ -23,7 +23,7 @@ export {
   tamperedCertificate,
 } from "./pki-fixtures.js";
 export { type RawResponse, rawRequest } from "./raw-http.js";
-export { completeAnswers, exchange, type SocketExchange, type SocketStep, trickle } from "./raw-socket.js";
+export { completeResponses, exchange, type SocketExchange, type SocketStep, trickle } from "./raw-socket.js";
 export { apiKeyHash, type SharedTestService, type SharedTestServiceOptions, startSharedTestService, type TestApiKey } from "./shared-test-service.js";
 export { assertConforms, pathTemplateOf, specViolations } from "./spec-conformance.js";
 export { createEnvironment, signChallenge, type TestApplication, testApplication } from "./test-environment.js";

@@ -19,8 +19,8 @@ export interface SocketExchange {
   readonly received: string;
 }
 
-/** Complete answers at the start of `text`: status lines whose headers ended and whose Content-Length body arrived. */
-export function completeAnswers(text: string): number[] {
+/** Complete responses at the start of `text`: status lines whose headers ended and whose Content-Length body arrived. */
+export function completeResponses(text: string): number[] {
   const statuses: number[] = [];
   let rest = text;
   for (;;) {
@@ -54,12 +54,12 @@ export function exchange(port: number, steps: readonly SocketStep[], options: { 
       done = true;
       clearTimeout(deadline);
       socket.destroy();
-      resolve({ statuses: completeAnswers(received), closed, hung, ms: Math.round(performance.now() - started), received });
+      resolve({ statuses: completeResponses(received), closed, hung, ms: Math.round(performance.now() - started), received });
     };
     const deadline = setTimeout(() => finish(true), deadlineMs);
     socket.on("data", (chunk: Buffer) => {
       received += chunk.toString("latin1");
-      if (completeAnswers(received).length >= wanted) finish(false);
+      if (completeResponses(received).length >= wanted) finish(false);
     });
     socket.on("error", () => {
       closed = true;

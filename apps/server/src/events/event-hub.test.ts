@@ -35,7 +35,9 @@ describe("EventHub", () => {
   it("waits for the next event, or gives up after the wait", async () => {
     const hub = new EventHub();
     const waiting = hub.waitAfter(0, { caller: "a" }, 5_000);
-    setTimeout(() => hub.publish({ type: "readerRemoved", reader }), 5);
+    // The waiter is subscribed before the event: it must be woken by the event, not find it already buffered.
+    expect(hub.listenerCount).toBe(1);
+    hub.publish({ type: "readerRemoved", reader });
     expect((await waiting).events.map((event) => event.type)).toEqual(["readerRemoved"]);
     const empty = await hub.waitAfter(hub.cursor, { caller: "a" }, 10);
     expect(empty.events).toEqual([]);

@@ -24,7 +24,7 @@ function runner(options: { slow?: (input: number) => boolean; fail?: (input: num
       asynchronous.push(input);
       inFlight += 1;
       mostInFlight = Math.max(mostInFlight, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise((resolve) => setImmediate(resolve));
       inFlight -= 1;
       return make(input);
     },

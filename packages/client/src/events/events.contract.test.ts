@@ -2,10 +2,11 @@ import { join } from "node:path";
 import { buildFaultModule, FaultControl } from "@open-scws/pkcs11-faults";
 import { SoftHsmSandbox } from "@open-scws/softhsm";
 import { startTestService, type TestService } from "@open-scws/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import type { Pin } from "../facade/pin.js";
 import type { Reader } from "../facade/reader.js";
 import { createScws, type LoginChangeReason, type Scws } from "../facade/scws.js";
+import { Changes } from "../testing/changes.js";
 import { openEnvironment } from "../testing/facade-token.js";
 
 // SCWS's reader callbacks and SCWS.readers, fed by the real service's events while the fault-injecting module
@@ -19,9 +20,12 @@ interface Seen {
   readonly logins: string[];
 }
 
+const changes = new Changes();
+
 /** An SCWS object that records what its callbacks report. */
 function watched(scws: Scws): Seen {
-  const seen: Seen = { readers: [], logins: [] };
+  // Each push wakes `until`.
+  const seen: Seen = { readers: changes.list(), logins: changes.list() };
   const reader = (what: string) => (r: Reader) => void seen.readers.push(`${what} ${r.tokenSummary?.label ?? "-"} ${r.cardPresent} ${r.status}`);
   scws.onreaderadded = reader("added");
   scws.onreaderremoved = reader("removed");
@@ -30,12 +34,15 @@ function watched(scws: Scws): Seen {
   return seen;
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/**
+ * Resolves once `condition` holds, checked after each callback; a wait that never ends fails by the test's own
+ * timeout, whose report names the awaited `what` (no clock of its own: the service's events decide).
+ */
+async function until(what: string, condition: () => boolean): Promise<void> {
+  onTestFailed(() => {
+    if (!condition()) console.error(`still waiting for ${what}`);
+  });
+  await changes.until(condition);
 }
 
 describe("SCWS reader and login callbacks from the service's events, as a token disappears and reappears", () => {

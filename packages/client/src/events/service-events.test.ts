@@ -2,6 +2,7 @@ import type { components } from "@open-scws/spec";
 import { describe, expect, it } from "vitest";
 import type { ReaderEventSink } from "../facade/reader-registry.js";
 import { createScws } from "../facade/scws.js";
+import { Changes } from "../testing/changes.js";
 import { readerWithToken, serviceInfo } from "../testing/fake-services.js";
 import { createScwsClient } from "../typed-client.js";
 import { serviceEvents } from "./service-events.js";
@@ -21,7 +22,7 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 const CREDENTIAL = "events-test-credential-0123456789abcdefghij";
 const CHALLENGE = "ab".repeat(32);
 /** The answers of a development registration's environment: a challenge, then the environment without a signature. */
-const environmentAnswers: Record<string, () => Response> = {
+const environmentResponses: Record<string, () => Response> = {
   "/v1/environments/challenges": () =>
     json(
       { challengeId: `c-${"1".repeat(32)}`, challenge: CHALLENGE, message: `open-scws-environment:${CHALLENGE}`, expiresAt: "2026-11-29T16:31:00.000Z" },
@@ -47,14 +48,14 @@ const environmentAnswers: Record<string, () => Response> = {
  * environments without a signature. `credentials` records the environment header of each events request.
  */
 function scriptedService(answers: Array<(url: URL) => Response>, readers: () => Reader[]) {
-  const asked: string[] = [];
+  const asked = recorded();
   const credentials: Array<string | null> = [];
   const fetch = async (request: Request) => {
     const url = new URL(request.url);
     const streaming = request.headers.get("accept") === "text/event-stream";
     asked.push(`${url.pathname}${url.search}${streaming ? " (stream)" : ""}`);
     if (url.pathname === "/v1/service") return json(serviceInfo);
-    const environment = environmentAnswers[url.pathname];
+    const environment = environmentResponses[url.pathname];
     if (environment) return environment();
     if (url.pathname === "/v1/events") credentials.push(request.headers.get("x-scws-environment"));
     if (url.pathname === "/v1/readers") return json({ readers: readers() });
@@ -80,7 +81,7 @@ const sse =
     );
 
 function recordingSink() {
-  const calls: string[] = [];
+  const calls = recorded();
   const sink: ReaderEventSink = {
     upsert: (state) => void calls.push(`upsert ${state.name} ${state.cardPresent}`),
     remove: (id) => void calls.push(`remove ${id}`),
@@ -90,10 +91,9 @@ function recordingSink() {
   return { calls, sink };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-  expect(condition()).toBe(true);
-}
+const changes = new Changes();
+const recorded = () => changes.list();
+const until = (condition: () => boolean) => changes.until(condition);
 
 function follow(fetch: (request: Request) => Promise<Response>, transport: "fetch" | "poll" = "fetch") {
   const { calls, sink } = recordingSink();
@@ -196,7 +196,7 @@ describe("SCWS with the service's events", () => {
   it("follows nothing once the service is found, and from createEnvironment on fires onreaderadded for the list and onreaderremoved for a removal event", async () => {
     const service = scriptedService([() => json({ events: [], cursor: 1 }), sse([event(2, "readerRemoved", readerA)])], () => [readerA]);
     const scws = createScws({ fetch: service.fetch, ports: [8930], events: "fetch" });
-    const seen: string[] = [];
+    const seen = recorded();
     scws.onreaderadded = (reader) => void seen.push(`added ${reader.name}`);
     scws.onreaderremoved = (reader) => void seen.push(`removed ${reader.name} ${reader.status}`);
     await scws.findService("demo");
@@ -213,12 +213,21 @@ describe("SCWS with the service's events", () => {
     expect(service.asked.every((asked) => !asked.includes(CREDENTIAL))).toBe(true);
   });
 
-  it("follows no events with events: 'off'", async () => {
-    const service = scriptedService([], () => [readerA]);
-    const scws = createScws({ fetch: service.fetch, ports: [8930], events: "off" });
-    await scws.findService("demo");
-    await scws.createEnvironment();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(service.asked).toEqual(["/v1/service", "/v1/environments/challenges", "/v1/environments", "/v1/readers"]);
-  });
+  // A follower's first request goes out before createEnvironment resolves, so a call made after it is answered after
+  // that request: the list read afterwards marks the point by which events would have been asked (shown with "poll").
+  for (const [events, expected] of [
+    ["off", ["/v1/service", "/v1/environments/challenges", "/v1/environments", "/v1/readers", "/v1/readers"]],
+    ["poll", ["/v1/service", "/v1/environments/challenges", "/v1/environments", "/v1/events?wait=0", "/v1/readers", "/v1/readers"]],
+  ] as const) {
+    it(`follows ${events === "off" ? "no events with events: 'off'" : "events with events: 'poll' (the comparison)"}`, async () => {
+      const service = scriptedService([() => json({ events: [], cursor: 1 })], () => [readerA]);
+      const scws = createScws({ fetch: service.fetch, ports: [8930], events });
+      await scws.findService("demo");
+      await scws.createEnvironment();
+      await scws.updateReaderList();
+      scws.close();
+      // The first six requests: with "off" there is no sixth, with "poll" the events request is among them.
+      expect(service.asked.slice(0, 6)).toEqual(expected);
+    });
+  }
 });

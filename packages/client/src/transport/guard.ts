@@ -88,7 +88,7 @@ export function contractGuard(timeoutMs: number, validation?: ContractValidation
     async onResponse({ request, response, schemaPath, id }) {
       const call = inFlight.get(id);
       try {
-        if (validation) await validation.checkAnswer(request, response, schemaPath);
+        if (validation) await validation.checkResponse(request, response, schemaPath);
         // Read a copy under the deadline; openapi-fetch then reads the original, already buffered.
         else if (!isStream(response)) await response.clone().arrayBuffer();
         return undefined;

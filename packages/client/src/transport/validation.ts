@@ -1,7 +1,7 @@
 // The seam for the opt-in contract validation (`@open-scws/client/validation`): its type, and the default that
 // clients made without a `validation` option use. Nothing here loads the contract tables.
 import type { checkHead, checkJsonBody, checkRequest, operationContract } from "../contract/check.js";
-import type { checkAnswer, refuseRequest } from "../validation/exchange-checks.js";
+import type { checkResponse, refuseRequest } from "../validation/exchange-checks.js";
 
 /** Checks requests and answers against the spec: `contractValidation` from `@open-scws/client/validation`. */
 export interface ContractValidation {
@@ -12,7 +12,7 @@ export interface ContractValidation {
   /** What the guard runs before a request leaves. */
   readonly refuseRequest: typeof refuseRequest;
   /** What the guard runs on an answer, before the caller reads it. */
-  readonly checkAnswer: typeof checkAnswer;
+  readonly checkResponse: typeof checkResponse;
 }
 
 let byDefault: ContractValidation | undefined;

@@ -25,7 +25,7 @@ export async function refuseRequest(request: Request, schemaPath: string, pathPa
 }
 
 /** Checks an answer against the spec; throws the client's error (`MWR_SCWS_COMM_ERROR`) for one the spec does not allow. */
-export async function checkAnswer(request: Request, response: Response, schemaPath: string): Promise<void> {
+export async function checkResponse(request: Request, response: Response, schemaPath: string): Promise<void> {
   const head = checkHead(operationContract(request.method, schemaPath), response.status, response.headers.get("content-type"));
   if (head.kind === "violation") {
     await response.body?.cancel().catch(() => {});

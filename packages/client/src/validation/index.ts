@@ -2,7 +2,7 @@
 // as openapi-fetch leaves validation to its user: the contract tables it loads are most of its weight.
 import { checkHead, checkJsonBody, checkRequest, operationContract } from "../contract/check.js";
 import { type ContractValidation, setDefaultValidation } from "../transport/validation.js";
-import { checkAnswer, refuseRequest } from "./exchange-checks.js";
+import { checkResponse, refuseRequest } from "./exchange-checks.js";
 
 export type { ContractValidation } from "../transport/validation.js";
 
@@ -11,7 +11,7 @@ export type { ContractValidation } from "../transport/validation.js";
  * (`MWR_SCWS_COMM_ERROR`).
  * @example const client = createScwsClient("http://127.0.0.1:8930", { validation: contractValidation });
  */
-export const contractValidation: ContractValidation = { operationContract, checkRequest, checkHead, checkJsonBody, refuseRequest, checkAnswer };
+export const contractValidation: ContractValidation = { operationContract, checkRequest, checkHead, checkJsonBody, refuseRequest, checkResponse };
 
 /**
  * Turns the validation on for every client and SCWS object made afterwards without a `validation` option.
