@@ -26,7 +26,7 @@ export interface BatchRunner<Input, Value> {
 }
 
 /** An item quicker than this, made synchronously, is cheaper than the two thread hops of an asynchronous call. */
-const QUICK_MS = 1;
+export const QUICK_MS = 1;
 /** How long a burst of synchronous items may hold the token's thread before other calls to the token run. */
 const BURST_MS = 2;
 

@@ -1,7 +1,7 @@
 // A Pkcs11Host that loads the module into this process through pkcs11js.
 
 import { ckrValues, isPkcs11Failure, pkcs11Failure } from "@open-scws/errors";
-import { runBatch } from "./batch.js";
+import { QUICK_MS, runBatch } from "./batch.js";
 import { createObject, generateKey, generateKeyPair } from "./calls/creation.js";
 import * as calls from "./calls/crypto.js";
 import { findObjects, getAttributes, getObjectAttributes, toTemplate } from "./calls/objects.js";
@@ -38,7 +38,17 @@ export interface ModuleOptions {
    * process runs one host per token on its own thread, all sharing one initialised module. Default `true`.
    */
   readonly initialize?: boolean;
+  /**
+   * Makes a single signature synchronously, on this thread, once the same key and mechanism signed asynchronously
+   * in under 1 ms (back to asynchronous after a synchronous one takes longer): it saves the two thread hops of
+   * `C_SignAsync`, as batch.ts does for a batch's quick items. For the host process's lanes, where blocking the
+   * thread holds up only that token's calls; default `false` (the service's own thread must not block).
+   */
+  readonly inlineQuickSigns?: boolean;
 }
+
+/** The most key/mechanism pairs remembered as quick; past it, the memory starts afresh. */
+const MAX_QUICK_SIGNERS = 1024;
 
 function tokenInfoOf(raw: ReturnType<PKCS11["C_GetTokenInfo"]>): TokenInfo {
   return {
@@ -65,6 +75,8 @@ export class InProcessHost implements Pkcs11Host {
   #module: PKCS11 | undefined;
   readonly #attached = new Map<SlotHandle, AttachedSlot>();
   readonly #options: ModuleOptions;
+  /** Key and mechanism pairs (`slot/key/mechanism`) whose signatures are quick enough to make synchronously. */
+  readonly #quickSigners = new Set<string>();
 
   constructor(options: ModuleOptions) {
     this.#options = options;
@@ -206,7 +218,30 @@ export class InProcessHost implements Pkcs11Host {
   }
 
   async sign(slot: SlotHandle, mechanism: MechanismInput, key: ObjectHandle, data: Uint8Array, contextPin?: string): Promise<Uint8Array> {
-    return this.#withSession(slot, (module, session) => calls.sign(module, session, mechanism, hexToHandle(key), data, contextPin));
+    if (!this.#options.inlineQuickSigns) {
+      return this.#withSession(slot, (module, session) => calls.sign(module, session, mechanism, hexToHandle(key), data, contextPin));
+    }
+    const signer = `${slot}/${key}/${mechanism.mechanism}`;
+    const quick = this.#quickSigners;
+    if (quick.has(signer)) {
+      return this.#withSession(slot, (module, session) => {
+        const began = performance.now();
+        try {
+          return calls.signNow(module, session, mechanism, hexToHandle(key), data, contextPin);
+        } finally {
+          if (performance.now() - began > QUICK_MS) quick.delete(signer);
+        }
+      });
+    }
+    return this.#withSession(slot, async (module, session) => {
+      const began = performance.now();
+      const signature = await calls.sign(module, session, mechanism, hexToHandle(key), data, contextPin);
+      if (performance.now() - began < QUICK_MS) {
+        if (quick.size >= MAX_QUICK_SIGNERS) quick.clear();
+        quick.add(signer);
+      }
+      return signature;
+    });
   }
 
   async signBatch(

@@ -17,7 +17,8 @@ const BURST_MS = 2;
 
 const port = parentPort!;
 const { options, owner } = workerData as LaneData;
-const host = new InProcessHost({ ...options, initialize: owner });
+// A lane blocks only its own token's calls: quick signatures are made on its thread (in-process-host.ts).
+const host = new InProcessHost({ ...options, initialize: owner, inlineQuickSigns: true });
 const replies = new Batcher<ReplyMessage>((batch) => port.postMessage(batch), queueMicrotask, BURST_MS);
 
 // A joined lane loads the library (dlopen hands out the owner's copy) without C_Initialize. It does so at its first
