@@ -2,7 +2,7 @@
 // exported separately as @open-scws/virtual-card/stack.
 export { CardStatus, type Command, parseCommand, SW } from "./apdu.js";
 export { ATR, PivCard, type SecurityStatus } from "./card.js";
-export { type CardStatusReport, sendControl } from "./control.js";
+export { type CardStatusReport, holdKeyOperationOf, sendControl } from "./control.js";
 export { certificateFromObject, certificateObject, PIV_AID, standardObjects } from "./objects.js";
 export { DEFAULT_IDENTITY, type ProvisionOptions, provisionedState, type SlotPlan } from "./provision.js";
 export {

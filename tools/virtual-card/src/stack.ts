@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CardStatusReport, sendControl } from "./control.js";
+import { type CardStatusReport, holdKeyOperationOf, sendControl } from "./control.js";
 import { buildPcscdShim } from "./native.js";
 import { certificateFromObject } from "./objects.js";
 import { WatchedProcess } from "./processes.js";
@@ -37,6 +37,11 @@ export interface StackCard {
   remove(): Promise<void>;
   /** Asks the card process: inserted, PIN and PUK tries left. */
   status(): Promise<CardStatusReport>;
+  /**
+   * Test hook: the card's next key operation (signature, decryption, ECDH) gets no answer until the card is
+   * removed. Resolves once armed; `received` resolves when that command reaches the card (then pull the card).
+   */
+  holdNextKeyOperation(): Promise<{ received: Promise<void> }>;
   /** The card's saved state (keys, certificates, counters), read from its state file. */
   state(): CardState;
   /** The certificate of a key slot as PEM, from the card's state file. */
@@ -157,6 +162,7 @@ export async function startCardStack(options: CardStackOptions = {}): Promise<Ca
         await pcscd.waitFor(removed, from);
       },
       status: () => sendControl(control, "status"),
+      holdNextKeyOperation: () => holdKeyOperationOf(control),
       state: () => loadState(statePath),
       certificatePem(slot) {
         const object = loadState(statePath).objects[CERTIFICATE_TAGS[slot]];

@@ -9,9 +9,19 @@ import { ATR, type PivCard } from "./card.js";
 
 const CONTROL = { POWER_OFF: 0x00, POWER_ON: 0x01, RESET: 0x02, GET_ATR: 0x04 } as const;
 
-/** Events: "connected", "disconnected", "powered" (power on or reset), "apdu" (command, response). */
+/** GENERAL AUTHENTICATE (INS 87) with a key slot's key, the last piece of its chain: a signature, decryption or ECDH. */
+function isKeyOperation(apdu: Buffer): boolean {
+  return apdu.length >= 4 && apdu[1] === 0x87 && (apdu[0]! & 0x10) === 0 && KEY_OPERATION_SLOTS.has(apdu[3]!);
+}
+const KEY_OPERATION_SLOTS = new Set([0x9a, 0x9c, 0x9d, 0x9e]);
+
+/**
+ * Events: "connected", "disconnected", "powered" (power on or reset), "apdu" (command, response), "held" (command)
+ * when a key operation is held by holdNextKeyOperation().
+ */
 export class VpcdCard extends EventEmitter {
   private socket: Socket | undefined;
+  private holding = false;
 
   constructor(
     readonly card: PivCard,
@@ -45,6 +55,7 @@ export class VpcdCard extends EventEmitter {
     });
     socket.on("close", () => {
       if (this.socket === socket) this.socket = undefined;
+      this.holding = false;
       this.emit("disconnected");
     });
     await new Promise<void>((resolve, reject) => {
@@ -59,6 +70,21 @@ export class VpcdCard extends EventEmitter {
       });
     });
     this.emit("connected");
+  }
+
+  /**
+   * A test hook: the next key operation (see isKeyOperation) gets no answer at all, as if the card were still
+   * computing, and "held" is emitted; removing the card ends the wait. Tests pull the card mid-signature on that
+   * event rather than guessing a moment with the clock. Removal disarms a hold that has not been used.
+   */
+  holdNextKeyOperation(): void {
+    if (!this.socket) throw new Error("the card is not in the reader: insert it before holding a key operation");
+    this.holding = true;
+  }
+
+  /** True while a hold is armed and no key operation has reached it yet. */
+  get isHolding(): boolean {
+    return this.holding;
   }
 
   /** Removes the card: closes the connection; resolves once closed. */
@@ -79,6 +105,11 @@ export class VpcdCard extends EventEmitter {
         this.card.reset();
         this.emit("powered");
       } else if (control === CONTROL.POWER_OFF) this.card.reset();
+      return;
+    }
+    if (this.holding && isKeyOperation(payload)) {
+      this.holding = false;
+      this.emit("held", payload);
       return;
     }
     let response: Buffer;

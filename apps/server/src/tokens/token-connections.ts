@@ -39,8 +39,9 @@ export interface TokenConnection {
   /** Set once the token was removed or its module restarted. */
   lost?: LossReason;
   /**
-   * Set when the module's process was replaced: the replacement never saw this connection's `attach`, so a
-   * `detach` for it would release the sessions of a connection made after the restart.
+   * Set when the connection no longer holds its `attach`: its module's process was replaced (the replacement never
+   * saw the attach), or its token was removed and the attach was released then. A `detach` at disconnect would
+   * release the sessions of a connection made since.
    */
   attachGone?: boolean;
 }
@@ -150,6 +151,13 @@ export class TokenConnections {
     }
     for (const connection of newlyLost) {
       connection.lost = reason;
+      if (reason === "tokenRemoved" && !connection.attachGone) {
+        // The removed token's sessions are void (PKCS#11 v3.1 section 5.6), and the module may hand out the same
+        // handles to the token reinserted: release them now, or a connection made after reinsertion would be served
+        // the dead sessions and lost at its first call.
+        connection.attachGone = true;
+        void connection.module.host.detach(connection.slot).catch(() => undefined);
+      }
       if (this.logins.get(connection.tokenKey)?.owner !== connection.owner) continue;
       const login = { tokenId: connection.id, readerId: connection.readerId, validated: false, soValidated: false, reason };
       this.events.publish({ type: "loginStateChanged", login }, { caller: connection.owner });

@@ -12,6 +12,18 @@ export function showsTokenGone(error: unknown): boolean {
 }
 
 /**
+ * Failures that may be a token pulled in the middle of the call: OpenSC 0.23 answers a card removed during its
+ * C_Sign with CKR_GENERAL_ERROR (the reader's transmit failed) rather than CKR_DEVICE_REMOVED. The token is asked
+ * afresh before such a failure is taken for a removal.
+ */
+const MAYBE_TOKEN_GONE: readonly CkrName[] = ["CKR_GENERAL_ERROR", "CKR_DEVICE_ERROR", "CKR_FUNCTION_FAILED"];
+
+/** Whether a failure may hide a token removed mid-call (see MAYBE_TOKEN_GONE). */
+export function mayShowTokenGone(error: unknown): boolean {
+  return isPkcs11Failure(error, ...MAYBE_TOKEN_GONE);
+}
+
+/**
  * The answer to a call that met a token gone: CKR_DEVICE_REMOVED, whatever the module said (OpenSC answers a pulled
  * card's sessions with CKR_SESSION_HANDLE_INVALID), with the module's own value kept in customData.pkcs11.
  */

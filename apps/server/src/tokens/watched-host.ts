@@ -6,7 +6,7 @@ import type { ServiceMetrics } from "../observability/metrics.js";
 import type { Pkcs11Host, SlotHandle } from "../pkcs11/host.js";
 import { defineHostCalls, HOST_CALLS, type HostCallName, invokeHostCall } from "../pkcs11/host-calls.js";
 import { canRestart, type HostRestart, type RestartingHost } from "../pkcs11/isolated/isolated-host.js";
-import { deviceRemoved, showsTokenGone } from "./token-loss.js";
+import { deviceRemoved, mayShowTokenGone, showsTokenGone } from "./token-loss.js";
 
 /** The result label of a failed call: the CKR_* name of a PKCS#11 failure, else `error`. */
 export function resultOf(error: unknown): string {
@@ -81,13 +81,26 @@ export class WatchedHost implements RestartingHost {
       (error: unknown) => {
         this.#metrics?.pkcs11Calls.inc({ module: this.moduleId, method: name, result: resultOf(error) });
         this.#metricsOf(name)?.duration.observe((performance.now() - began) / 1000);
-        if (HOST_CALLS[name].lane === "token" && showsTokenGone(error)) {
+        if (HOST_CALLS[name].lane !== "token") throw error;
+        if (showsTokenGone(error)) {
           this.#tokenGone(args[0] as SlotHandle);
           throw deviceRemoved(error);
         }
+        if (mayShowTokenGone(error)) return this.#unlessTokenGone(args[0] as SlotHandle, error);
         throw error;
       },
     );
+  }
+
+  /** Rethrows a failure that may hide a removal: as CKR_DEVICE_REMOVED if the token is no longer there, else as it is. */
+  async #unlessTokenGone(slot: SlotHandle, error: unknown): Promise<never> {
+    const present = await this.#inner.getTokenInfo(slot).then(
+      () => true,
+      (probe: unknown) => !showsTokenGone(probe),
+    );
+    if (present) throw error;
+    this.#tokenGone(slot);
+    throw deviceRemoved(error);
   }
 
   #metricsOf(name: HostCallName): CallMetrics | undefined {
