@@ -1,7 +1,9 @@
 // Mounts every operation of the generated route table: read and validate the input, call its handler, answer.
 import type { Context, Hono } from "hono";
+import type { SlotFilter } from "../config/token-filter.js";
 import { type OperationId, type RouteDefinition, routes } from "../generated/routes.js";
 import type { AccessControl, Caller } from "../security/access-control.js";
+import type { Environment } from "../security/environments.js";
 import type { AppEnv } from "./app-env.js";
 import type { HandlerInput, Handlers } from "./operation-types.js";
 import { readJsonBody, readParams, refuseNonFinite } from "./read-input.js";
@@ -12,19 +14,37 @@ type AnyHandler = (
   input: HandlerInput<OperationId>,
 ) => Promise<{ status: number; body?: unknown; text?: string; contentType?: string; headers?: Record<string, string>; raw?: Response }>;
 
+/** A request's context; a class, so that each request allocates one small object of one shape (no literal with spreads). */
+class HandlerContext implements RequestContext {
+  declare readonly environment?: Environment;
+  declare readonly scope?: SlotFilter;
+  readonly #c: Context<AppEnv>;
+
+  constructor(
+    c: Context<AppEnv>,
+    readonly requestId: string,
+    readonly caller: string,
+    environment: Environment | undefined,
+    scope: SlotFilter | undefined,
+  ) {
+    this.#c = c;
+    if (environment) (this as { environment?: Environment }).environment = environment;
+    if (scope) (this as { scope?: SlotFilter }).scope = scope;
+  }
+
+  /** Read on demand: the request's AbortSignal is made when first asked for, and few operations ask. */
+  get signal(): AbortSignal {
+    return this.#c.req.raw.signal;
+  }
+
+  header(name: string): string | undefined {
+    return this.#c.req.header(name);
+  }
+}
+
 function contextOf(c: Context<AppEnv>, caller: Caller | undefined, access: AccessControl): RequestContext {
   const scope = caller ? access.scopeOf(caller.id, caller.client) : undefined;
-  return {
-    requestId: c.get("requestId"),
-    caller: caller?.id ?? ANONYMOUS_CALLER,
-    // Read on demand: the request's AbortSignal is made when first asked for, and few operations ask.
-    get signal() {
-      return c.req.raw.signal;
-    },
-    header: (name: string) => c.req.header(name),
-    ...(caller?.environment ? { environment: caller.environment } : {}),
-    ...(scope ? { scope } : {}),
-  };
+  return new HandlerContext(c, c.get("requestId"), caller?.id ?? ANONYMOUS_CALLER, caller?.environment, scope);
 }
 
 async function serve(c: Context<AppEnv>, route: RouteDefinition, handler: AnyHandler, access: AccessControl): Promise<Response> {
