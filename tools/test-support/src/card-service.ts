@@ -24,6 +24,8 @@ export interface CardTestService {
 export interface CardTestServiceOptions {
   readonly card?: CardStackOptions;
   readonly service?: Omit<TestServiceOptions, "moduleEnv" | "configure">;
+  /** More changes to the service's configuration (such as an application for a page's origin), after the modules. */
+  readonly configure?: TestServiceOptions["configure"];
 }
 
 /** Starts the card stack, then the service with `modules: [softhsm, opensc]`. */
@@ -34,13 +36,13 @@ export async function startCardTestService(options: CardTestServiceOptions = {})
       ...options.service,
       canaries: [...(options.service?.canaries ?? []), stack.card.pin, stack.card.puk],
       moduleEnv: stack.env,
-      configure: (config) => ({
-        ...config,
-        modules: [
+      configure: (config) => {
+        const modules = [
           { id: "softhsm", library: softHsmModule, maxSessionsPerToken: 4 },
           { id: "opensc", library: stack.modulePath, maxSessionsPerToken: 2 },
-        ],
-      }),
+        ];
+        return options.configure ? options.configure({ ...config, modules }) : { ...config, modules };
+      },
     });
     const readerId = async () => {
       const { data } = await t.client.GET("/v1/readers");

@@ -14,6 +14,7 @@ import type { Token } from "./token.js";
 export type PinState = components["schemas"]["Pin"];
 type LoginRequest = components["schemas"]["LoginRequest"];
 type ChangePinRequest = components["schemas"]["ChangePinRequest"];
+type UnblockPinRequest = components["schemas"]["UnblockPinRequest"];
 
 /**
  * Options of `Pin.login`: `confirmFinalTry` confirms the last try (`lastTry`) for an application registered with
@@ -229,10 +230,13 @@ export class Pin {
 
   /**
    * Sets a new user PIN and unblocks it (`C_InitPIN`), after `login(soPin, true)` on this connection: the Java API's
-   * `initPin`, whose JS name SCWS never published.
+   * `initPin`, whose JS name SCWS never published. On a card with a PUK, `{ puk }` unblocks it instead, with nobody
+   * logged in. (`puk`: open SCWS addition)
+   * @example await pin.initPin(newPin, { puk }); // a smart card's blocked PIN
    */
-  async initPin(newValue: string, options?: CallOptions): Promise<void> {
-    const body = { newPin: pinOf("newValue", newValue) };
+  async initPin(newValue: string, options?: CallOptions & { puk?: string }): Promise<void> {
+    const body: UnblockPinRequest = { newPin: pinOf("newValue", newValue) };
+    if (options?.puk !== undefined) body.puk = pinOf("options.puk", options.puk);
     const init = callInit(options);
     await this.#apply(init, (client, path) => client.POST("/v1/tokens/{tokenId}/pins/{pinNumber}/unblock", { params: { path }, body, ...init }));
   }
@@ -244,8 +248,9 @@ export class Pin {
   }
 
   /**
-   * Runs a PIN call and keeps the state it answers. A failure that reports remaining tries has moved the counters,
-   * so the state is read again (best effort) before the failure is passed on.
+   * Runs a PIN call and keeps the state it answers. A wrong or locked PIN has moved the counters (a card's first wrong
+   * PIN reports no remaining tries, only its count-low flag), so the state is read again (best effort) before the
+   * failure is passed on.
    */
   #path(): PinPath {
     return { tokenId: this.token.id, pinNumber: this.number };
@@ -257,7 +262,7 @@ export class Pin {
     try {
       this.#state = unwrap(await call(client, path));
     } catch (error) {
-      if (error instanceof ScwsError && error.customData.remainingTries !== undefined) {
+      if (error instanceof ScwsError && error.code.startsWith("CKR_PIN_")) {
         const fresh = await client.GET("/v1/tokens/{tokenId}/pins/{pinNumber}", { params: { path }, ...init }).catch(() => undefined);
         if (fresh?.data) this.#state = fresh.data;
       }
