@@ -24,6 +24,8 @@ export interface CardTestService {
 export interface CardTestServiceOptions {
   readonly card?: CardStackOptions;
   readonly service?: Omit<TestServiceOptions, "moduleEnv" | "configure">;
+  /** Further changes to the service's configuration, made after the two modules are set (e.g. `pinPolicy`). */
+  readonly configure?: TestServiceOptions["configure"];
 }
 
 /** Starts the card stack, then the service with `modules: [softhsm, opensc]`. */
@@ -34,13 +36,16 @@ export async function startCardTestService(options: CardTestServiceOptions = {})
       ...options.service,
       canaries: [...(options.service?.canaries ?? []), stack.card.pin, stack.card.puk],
       moduleEnv: stack.env,
-      configure: (config) => ({
-        ...config,
-        modules: [
-          { id: "softhsm", library: softHsmModule, maxSessionsPerToken: 4 },
-          { id: "opensc", library: stack.modulePath, maxSessionsPerToken: 2 },
-        ],
-      }),
+      configure: (config) => {
+        const withModules = {
+          ...config,
+          modules: [
+            { id: "softhsm", library: softHsmModule, maxSessionsPerToken: 4 },
+            { id: "opensc", library: stack.modulePath, maxSessionsPerToken: 2 },
+          ],
+        };
+        return options.configure ? options.configure(withModules) : withModules;
+      },
     });
     const readerId = async () => {
       const { data } = await t.client.GET("/v1/readers");
