@@ -24,7 +24,7 @@ export interface CardTestService {
 export interface CardTestServiceOptions {
   readonly card?: CardStackOptions;
   readonly service?: Omit<TestServiceOptions, "moduleEnv" | "configure">;
-  /** More changes to the service's configuration (such as an application for a page's origin), after the modules. */
+  /** Further changes to the service's configuration, made after the two modules are set (e.g. `pinPolicy`). */
   readonly configure?: TestServiceOptions["configure"];
 }
 
@@ -37,11 +37,14 @@ export async function startCardTestService(options: CardTestServiceOptions = {})
       canaries: [...(options.service?.canaries ?? []), stack.card.pin, stack.card.puk],
       moduleEnv: stack.env,
       configure: (config) => {
-        const modules = [
-          { id: "softhsm", library: softHsmModule, maxSessionsPerToken: 4 },
-          { id: "opensc", library: stack.modulePath, maxSessionsPerToken: 2 },
-        ];
-        return options.configure ? options.configure({ ...config, modules }) : { ...config, modules };
+        const withModules = {
+          ...config,
+          modules: [
+            { id: "softhsm", library: softHsmModule, maxSessionsPerToken: 4 },
+            { id: "opensc", library: stack.modulePath, maxSessionsPerToken: 2 },
+          ],
+        };
+        return options.configure ? options.configure(withModules) : withModules;
       },
     });
     const readerId = async () => {

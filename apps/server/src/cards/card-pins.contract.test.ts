@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 describe("PIN counters that come from the virtual PIV card (3 tries), through OpenSC", () => {
   let c: CardTestService;
   beforeAll(async () => {
-    c = await startCardTestService({ card: { pinTries: 3 } });
+    c = await startCardTestService({ card: { pinTries: 3 }, service: { confirmFinalTry: true } });
   }, 60_000);
   afterAll(() => c?.close());
 
@@ -39,6 +39,36 @@ describe("PIN counters that come from the virtual PIV card (3 tries), through Op
     expect(unblocked.data).toMatchObject({ blocked: false });
     expect((await c.stack.card.status()).pinTriesLeft).toBe(3);
     expect((await login(c.t, tokenId, "864209")).data?.validated).toBe(true);
+    await logout(c.t, tokenId);
+  });
+});
+
+describe("the service's own retry limit on a card that allows more tries than it (card 5, service 2)", () => {
+  let c: CardTestService;
+  beforeAll(async () => {
+    c = await startCardTestService({ card: { pinTries: 5 }, configure: (config) => ({ ...config, pinPolicy: { maxTries: 2, soMaxTries: 2 } }) });
+  }, 60_000);
+  afterAll(() => c?.close());
+
+  it("never locks the card before the card does nor shows a count of its own: the card's counter is what the answers show", async () => {
+    const tokenId = await c.connect();
+    for (const [wrong, left] of [
+      ["111111", 4],
+      ["222222", 3],
+      ["333333", 2],
+    ] as const) {
+      const answer = await login(c.t, tokenId, wrong);
+      expect(answer.error?.code, JSON.stringify(answer.error)).toBe("CKR_PIN_INCORRECT");
+      // OpenSC's PIV driver tells no count above the last try: the answers show none rather than the service's.
+      expect(answer.error?.customData).not.toHaveProperty("remainingTries");
+      expect((await c.stack.card.status()).pinTriesLeft).toBe(left);
+      const state = (await pinState(c.t, tokenId)).data;
+      expect(state).toMatchObject({ blocked: false });
+      expect(state?.maxTries).toBeUndefined();
+      expect(state?.remainingTries).toBeUndefined();
+    }
+    expect((await login(c.t, tokenId, CARD_PIN)).data?.validated).toBe(true);
+    expect((await c.stack.card.status()).pinTriesLeft).toBe(5);
     await logout(c.t, tokenId);
   });
 });

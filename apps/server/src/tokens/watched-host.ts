@@ -1,12 +1,16 @@
 // The decorator the service puts on every module's host: each host call (host-calls.ts) is counted and timed in the
 // metrics, and a failure that shows a token gone is reported, with its slot, to whoever listens. The failure itself
 // goes on to the caller unchanged. Token-loss rules live in token-loss.ts.
+import { setTimeout as delay } from "node:timers/promises";
 import { ckrName } from "@open-scws/errors";
 import type { ServiceMetrics } from "../observability/metrics.js";
 import type { Pkcs11Host, SlotHandle } from "../pkcs11/host.js";
 import { defineHostCalls, HOST_CALLS, type HostCallName, invokeHostCall } from "../pkcs11/host-calls.js";
 import { canRestart, type HostRestart, type RestartingHost } from "../pkcs11/isolated/isolated-host.js";
 import { deviceRemoved, mayShowTokenGone, showsTokenGone } from "./token-loss.js";
+
+/** When to ask a token whether it is still there after a failure that may hide its removal: about 1.5 s in all. */
+const REMOVAL_PROBES_MS = [0, 100, 200, 400, 800];
 
 /** The result label of a failed call: the CKR_* name of a PKCS#11 failure, else `error`. */
 export function resultOf(error: unknown): string {
@@ -92,15 +96,24 @@ export class WatchedHost implements RestartingHost {
     );
   }
 
-  /** Rethrows a failure that may hide a removal: as CKR_DEVICE_REMOVED if the token is no longer there, else as it is. */
+  /**
+   * Rethrows a failure that may hide a removal: as CKR_DEVICE_REMOVED if the token is no longer there, else as it is.
+   * The call fails as the card leaves, before the reader reports it (pcscd looks every 400 ms or so), so the token is
+   * asked again a few times, REMOVAL_PROBES_MS apart, before the failure is taken for what it says.
+   */
   async #unlessTokenGone(slot: SlotHandle, error: unknown): Promise<never> {
-    const present = await this.#inner.getTokenInfo(slot).then(
-      () => true,
-      (probe: unknown) => !showsTokenGone(probe),
-    );
-    if (present) throw error;
-    this.#tokenGone(slot);
-    throw deviceRemoved(error);
+    for (const pause of REMOVAL_PROBES_MS) {
+      if (pause > 0) await delay(pause);
+      const gone = await this.#inner.getTokenInfo(slot).then(
+        () => false,
+        (probe: unknown) => showsTokenGone(probe),
+      );
+      if (gone) {
+        this.#tokenGone(slot);
+        throw deviceRemoved(error);
+      }
+    }
+    throw error;
   }
 
   #metricsOf(name: HostCallName): CallMetrics | undefined {
