@@ -32,6 +32,25 @@ function waitForInFile(path: string, pattern: RegExp): Promise<RegExpExecArray> 
   });
 }
 
+interface NpmStart {
+  readonly npm: ChildProcess;
+  readonly exited: Promise<number | null>;
+  /** The service's URL, as the file names it. */
+  readonly url: string;
+}
+
+/** `npm start > $LOG 2>&1` in the clone, on a free port and the data folder `home/data`; resolves once the file names the demo page. */
+async function npmStart(home: string, logFile: string): Promise<NpmStart> {
+  const env: NodeJS.ProcessEnv = { ...process.env, SCWS_PORT: String(await freePort()), SCWS_DATA_DIR: join(home, "data"), LOG: logFile };
+  delete env.SOFTHSM2_CONF; // the demo token brings its own SoftHSM configuration, as on a person's machine
+  writeFileSync(logFile, ""); // there to watch from the start; the shell's redirection empties it again
+  // A process group of its own, as a terminal's foreground job: Ctrl-C reaches every process in it.
+  const npm = spawn("bash", ["-c", 'exec npm start > "$LOG" 2>&1'], { cwd: repoRoot, env, detached: true, stdio: "ignore" });
+  const exited = new Promise<number | null>((resolve) => npm.once("exit", (code) => resolve(code)));
+  const url = (await waitForInFile(logFile, /Try it in your browser: (http:\/\/127\.0\.0\.1:\d+)\/demo\//))[1]!;
+  return { npm, exited, url };
+}
+
 describe("npm start with its output redirected to a file, then the README's curl flow", () => {
   let home: string;
   let logFile: string;
@@ -42,13 +61,7 @@ describe("npm start with its output redirected to a file, then the README's curl
     home = mkdtempSync(join(tmpdir(), "open-scws-npm-start-"));
     mkdirSync(join(home, "data"));
     logFile = join(home, "start.log");
-    const env: NodeJS.ProcessEnv = { ...process.env, SCWS_PORT: String(await freePort()), SCWS_DATA_DIR: join(home, "data"), LOG: logFile };
-    delete env.SOFTHSM2_CONF; // the demo token brings its own SoftHSM configuration, as on a person's machine
-    // A process group of its own, as a terminal's foreground job: Ctrl-C reaches every process in it.
-    writeFileSync(logFile, ""); // there to watch from the start; the shell's redirection empties it again
-    npm = spawn("bash", ["-c", 'exec npm start > "$LOG" 2>&1'], { cwd: repoRoot, env, detached: true, stdio: "ignore" });
-    exited = new Promise((resolve) => npm.once("exit", (code) => resolve(code)));
-    serviceUrl = (await waitForInFile(logFile, /Try it in your browser: (http:\/\/127\.0\.0\.1:\d+)\/demo\//))[1]!;
+    ({ npm, exited, url: serviceUrl } = await npmStart(home, logFile));
   }, 180_000);
   afterAll(async () => {
     if (npm?.exitCode === null && npm.pid) process.kill(-npm.pid, "SIGTERM");
@@ -97,4 +110,12 @@ describe("npm start with its output redirected to a file, then the README's curl
     expect(readFileSync(logFile, "utf8")).not.toContain("open SCWS stopped");
     slow.destroy();
   }, 60_000);
+
+  it("stops on one Ctrl-C, which reaches start.mjs twice (the terminal's and npm's), with the service's stopped line and exit 0", async () => {
+    // Started again over the same data folder, as a person starts it a second time.
+    ({ npm, exited, url: serviceUrl } = await npmStart(home, logFile));
+    process.kill(-npm.pid!, "SIGINT");
+    expect(await exited).toBe(0);
+    expect(readFileSync(logFile, "utf8")).toContain("open SCWS stopped");
+  }, 120_000);
 });
