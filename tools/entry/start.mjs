@@ -11,7 +11,8 @@ step("Building the service");
 turbo(["run", "build", "--filter=@open-scws/demo...", "--output-logs=errors-only"]);
 
 const useDemoToken = !process.env.SCWS_PKCS11_MODULE;
-const args = [join(repoRoot, "apps/server/dist/cli.js"), "start", "--data-dir", join(repoRoot, "data")];
+// The data folder (the demo token, its PINs) is the clone's data/ unless SCWS_DATA_DIR names another, as for the CLI.
+const args = [join(repoRoot, "apps/server/dist/cli.js"), "start", "--data-dir", process.env.SCWS_DATA_DIR || join(repoRoot, "data")];
 if (useDemoToken) args.push("--demo");
 step(useDemoToken ? "Starting open SCWS on the demo token" : `Starting open SCWS on ${process.env.SCWS_PKCS11_MODULE}`);
 // The service runs in a process group of its own and gets each stop from here, once: Ctrl-C reaches every process

@@ -70,6 +70,9 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
     return;
   }
   const status = clientErrorStatus(error);
+  // CKR_ARGUMENTS_BAD for 431 and 408 too: the catalogue has no fitting code. SCWS_PAYLOAD_TOO_LARGE (413) is about
+  // a body, MWR_SCWS_COMM_TIMEOUT is the client's own, CXR_FUNCTION_TIMED_OUT a mobile card's; the status and
+  // customData.reason say which refusal it was.
   const refusal = new ScwsError("CKR_ARGUMENTS_BAD", {
     message: "The request is not valid HTTP/1.1, or its headers are too large or too slow.",
     httpStatus: status,
