@@ -118,6 +118,44 @@ describe("createCertificateRequest against SoftHSM, checked with openssl req", (
     expect(verifies(data!.pem)).toMatch(/verify OK/i);
   });
 
+  it("carries the public key that pairs with the key when another key pair shares its ckId (pkcs11-tool wrote both)", async () => {
+    for (const label of ["twin-one", "twin-two"]) {
+      pkcs11Tool(t.sandbox, [
+        "--token-label",
+        LABEL,
+        "--login",
+        "--pin",
+        t.tokens[LABEL]!.pin,
+        "--keypairgen",
+        "--key-type",
+        "EC:prime256v1",
+        "--id",
+        "7777",
+        "--label",
+        label,
+      ]);
+    }
+    const twins = await t.client.GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId }, query: { ckId: "7777" } } });
+    const privateKeys = twins.data!.objects.filter((object) => object.type === "privateKey");
+    const publicKeys = twins.data!.objects.filter((object) => object.type === "publicKey");
+    expect([privateKeys.length, publicKeys.length]).toEqual([2, 2]);
+    const shownKeys = await Promise.all(
+      publicKeys.map(async (key) => {
+        const shown = await t.client.GET("/v1/tokens/{tokenId}/objects/{objectId}/value", { params: { path: { tokenId, objectId: key.id } } });
+        return shown.data!.value.replace(/\s/g, "");
+      }),
+    );
+    const carried: string[] = [];
+    for (const key of privateKeys) {
+      const { data, response } = await request(key.id, { subject: "CN=Twin" });
+      expect(response.status).toBe(200);
+      expect(verifies(data!.pem)).toMatch(/verify OK/i);
+      carried.push(opensslReq(data!.pem, "-pubkey").replace(/\s/g, ""));
+    }
+    // Each private key's request carries its own public key: the two twins' requests carry both public keys.
+    expect(carried.sort()).toEqual(shownKeys.sort());
+  });
+
   it("answers CKR_KEY_TYPE_INCONSISTENT for an algorithm that does not fit the key, a public key or a secret key", async () => {
     const wrongAlgorithm = await request(keys.p256!.privateKey, { subject: "CN=x", signatureAlgorithm: "RSA-SHA256" });
     expect(wrongAlgorithm.response.status).toBe(422);
