@@ -118,6 +118,45 @@ describe("createCertificateRequest against SoftHSM, checked with openssl req", (
     expect(verifies(data!.pem)).toMatch(/verify OK/i);
   });
 
+  // Found by the spec fuzzer (a 500 CKR_FUNCTION_FAILED under 12 concurrent requests): with two key pairs under one
+  // ckId, the first public key found was taken even when it belonged to the other pair.
+  it("finds each key's own public key among several that share its ckId, and answers 400 when none pairs with it", async () => {
+    const tool = (...args: string[]) => pkcs11Tool(t.sandbox, ["--token-label", LABEL, "--login", "--pin", t.tokens[LABEL]!.pin, ...args]);
+    for (const [label, id] of [
+      ["twin-a", "43"],
+      ["twin-b", "43"],
+      ["lone", "44"],
+      ["other", "45"],
+    ]) {
+      tool("--keypairgen", "--key-type", "EC:prime256v1", "--id", id!, "--label", label!);
+    }
+    const objects = async (type: "privateKey" | "publicKey", ckId: string) =>
+      (await t.client.GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId }, query: { type, ckId } } })).data!.objects;
+    const twins = await objects("privateKey", "43");
+    expect(twins).toHaveLength(2);
+    const publicKeys = new Set<string>();
+    for (const twin of twins) {
+      const { data, response } = await request(twin.id, { subject: `CN=${twin.ckLabel}` });
+      expect(response.status).toBe(200);
+      expect(verifies(data!.pem)).toMatch(/verify OK/i);
+      publicKeys.add(opensslReq(data!.pem, "-pubkey"));
+    }
+    expect(publicKeys.size).toBe(2);
+    // "lone" keeps its private key only, and the public key under its ckId is another pair's.
+    tool("--delete-object", "--type", "pubkey", "--label", "lone");
+    const [otherPublic] = await objects("publicKey", "45");
+    const moved = await t.client.PATCH("/v1/tokens/{tokenId}/objects/{objectId}", {
+      params: { path: { tokenId, objectId: otherPublic!.id } },
+      body: { ckId: "44" },
+    });
+    expect(moved.response.status).toBe(200);
+    const [lone] = await objects("privateKey", "44");
+    const unpaired = await request(lone!.id, { subject: "CN=lone" });
+    expect(unpaired.response.status).toBe(400);
+    expect(unpaired.error).toMatchObject({ code: "CKR_ARGUMENTS_BAD", customData: { field: "/path/objectId" } });
+    expect(unpaired.error?.detail).toMatch(/pairs with it/);
+  });
+
   it("answers CKR_KEY_TYPE_INCONSISTENT for an algorithm that does not fit the key, a public key or a secret key", async () => {
     const wrongAlgorithm = await request(keys.p256!.privateKey, { subject: "CN=x", signatureAlgorithm: "RSA-SHA256" });
     expect(wrongAlgorithm.response.status).toBe(422);

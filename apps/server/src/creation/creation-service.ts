@@ -84,34 +84,41 @@ export class CreationService {
     this.objects.requireUserLogin(connection, "sign certificate requests");
     const record = await this.objects.record(connection, keyId, "key");
     requirePrivateKey(record);
-    return buildCertificateRequest(await this.publicKeyOf(connection, record), options, tokenSigner(connection, record.handle));
+    const signer = tokenSigner(connection, record.handle);
+    // Several objects may share a ckId (nothing on a token forbids it): the pair is the one the signature verifies
+    // with. Candidates are read one at a time, so a key with one public key costs one signature, as before.
+    let tried = 0;
+    for await (const spki of this.publicKeysOf(connection, record)) {
+      tried += 1;
+      const request = await buildCertificateRequest(spki, options, signer);
+      if (request) return request;
+    }
+    throw new ScwsError("CKR_ARGUMENTS_BAD", {
+      message:
+        tried === 0
+          ? "No public key or certificate with this key's ckId is on the token, so the request cannot carry the public key."
+          : "No public key or certificate with this key's ckId pairs with it (its signature verifies with none of them), so the request cannot carry its public key.",
+      customData: { field: "/path/objectId" },
+    });
   }
 
-  /** The public key of a private key: its public key object, its certificate, or its own RSA components. */
-  private async publicKeyOf(connection: TokenConnection, record: ObjectRecord): Promise<Uint8Array> {
-    if (record.ckId && record.ckId.length > 0) {
-      const [publicKey] = await findObjects(connection, [
-        { type: CKA.CLASS, value: CKO.PUBLIC_KEY },
-        { type: CKA.ID, value: record.ckId },
-      ]);
-      if (publicKey) return publicKeyDer(connection, { handle: publicKey });
-      const [certificate] = await findObjects(connection, [
-        { type: CKA.CLASS, value: CKO.CERTIFICATE },
-        { type: CKA.ID, value: record.ckId },
-      ]);
-      if (certificate) {
+  /** The public keys (SPKI) that may be a private key's, in turn: its public key objects, its certificates, its own RSA components. */
+  private async *publicKeysOf(connection: TokenConnection, record: ObjectRecord): AsyncGenerator<Uint8Array> {
+    const ckId = record.ckId;
+    if (ckId && ckId.length > 0) {
+      const withId = (type: number) =>
+        findObjects(connection, [
+          { type: CKA.CLASS, value: type },
+          { type: CKA.ID, value: ckId },
+        ]);
+      for (const handle of await withId(CKO.PUBLIC_KEY)) yield await publicKeyDer(connection, { handle });
+      for (const certificate of await withId(CKO.CERTIFICATE)) {
         const [value] = await connection.host.getAttributes(connection.slot, certificate, [CKA.VALUE]);
-        if (value) return parseCertificateForImport(value).spki;
+        if (value) yield parseCertificateForImport(value).spki;
       }
     }
     const own = await publicKeyDer(connection, record).catch(() => undefined);
-    if (own) return own;
-    throw new ScwsError("CKR_ARGUMENTS_BAD", {
-      message: "No public key or certificate with this key's ckId is on the token, so the request cannot carry the public key.",
-      customData: {
-        field: "/path/objectId",
-      },
-    });
+    if (own) yield own;
   }
 
   private write<T>(connection: TokenConnection, what: string, work: () => Promise<T>): Promise<T> {
