@@ -1,9 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pkcs11Tool } from "@open-scws/softhsm";
 import type { components } from "@open-scws/spec";
-import { connectByLabel, login, logout, openssl, startTestService, type TestService } from "@open-scws/test-support";
+import { connectByLabel, login, logout, openssl, pkcs11ToolAs, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const LABEL = "csr-token";
@@ -99,20 +98,7 @@ describe("createCertificateRequest against SoftHSM, checked with openssl req", (
   });
 
   it("signs with a key pair that pkcs11-tool generated", async () => {
-    pkcs11Tool(t.sandbox, [
-      "--token-label",
-      LABEL,
-      "--login",
-      "--pin",
-      t.tokens[LABEL]!.pin,
-      "--keypairgen",
-      "--key-type",
-      "EC:prime256v1",
-      "--id",
-      "42",
-      "--label",
-      "tool-key",
-    ]);
+    pkcs11ToolAs(t, LABEL, "--keypairgen", "--key-type", "EC:prime256v1", "--id", "42", "--label", "tool-key");
     const listed = await t.client.GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId }, query: { type: "privateKey", ckId: "42" } } });
     const { data } = await request(listed.data!.objects[0]!.id, { subject: "CN=Tool Key" });
     expect(verifies(data!.pem)).toMatch(/verify OK/i);
@@ -121,14 +107,13 @@ describe("createCertificateRequest against SoftHSM, checked with openssl req", (
   // Found by the spec fuzzer (a 500 CKR_FUNCTION_FAILED under 12 concurrent requests): with two key pairs under one
   // ckId, the first public key found was taken even when it belonged to the other pair.
   it("finds each key's own public key among several that share its ckId, and answers 400 when none pairs with it", async () => {
-    const tool = (...args: string[]) => pkcs11Tool(t.sandbox, ["--token-label", LABEL, "--login", "--pin", t.tokens[LABEL]!.pin, ...args]);
     for (const [label, id] of [
       ["twin-a", "43"],
       ["twin-b", "43"],
       ["lone", "44"],
       ["other", "45"],
     ]) {
-      tool("--keypairgen", "--key-type", "EC:prime256v1", "--id", id!, "--label", label!);
+      pkcs11ToolAs(t, LABEL, "--keypairgen", "--key-type", "EC:prime256v1", "--id", id!, "--label", label!);
     }
     const objects = async (type: "privateKey" | "publicKey", ckId: string) =>
       (await t.client.GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId }, query: { type, ckId } } })).data!.objects;
@@ -143,7 +128,7 @@ describe("createCertificateRequest against SoftHSM, checked with openssl req", (
     }
     expect(publicKeys.size).toBe(2);
     // "lone" keeps its private key only, and the public key under its ckId is another pair's.
-    tool("--delete-object", "--type", "pubkey", "--label", "lone");
+    pkcs11ToolAs(t, LABEL, "--delete-object", "--type", "pubkey", "--label", "lone");
     const [otherPublic] = await objects("publicKey", "45");
     const moved = await t.client.PATCH("/v1/tokens/{tokenId}/objects/{objectId}", {
       params: { path: { tokenId, objectId: otherPublic!.id } },
