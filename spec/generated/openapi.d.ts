@@ -1105,7 +1105,9 @@ export interface paths {
          * Make a certificate request
          * @description Builds a PKCS#10 certificate request (RFC 2986) for a key pair on the token and signs it with the
          *     private key named in the path. The public key is read from the token's public key or certificate
-         *     with the same `ckId`. Needs the caller's user login. A key that is not a private RSA or EC key, or
+         *     with the same `ckId`; where several share it, the one the private key's signature verifies with.
+         *     None on the token, or none that pairs with the key, answers `400 CKR_ARGUMENTS_BAD` naming
+         *     `/path/objectId`. Needs the caller's user login. A key that is not a private RSA or EC key, or
          *     a signature algorithm that does not fit it, answers `CKR_KEY_TYPE_INCONSISTENT`. A key with
          *     `alwaysAuthenticate` answers `CKR_USER_NOT_LOGGED_IN`: this operation takes no context-specific PIN.
          */

@@ -185,6 +185,10 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
       ...config,
       pinPolicy: { maxTries: 100, soMaxTries: 100 },
       http: { ...config.http, keepAliveTimeoutMs: 600_000 },
+      // Fuzzed createChallenge requests leave challenges unsigned; with the default 120 s they filled the 32 an origin
+      // may have waiting, and the harness could not open the environment endEnvironment ends (a 50,000-request run,
+      // seed 424242: 23 such harness failures). 10 s keeps the service's limit in play without starving the harness.
+      environments: { ...config.environments, challengeTtlSeconds: 10 },
     }),
     beforeStart: (sandbox, tokens) => {
       const on = (label: string, ...args: string[]) => pkcs11Tool(sandbox, ["--token-label", label, "--login", "--pin", tokens[label]!.pin, ...args]);

@@ -11,6 +11,7 @@ export { type FaultModuleSetup, faultModuleSetup } from "./fault-module.js";
 export { makeOpensslIdentity, type OpensslIdentity, openssl, writeFixture } from "./fixtures.js";
 export { freePort } from "./free-port.js";
 export { signWithPkcs11ToolAndVerify } from "./independent-signing.js";
+export { pkcs11ToolAs } from "./pkcs11-tool-as.js";
 export {
   exportPkcs12,
   type IssueOptions,

@@ -10,7 +10,7 @@ import { CKA, CKO } from "../pkcs11/constants.js";
 import type { TokenConnection } from "../tokens/token-connections.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { certificateDer, ckIdOfMatchingKey, parseCertificateForImport } from "./certificates.js";
-import { buildCertificateRequest, isNotAPair, requirePrivateKey, tokenSigner } from "./csr.js";
+import { buildCertificateRequest, requirePrivateKey, tokenSigner } from "./csr.js";
 import { generateKeys } from "./key-generation.js";
 import { keyIdOf } from "./key-ids.js";
 import { certificateTemplate, dataContainerTemplate } from "./templates.js";
@@ -85,59 +85,44 @@ export class CreationService {
     const record = await this.objects.record(connection, keyId, "key");
     requirePrivateKey(record);
     const signer = tokenSigner(connection, record.handle);
-    const candidates = await this.publicKeysOf(connection, record);
-    if (candidates.length === 0) {
-      throw new ScwsError("CKR_ARGUMENTS_BAD", {
-        message: "No public key or certificate with this key's ckId is on the token, so the request cannot carry the public key.",
-        customData: { field: "/path/objectId" },
-      });
-    }
-    // Several objects may share a ckId (another key pair given the same id): the request carries the one that pairs.
-    for (const spki of candidates) {
-      try {
-        return await buildCertificateRequest(spki, options, signer);
-      } catch (error) {
-        if (!isNotAPair(error)) throw error;
-      }
+    // Several objects may share a ckId (nothing on a token forbids it): the pair is the one the signature verifies
+    // with. Candidates are read one at a time, so a key with one public key costs one signature, as before.
+    let tried = 0;
+    for await (const spki of this.publicKeysOf(connection, record)) {
+      tried += 1;
+      const request = await buildCertificateRequest(spki, options, signer);
+      if (request) return request;
     }
     throw new ScwsError("CKR_ARGUMENTS_BAD", {
-      message: "No public key or certificate with this key's ckId pairs with it (other keys share its ckId), so the request cannot carry its public key.",
-      customData: { field: "/path/objectId", reason: "no public key with this ckId pairs with the key" },
+      message:
+        tried === 0
+          ? "No public key or certificate with this key's ckId is on the token, so the request cannot carry the public key."
+          : "No public key or certificate with this key's ckId pairs with it (its signature verifies with none of them), so the request cannot carry its public key.",
+      customData: { field: "/path/objectId" },
     });
   }
 
-  /** The public keys a private key may pair with: its public key objects, its certificates, then its own RSA components. */
-  private async publicKeysOf(connection: TokenConnection, record: ObjectRecord): Promise<Uint8Array[]> {
-    const candidates: Uint8Array[] = [];
-    if (record.ckId && record.ckId.length > 0) {
+  /** The public keys (SPKI) that may be a private key's, in turn: its public key objects, its certificates, its own RSA components. */
+  private async *publicKeysOf(connection: TokenConnection, record: ObjectRecord): AsyncGenerator<Uint8Array> {
+    const ckId = record.ckId;
+    if (ckId && ckId.length > 0) {
       const withId = (type: number) =>
         findObjects(connection, [
           { type: CKA.CLASS, value: type },
-          { type: CKA.ID, value: record.ckId! },
+          { type: CKA.ID, value: ckId },
         ]);
-      for (const publicKey of await withId(CKO.PUBLIC_KEY)) candidates.push(await publicKeyDer(connection, { handle: publicKey }));
+      for (const handle of await withId(CKO.PUBLIC_KEY)) yield await publicKeyDer(connection, { handle });
       for (const certificate of await withId(CKO.CERTIFICATE)) {
         const [value] = await connection.host.getAttributes(connection.slot, certificate, [CKA.VALUE]);
-        const spki = value ? tryParse(() => parseCertificateForImport(value).spki) : undefined;
-        if (spki) candidates.push(spki);
+        if (value) yield parseCertificateForImport(value).spki;
       }
     }
     const own = await publicKeyDer(connection, record).catch(() => undefined);
-    if (own) candidates.push(own);
-    return candidates;
+    if (own) yield own;
   }
 
   private write<T>(connection: TokenConnection, what: string, work: () => Promise<T>): Promise<T> {
     this.objects.requireUserLogin(connection, what);
     return this.writes.run(connection.tokenKey, work);
-  }
-}
-
-/** What `parse` gives, or undefined where it throws (a certificate on the token this service cannot read). */
-function tryParse<T>(parse: () => T): T | undefined {
-  try {
-    return parse();
-  } catch {
-    return undefined;
   }
 }

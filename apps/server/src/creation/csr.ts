@@ -88,15 +88,15 @@ export function requirePrivateKey(record: ObjectRecord): void {
   if (record.type !== "privateKey") throw keyTypeError("/path/objectId", `it is a ${record.type}, not a private key`);
 }
 
-const NOT_A_PAIR = "The key's signature does not verify with its public key: the private and public keys are not a pair.";
-
-/** Whether buildCertificateRequest refused a public key that is not the signer's pair. */
-export function isNotAPair(error: unknown): boolean {
-  return error instanceof ScwsError && error.code === "CKR_FUNCTION_FAILED" && error.message === NOT_A_PAIR;
-}
-
-/** Builds a certificate request for a public key (SPKI) and has it signed; checks the signature before answering. */
-export async function buildCertificateRequest(spki: Uint8Array, options: CertificateRequestOptions, sign: RequestSigner): Promise<CertificateRequest> {
+/**
+ * Builds a certificate request for a public key (SPKI) and has it signed; `undefined` when the signature does not
+ * verify with that public key, which then is not the signing key's pair.
+ */
+export async function buildCertificateRequest(
+  spki: Uint8Array,
+  options: CertificateRequestOptions,
+  sign: RequestSigner,
+): Promise<CertificateRequest | undefined> {
   const keyAlgorithm = keyAlgorithmOf(spki);
   const signatureAlgorithm = signatureAlgorithmFor(keyAlgorithm, options.signatureAlgorithm);
   const name = subjectName(options.subject);
@@ -111,6 +111,6 @@ export async function buildCertificateRequest(spki: Uint8Array, options: Certifi
     { name, extensions, keys, signingAlgorithm: { name: keyAlgorithm.name, hash } as Algorithm },
     signerCrypto(spki, signatureAlgorithm, sign),
   );
-  if (!(await request.verify())) throw new ScwsError("CKR_FUNCTION_FAILED", { message: NOT_A_PAIR });
+  if (!(await request.verify())) return undefined;
   return { pem: request.toString("pem"), signatureAlgorithm };
 }

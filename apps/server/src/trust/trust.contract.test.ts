@@ -1,10 +1,10 @@
-import { pkcs11Tool } from "@open-scws/softhsm";
 import {
   connectByLabel,
   issueCertificate,
   makeRootCa,
   type OpensslCredential,
   openssl,
+  pkcs11ToolAs,
   startTestService,
   type TestService,
   tamperedCertificate,
@@ -45,7 +45,7 @@ describe("getCertificateTrust over certificates pkcs11-tool wrote, against a con
       const der = `${pki[name]!.certificatePath}.der`;
       openssl(t.sandbox.dir, ["x509", "-in", pki[name]!.certificatePath, "-outform", "DER", "-out", der]);
       const args = ["--write-object", der, "--type", "cert", "--id", (id++).toString(16), "--label", name];
-      pkcs11Tool(t.sandbox, ["--token-label", LABEL, "--login", "--pin", t.tokens[LABEL]!.pin, ...args]);
+      pkcs11ToolAs(t, LABEL, ...args);
     }
     tokenId = await connectByLabel(t, LABEL);
     const listed = await t.client.GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId }, query: { type: "certificate" } } });
@@ -95,19 +95,7 @@ describe("getCertificateTrust over certificates pkcs11-tool wrote, against a con
   });
 
   it("answers CKR_ARGUMENTS_BAD for an object that is not a certificate, and 404 for an unknown one", async () => {
-    pkcs11Tool(t.sandbox, [
-      "--token-label",
-      LABEL,
-      "--login",
-      "--pin",
-      t.tokens[LABEL]!.pin,
-      "--write-object",
-      writeFixture(t.sandbox.dir, "note.txt", "a note"),
-      "--type",
-      "data",
-      "--label",
-      "not-a-cert",
-    ]);
+    pkcs11ToolAs(t, LABEL, "--write-object", writeFixture(t.sandbox.dir, "note.txt", "a note"), "--type", "data", "--label", "not-a-cert");
     const data = await t.client.GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId }, query: { label: "not-a-cert" } } });
     const notCertificate = await trust(data.data!.objects[0]!.id);
     expect(notCertificate.response.status).toBe(400);
