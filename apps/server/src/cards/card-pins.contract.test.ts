@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 describe("PIN counters that come from the virtual PIV card (3 tries), through OpenSC", () => {
   let c: CardTestService;
   beforeAll(async () => {
-    c = await startCardTestService({ card: { pinTries: 3 }, service: { confirmFinalTry: true } });
+    c = await startCardTestService({ card: { pinTries: 3 } });
   }, 60_000);
   afterAll(() => c?.close());
 
