@@ -65,3 +65,10 @@ export function readEvents(response: Response, controller: AbortController): Eve
     close: () => controller.abort(),
   };
 }
+
+/** Opens the service's event stream (GET /v1/events as text/event-stream) of a test service's environment and reads it. */
+export async function followEvents(service: { fetch(path: string, init?: RequestInit): Promise<Response> }): Promise<EventReader> {
+  const controller = new AbortController();
+  const response = await service.fetch("/v1/events", { headers: { accept: "text/event-stream" }, signal: controller.signal });
+  return readEvents(response, controller);
+}

@@ -6,7 +6,7 @@ export { CARD_PIN, CARD_PUK, type CardTestService, type CardTestServiceOptions, 
 export { type ChromiumLaunchOptions, chromiumLaunchOptions } from "./chromium.js";
 export { type CryptoToken, KEY_LABELS, startCryptoToken } from "./crypto-token.js";
 export { blocksOf, type DocBlock, documentedBlocks, markerProblem, RUNNABLE_LANGUAGES, skipReason } from "./doc-blocks.js";
-export { type EventReader, readEvents } from "./event-reader.js";
+export { type EventReader, followEvents, readEvents } from "./event-reader.js";
 export { type FaultModuleSetup, faultModuleSetup } from "./fault-module.js";
 export { makeOpensslIdentity, type OpensslIdentity, openssl, writeFixture } from "./fixtures.js";
 export { freePort } from "./free-port.js";

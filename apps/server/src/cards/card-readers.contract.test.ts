@@ -1,4 +1,4 @@
-import { type CardTestService, connectByLabel, type EventReader, pinState, readEvents, startCardTestService } from "@open-scws/test-support";
+import { type CardTestService, connectByLabel, type EventReader, followEvents, pinState, startCardTestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 describe("a virtual PIV card behind pcscd and OpenSC, beside SoftHSM: readers, hot-plug and removal", () => {
@@ -6,9 +6,7 @@ describe("a virtual PIV card behind pcscd and OpenSC, beside SoftHSM: readers, h
   let stream: EventReader;
   beforeAll(async () => {
     c = await startCardTestService({ service: { tokenLabels: ["beside-the-card"] } });
-    const controller = new AbortController();
-    const response = await c.t.fetch("/v1/events", { headers: { accept: "text/event-stream" }, signal: controller.signal });
-    stream = readEvents(response, controller);
+    stream = await followEvents(c.t);
   }, 60_000);
   afterAll(async () => {
     stream?.close();

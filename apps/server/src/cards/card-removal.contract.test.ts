@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { CARD_PIN, type CardTestService, type EventReader, login, pinState, readEvents, startCardTestService } from "@open-scws/test-support";
+import { CARD_PIN, type CardTestService, type EventReader, followEvents, login, pinState, startCardTestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // KNOWN DEFECT, so off in `npm test` until it is fixed (issue 12): about one run in three, the card is pulled while
@@ -14,9 +14,7 @@ describe.runIf(process.env.SCWS_CARD_REMOVAL_TESTS === "1")(
     let stream: EventReader;
     beforeAll(async () => {
       c = await startCardTestService();
-      const controller = new AbortController();
-      const response = await c.t.fetch("/v1/events", { headers: { accept: "text/event-stream" }, signal: controller.signal });
-      stream = readEvents(response, controller);
+      stream = await followEvents(c.t);
     }, 60_000);
     afterAll(async () => {
       stream?.close();

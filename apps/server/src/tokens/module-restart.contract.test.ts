@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { buildFaultModule, FaultControl } from "@open-scws/pkcs11-faults";
 import { SoftHsmSandbox } from "@open-scws/softhsm";
-import { connectByLabel, type EventReader, login, pinState, readEvents, startTestService, type TestService } from "@open-scws/test-support";
+import { connectByLabel, type EventReader, followEvents, login, pinState, startTestService, type TestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 describe("connections to a module that crashed and was restarted", () => {
@@ -20,9 +20,7 @@ describe("connections to a module that crashed and was restarted", () => {
       moduleEnv: { SCWS_FAULT_CONTROL: faults.path },
       configure: (config) => ({ ...config, moduleIsolation: "process" }),
     });
-    const controller = new AbortController();
-    const response = await t.fetch("/v1/events", { headers: { accept: "text/event-stream" }, signal: controller.signal });
-    stream = readEvents(response, controller);
+    stream = await followEvents(t);
   });
   afterAll(async () => {
     stream.close();
