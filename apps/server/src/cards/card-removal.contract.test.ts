@@ -2,77 +2,69 @@ import { createHash } from "node:crypto";
 import { CARD_PIN, type CardTestService, type EventReader, followEvents, login, pinState, startCardTestService } from "@open-scws/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-// KNOWN DEFECT, so off in `npm test` until it is fixed (issue 12): about one run in three, the card is pulled while
-// OpenSC holds the card's lock, and OpenSC's C_GetTokenInfo then waits on that lock for good (seen in gdb), holding
-// its global lock; the slot listing passes its 10 s call timeout and the service restarts the module, so the old
-// connection says "moduleRestarted" instead of "tokenRemoved" and the event comes ~10 s late. Run these tests with
-// SCWS_CARD_REMOVAL_TESTS=1 npx vitest run src/cards/card-removal.contract.test.ts
-describe.runIf(process.env.SCWS_CARD_REMOVAL_TESTS === "1")(
-  "the virtual PIV card pulled from a logged-in connection while a page watches the event stream",
-  () => {
-    let c: CardTestService;
-    let stream: EventReader;
-    beforeAll(async () => {
-      c = await startCardTestService();
-      stream = await followEvents(c.t);
-    }, 60_000);
-    afterAll(async () => {
-      stream?.close();
-      await c?.close();
+describe("the virtual PIV card pulled from a logged-in connection while a page watches the event stream", () => {
+  let c: CardTestService;
+  let stream: EventReader;
+  beforeAll(async () => {
+    c = await startCardTestService();
+    stream = await followEvents(c.t);
+  }, 60_000);
+  afterAll(async () => {
+    stream?.close();
+    await c?.close();
+  });
+
+  it("reports the removal and the reinsertion, and the old connection and its login are gone", async () => {
+    const readerId = await c.readerId();
+    const tokenId = await c.connect();
+    expect((await login(c.t, tokenId, CARD_PIN)).data?.validated).toBe(true);
+
+    await c.stack.card.remove();
+    const removed = await stream.next((e) => e.type === "readerStateChanged" && e.reader?.id === readerId && !e.reader.cardPresent, 20_000);
+    expect(removed.reader).toMatchObject({ name: c.stack.readerName, cardPresent: false });
+    const gone = await pinState(c.t, tokenId);
+    expect(gone.response.status).toBe(409);
+    expect(gone.error, JSON.stringify(gone.error)).toMatchObject({ code: "CKR_DEVICE_REMOVED", customData: { reason: "tokenRemoved" } });
+
+    await c.stack.card.insert();
+    const back = await stream.next((e) => e.type === "readerStateChanged" && e.reader?.id === readerId && e.reader.cardPresent === true, 20_000);
+    expect(back.reader?.token?.initialized).toBe(true);
+    const again = await c.connect();
+    expect(again).not.toBe(tokenId);
+    expect((await pinState(c.t, again)).data).toMatchObject({ validated: false });
+    expect((await pinState(c.t, tokenId)).error?.code).toBe("CKR_DEVICE_REMOVED");
+  }, 60_000);
+
+  it("answers a signature the card was pulled in the middle of with CKR_DEVICE_REMOVED and ends the connection, session and login", async () => {
+    const readerId = await c.readerId();
+    const tokenId = await c.connect();
+    expect((await login(c.t, tokenId, CARD_PIN)).data?.validated).toBe(true);
+    const { data } = await c.t.client.GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId } } });
+    const key = data?.objects.find((object) => object.type === "privateKey" && object.ckId === "01");
+    expect(key).toBeDefined();
+
+    const { received } = await c.stack.card.holdNextKeyOperation();
+    const hash = createHash("sha256").update("pulled mid-signature").digest("base64");
+    const signing = c.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/sign", {
+      params: { path: { tokenId, objectId: key!.id } },
+      body: { hash, algorithm: "sha256" },
     });
+    await received; // the card holds the signature APDU: the signature is in flight on the card
+    await c.stack.card.remove();
+    const signed = await signing;
+    expect(signed.response.status).toBe(409);
+    expect(signed.error, JSON.stringify(signed.error)).toMatchObject({ code: "CKR_DEVICE_REMOVED", customData: { reason: "tokenRemoved" } });
+    expect((await c.t.client.GET("/v1/tokens/{tokenId}", { params: { path: { tokenId } } })).error?.code).toBe("CKR_DEVICE_REMOVED");
+    await stream.next((e) => e.type === "readerStateChanged" && e.reader?.id === readerId && !e.reader.cardPresent, 20_000);
 
-    it("reports the removal and the reinsertion, and the old connection and its login are gone", async () => {
-      const readerId = await c.readerId();
-      const tokenId = await c.connect();
-      expect((await login(c.t, tokenId, CARD_PIN)).data?.validated).toBe(true);
-
-      await c.stack.card.remove();
-      const removed = await stream.next((e) => e.type === "readerStateChanged" && e.reader?.id === readerId && !e.reader.cardPresent, 20_000);
-      expect(removed.reader).toMatchObject({ name: c.stack.readerName, cardPresent: false });
-      const gone = await pinState(c.t, tokenId);
-      expect(gone.response.status).toBe(409);
-      expect(gone.error, JSON.stringify(gone.error)).toMatchObject({ code: "CKR_DEVICE_REMOVED", customData: { reason: "tokenRemoved" } });
-
-      await c.stack.card.insert();
-      const back = await stream.next((e) => e.type === "readerStateChanged" && e.reader?.id === readerId && e.reader.cardPresent === true, 20_000);
-      expect(back.reader?.token?.initialized).toBe(true);
-      const again = await c.connect();
-      expect(again).not.toBe(tokenId);
-      expect((await pinState(c.t, again)).data).toMatchObject({ validated: false });
-      expect((await pinState(c.t, tokenId)).error?.code).toBe("CKR_DEVICE_REMOVED");
-    }, 60_000);
-
-    it("answers a signature the card was pulled in the middle of with CKR_DEVICE_REMOVED and ends the connection, session and login", async () => {
-      const readerId = await c.readerId();
-      const tokenId = await c.connect();
-      expect((await login(c.t, tokenId, CARD_PIN)).data?.validated).toBe(true);
-      const { data } = await c.t.client.GET("/v1/tokens/{tokenId}/objects", { params: { path: { tokenId } } });
-      const key = data?.objects.find((object) => object.type === "privateKey" && object.ckId === "01");
-      expect(key).toBeDefined();
-
-      const { received } = await c.stack.card.holdNextKeyOperation();
-      const hash = createHash("sha256").update("pulled mid-signature").digest("base64");
-      const signing = c.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/sign", {
-        params: { path: { tokenId, objectId: key!.id } },
-        body: { hash, algorithm: "sha256" },
-      });
-      await received; // the card holds the signature APDU: the signature is in flight on the card
-      await c.stack.card.remove();
-      const signed = await signing;
-      expect(signed.response.status).toBe(409);
-      expect(signed.error, JSON.stringify(signed.error)).toMatchObject({ code: "CKR_DEVICE_REMOVED", customData: { reason: "tokenRemoved" } });
-      expect((await c.t.client.GET("/v1/tokens/{tokenId}", { params: { path: { tokenId } } })).error?.code).toBe("CKR_DEVICE_REMOVED");
-      await stream.next((e) => e.type === "readerStateChanged" && e.reader?.id === readerId && !e.reader.cardPresent, 20_000);
-
-      await c.stack.card.insert();
-      await stream.next((e) => e.type === "readerStateChanged" && e.reader?.id === readerId && e.reader.cardPresent === true, 20_000);
-      const again = await c.connect();
-      expect((await pinState(c.t, again)).data).toMatchObject({ validated: false });
-      const unauthenticated = await c.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/sign", {
-        params: { path: { tokenId: again, objectId: key!.id } },
-        body: { hash, algorithm: "sha256" },
-      });
-      expect(unauthenticated.error?.code).not.toBeUndefined();
-    }, 60_000);
-  },
-);
+    await c.stack.card.insert();
+    await stream.next((e) => e.type === "readerStateChanged" && e.reader?.id === readerId && e.reader.cardPresent === true, 20_000);
+    const again = await c.connect();
+    expect((await pinState(c.t, again)).data).toMatchObject({ validated: false });
+    const unauthenticated = await c.t.client.POST("/v1/tokens/{tokenId}/keys/{objectId}/sign", {
+      params: { path: { tokenId: again, objectId: key!.id } },
+      body: { hash, algorithm: "sha256" },
+    });
+    expect(unauthenticated.error?.code).not.toBeUndefined();
+  }, 60_000);
+});

@@ -77,6 +77,15 @@ export class InProcessHost implements Pkcs11Host {
   readonly #options: ModuleOptions;
   /** Key and mechanism pairs (`slot/key/mechanism`) whose signatures are quick enough to make synchronously. */
   readonly #quickSigners = new Set<string>();
+  /**
+   * The token information of each card in a removable slot, read once when the card is seen arriving and kept while
+   * C_GetSlotInfo says it is present: polling must not call C_GetTokenInfo again. OpenSC 0.23's C_GetTokenInfo
+   * reads the PIN status from the card (sc_pkcs15_get_pin_info, under sc_lock); a card pulled during that call left
+   * the only thread inside OpenSC waiting for good on OpenSC's own card mutex (gdb, issue 12), and the reader
+   * watch polls often enough to hit that window about one removal in three. C_GetSlotInfo only asks pcscd.
+   * A card swapped between two listings keeps the old entry until a listing sees the slot empty.
+   */
+  readonly #presentCards = new Map<SlotHandle, TokenInfo>();
 
   constructor(options: ModuleOptions) {
     this.#options = options;
@@ -113,7 +122,7 @@ export class InProcessHost implements Pkcs11Host {
 
   async listSlots(): Promise<SlotInfo[]> {
     const module = this.#loaded();
-    return module.C_GetSlotList(false).map((handle) => {
+    const listed = module.C_GetSlotList(false).map((handle) => {
       const raw = module.C_GetSlotInfo(handle);
       const tokenPresent = (raw.flags & SlotFlag.TOKEN_PRESENT) !== 0;
       const slot = {
@@ -124,12 +133,19 @@ export class InProcessHost implements Pkcs11Host {
         tokenPresent,
       };
       if (!tokenPresent) return slot;
+      const removable = (raw.flags & SlotFlag.REMOVABLE_DEVICE) !== 0;
+      const known = removable ? this.#presentCards.get(slot.handle) : undefined;
+      if (known) return { ...slot, token: known };
       try {
-        return { ...slot, token: tokenInfoOf(module.C_GetTokenInfo(handle)) };
+        const token = tokenInfoOf(module.C_GetTokenInfo(handle));
+        if (removable) this.#presentCards.set(slot.handle, token);
+        return { ...slot, token };
       } catch (error) {
         return { ...slot, tokenError: isPkcs11Failure(error) ? error.code : ckrValues.CKR_GENERAL_ERROR };
       }
     });
+    for (const slot of listed) if (!slot.tokenPresent) this.#presentCards.delete(slot.handle);
+    return listed;
   }
 
   async getTokenInfo(slot: SlotHandle): Promise<TokenInfo> {
