@@ -19,6 +19,7 @@ describe("the virtual PIV card pulled from a logged-in connection while a page w
     const tokenId = await c.connect();
     expect((await login(c.t, tokenId, CARD_PIN)).data?.validated).toBe(true);
 
+    const pulledAt = Date.now();
     await c.stack.card.remove();
     const removed = await stream.next((e) => e.type === "readerStateChanged" && e.reader?.id === readerId && !e.reader.cardPresent, 20_000);
     expect(removed.reader).toMatchObject({ name: c.stack.readerName, cardPresent: false });
@@ -26,9 +27,16 @@ describe("the virtual PIV card pulled from a logged-in connection while a page w
     expect(gone.response.status).toBe(409);
     expect(gone.error, JSON.stringify(gone.error)).toMatchObject({ code: "CKR_DEVICE_REMOVED", customData: { reason: "tokenRemoved" } });
 
+    const insertedAt = Date.now();
     await c.stack.card.insert();
     const back = await stream.next((e) => e.type === "readerStateChanged" && e.reader?.id === readerId && e.reader.cardPresent === true, 20_000);
     expect(back.reader?.token?.initialized).toBe(true);
+    // The issue's bound, on the time the service stamped on each event from the moment the card was pulled (put back).
+    const removalMs = Date.parse(removed.time) - pulledAt;
+    const insertionMs = Date.parse(back.time) - insertedAt;
+    console.log(`card pulled → readerStateChanged published in ${removalMs} ms; put back → ${insertionMs} ms`);
+    expect(removalMs).toBeLessThan(1000);
+    expect(insertionMs).toBeLessThan(1000);
     const again = await c.connect();
     expect(again).not.toBe(tokenId);
     expect((await pinState(c.t, again)).data).toMatchObject({ validated: false });
