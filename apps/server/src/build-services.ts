@@ -12,7 +12,6 @@ import { SigningService } from "./keys/signing-service.js";
 import { ObjectService } from "./objects/object-service.js";
 import type { ServiceMetrics } from "./observability/metrics.js";
 import { AutoLoginKeeper } from "./pin-page/auto-login.js";
-import { PIN_PAGE_LIMITS } from "./pin-page/limits.js";
 import { PinRequests } from "./pin-page/pin-requests.js";
 import { LoginRegistry } from "./pins/login-registry.js";
 import { PinCounterStore } from "./pins/pin-counters.js";
@@ -44,7 +43,7 @@ export async function buildServices(parts: ServiceParts, trustAnchors: readonly 
   const tokens = new TokenConnections(readers, logins, events, config.environments.maxConnectionsPerEnvironment);
   const audit = new AuditLog(config.auditLog === "-" ? "-" : resolve(config.dataDir, config.auditLog));
   const serviceKey = loadOrCreateServiceKey(config.serviceKeyFile ?? join(config.dataDir, "service-key.pem"));
-  const autoLogin = new AutoLoginKeeper(logins, PIN_PAGE_LIMITS.autoLogin);
+  const autoLogin = new AutoLoginKeeper(logins, config.autoLogin);
   let pinRequests: PinRequests | undefined;
   const access = new AccessControl(config, serviceKey, audit, (environment) => {
     autoLogin.forgetOwner(environment.id);
@@ -62,7 +61,7 @@ export async function buildServices(parts: ServiceParts, trustAnchors: readonly 
     (owner) => access.confirmsFinalTry(owner),
     autoLogin,
   );
-  pinRequests = new PinRequests(tokens, pins, PIN_PAGE_LIMITS.requests);
+  pinRequests = new PinRequests(tokens, pins, config.pinRequests);
   const objects = new ObjectService(logins);
   const mechanisms = new MechanismCatalog();
   return {
