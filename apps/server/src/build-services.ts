@@ -12,6 +12,7 @@ import { SigningService } from "./keys/signing-service.js";
 import { ObjectService } from "./objects/object-service.js";
 import type { ServiceMetrics } from "./observability/metrics.js";
 import { AutoLoginKeeper } from "./pin-page/auto-login.js";
+import { PinPageAudit } from "./pin-page/pin-page-audit.js";
 import { PinRequests } from "./pin-page/pin-requests.js";
 import { LoginRegistry } from "./pins/login-registry.js";
 import { PinCounterStore } from "./pins/pin-counters.js";
@@ -50,6 +51,7 @@ export async function buildServices(parts: ServiceParts, trustAnchors: readonly 
     pinRequests?.forgetOwner(environment.id);
     return tokens.disconnectOwner(environment.id);
   });
+  const pinPageAudit = new PinPageAudit(audit, (owner) => access.environments.byId(owner)?.applicationId);
   const readerWatch = new ReaderWatch(readers, tokens, events, config.readerPollMs);
   await readerWatch.baseline();
   const pins = new PinService(
@@ -60,8 +62,9 @@ export async function buildServices(parts: ServiceParts, trustAnchors: readonly 
     events,
     (owner) => access.confirmsFinalTry(owner),
     autoLogin,
+    pinPageAudit,
   );
-  pinRequests = new PinRequests(tokens, pins, config.pinRequests);
+  pinRequests = new PinRequests(tokens, pins, config.pinRequests, pinPageAudit);
   const objects = new ObjectService(logins);
   const mechanisms = new MechanismCatalog();
   return {
