@@ -2163,14 +2163,15 @@ export interface components {
          * AutoLoginRequest
          * @description `Pin.startAutoLogin(counter)`: from the environment's next successful login to the token, the service keeps
          *     the PIN in memory to answer the context-specific login (CKU_CONTEXT_SPECIFIC) of keys that ask for the PIN at
-         *     every use (`alwaysAuthenticate`), at most `counter` times and never past the service's maximum time.
+         *     every use (`alwaysAuthenticate`), at most `counter` times and never more often nor longer than the operator
+         *     allows (the service's `autoLogin.maxUses` and `autoLogin.maxSeconds`; 100 uses and 900 s by default).
          * @example {
          *       "counter": 5
          *     }
          */
         AutoLoginRequest: {
             /**
-             * @description How many key operations the kept PIN may answer; without it, the service's maximum.
+             * @description How many key operations the kept PIN may answer, lowered to the service's `autoLogin.maxUses`; without it, that maximum.
              * @example 5
              */
             counter?: number;

@@ -12,7 +12,7 @@ import { SigningService } from "./keys/signing-service.js";
 import { ObjectService } from "./objects/object-service.js";
 import type { ServiceMetrics } from "./observability/metrics.js";
 import { AutoLoginKeeper } from "./pin-page/auto-login.js";
-import { PIN_PAGE_LIMITS } from "./pin-page/limits.js";
+import { PinPageAudit } from "./pin-page/pin-page-audit.js";
 import { PinRequests } from "./pin-page/pin-requests.js";
 import { LoginRegistry } from "./pins/login-registry.js";
 import { PinCounterStore } from "./pins/pin-counters.js";
@@ -44,13 +44,14 @@ export async function buildServices(parts: ServiceParts, trustAnchors: readonly 
   const tokens = new TokenConnections(readers, logins, events, config.environments.maxConnectionsPerEnvironment);
   const audit = new AuditLog(config.auditLog === "-" ? "-" : resolve(config.dataDir, config.auditLog));
   const serviceKey = loadOrCreateServiceKey(config.serviceKeyFile ?? join(config.dataDir, "service-key.pem"));
-  const autoLogin = new AutoLoginKeeper(logins, PIN_PAGE_LIMITS.autoLogin);
+  const autoLogin = new AutoLoginKeeper(logins, config.autoLogin);
   let pinRequests: PinRequests | undefined;
   const access = new AccessControl(config, serviceKey, audit, (environment) => {
     autoLogin.forgetOwner(environment.id);
     pinRequests?.forgetOwner(environment.id);
     return tokens.disconnectOwner(environment.id);
   });
+  const pinPageAudit = new PinPageAudit(audit, (owner) => access.environments.byId(owner)?.applicationId);
   const readerWatch = new ReaderWatch(readers, tokens, events, config.readerPollMs);
   await readerWatch.baseline();
   const pins = new PinService(
@@ -61,8 +62,9 @@ export async function buildServices(parts: ServiceParts, trustAnchors: readonly 
     events,
     (owner) => access.confirmsFinalTry(owner),
     autoLogin,
+    pinPageAudit,
   );
-  pinRequests = new PinRequests(tokens, pins, PIN_PAGE_LIMITS.requests);
+  pinRequests = new PinRequests(tokens, pins, config.pinRequests, pinPageAudit);
   const objects = new ObjectService(logins);
   const mechanisms = new MechanismCatalog();
   return {

@@ -24,7 +24,7 @@ export interface CryptoToken {
 }
 
 /** Starts a service over a token with pkcs11-tool's keys, connects and logs in; `options` go to startTestService. */
-export async function startCryptoToken(label: string, options: Pick<TestServiceOptions, "decorateHost"> = {}): Promise<CryptoToken> {
+export async function startCryptoToken(label: string, options: Pick<TestServiceOptions, "decorateHost" | "configure"> = {}): Promise<CryptoToken> {
   const t = await startTestService({ ...options, tokenLabels: [label] });
   const { pin } = t.tokens[label]!;
   const as = (...args: string[]) => pkcs11Tool(t.sandbox, ["--token-label", label, "--login", "--pin", pin, ...args]);

@@ -65,11 +65,13 @@ describe("the open-scws command", () => {
 
   it("check-config refuses a broken file with exit 1, naming each option, and SCWS_CONFIG names the file too", async () => {
     const broken = join(sandbox.dir, "broken.yaml");
-    writeFileSync(broken, "listen:\n  port: 70000\nmodules: []\n");
+    writeFileSync(broken, "listen:\n  port: 70000\nmodules: []\npinRequests:\n  ttlSeconds: 5\nautoLogin:\n  maxUses: 0\n");
     const { code, stderr } = await openScws(["check-config"], { ...env, SCWS_CONFIG: broken });
     expect(code).toBe(1);
     expect(stderr).toContain("listen.port: must be at most 65535, not 70000");
     expect(stderr).toContain("modules: must list at least 1 item");
+    expect(stderr).toContain("pinRequests.ttlSeconds: must be at least 15, not 5");
+    expect(stderr).toContain("autoLogin.maxUses: must be at least 1, not 0");
   });
 
   it("check-config names the environment variable that broke the configuration", async () => {

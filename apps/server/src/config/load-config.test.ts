@@ -42,6 +42,8 @@ const defaults: ServiceConfig = {
   logLevel: "info",
   dataDir: "data",
   pinPolicy: { maxTries: 3, soMaxTries: 3 },
+  pinRequests: { ttlSeconds: 120 },
+  autoLogin: { maxSeconds: 900, maxUses: 100 },
   readerPollMs: 500,
   modules: [{ id: "softhsm", library: "/usr/lib/softhsm/libsofthsm2.so", maxSessionsPerToken: 4 }],
   moduleIsolation: "process",

@@ -68,6 +68,10 @@ export interface ServiceConfig {
   readonly dataDir: string;
   /** Wrong PINs in a row that lock a PIN, counted by the service for tokens that never lock (SoftHSM). */
   readonly pinPolicy: { readonly maxTries: number; readonly soMaxTries: number };
+  /** The service's PIN page: how long a PIN request waits for the user (and a captured credential for its login). */
+  readonly pinRequests: { readonly ttlSeconds: number };
+  /** Auto-login's bounds: how long and how often a kept PIN may serve, whatever counter an application asks for. */
+  readonly autoLogin: { readonly maxSeconds: number; readonly maxUses: number };
   /** How often readers are polled for events while someone listens, in milliseconds. */
   readonly readerPollMs: number;
   readonly modules: readonly ModuleConfig[];

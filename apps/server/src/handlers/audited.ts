@@ -1,5 +1,6 @@
 // Security events of token operations go to the audit log: logins (and their failures), PIN changes, key
-// generation, imports and deletions. The wrapper records who did what to which token and object; it sees the
+// generation, imports and deletions, auto-login's start and stop. (The PIN page's answers and auto-login's uses
+// happen outside the environment's requests: pin-page/pin-page-audit.ts records them.) The wrapper records who did what to which token and object; it sees the
 // request's body only to name the user type, so no PIN, password or key material can reach the log.
 import { ScwsError } from "@open-scws/errors";
 import type { OperationId } from "../generated/routes.js";
@@ -24,6 +25,8 @@ const AUDITED: Partial<Record<OperationId, AuditedOperation>> = {
   importPkcs12: { succeeded: "objectImported" },
   createDataContainer: { succeeded: "objectCreated" },
   deleteObject: { succeeded: "objectDeleted" },
+  startAutoLogin: { succeeded: "autoLoginStarted" },
+  stopAutoLogin: { succeeded: "autoLoginStopped" },
 };
 
 type AnyHandler = (input: HandlerInput<OperationId>) => Promise<{ status: number; body?: unknown }>;
@@ -38,7 +41,7 @@ export function withAudit(handlers: Handlers, services: Services): Handlers {
       try {
         const result = await handler(input);
         const made = createdObjects(result.body);
-        if (made.length === 0) services.access.audit.record(audited.succeeded, fields);
+        if (made.length === 0) services.access.audit.record(audited.succeeded, { ...fields, ...usesLeftOf(result.body) });
         for (const object of made) services.access.audit.record(audited.succeeded, { ...fields, ...object });
         return result;
       } catch (error) {
@@ -53,7 +56,7 @@ export function withAudit(handlers: Handlers, services: Services): Handlers {
 /** Who acts on which token and object: ids only. */
 function describe(input: HandlerInput<OperationId>, services: Services): AuditFields {
   const { context } = input;
-  const params = input.params as { tokenId?: string; objectId?: string };
+  const params = input.params as { tokenId?: string; objectId?: string; requestId?: string };
   const body = input.body as { userType?: unknown } | undefined;
   const origin = context.header("origin");
   return {
@@ -63,6 +66,8 @@ function describe(input: HandlerInput<OperationId>, services: Services): AuditFi
     ...(params.tokenId ? { token: readerOf(services, params.tokenId, context.caller) } : {}),
     ...(params.objectId ? { object: params.objectId } : {}),
     ...(typeof body?.userType === "string" ? { userType: body.userType } : {}),
+    // A credential's login names its PIN request; the request knows the token.
+    ...(params.requestId ? services.pinRequests.auditFields(params.requestId, context.caller) : {}),
   };
 }
 
@@ -84,6 +89,12 @@ function createdObjects(body: unknown): AuditFields[] {
     const object = made[member];
     return typeof object === "object" && object !== null ? [objectFields(object as Record<string, unknown>)] : [];
   });
+}
+
+/** Auto-login's answer: how many uses the kept PIN has. */
+function usesLeftOf(body: unknown): AuditFields {
+  const usesLeft = (body as { usesLeft?: unknown } | undefined)?.usesLeft;
+  return typeof usesLeft === "number" ? { usesLeft: String(usesLeft) } : {};
 }
 
 function objectFields(object: Record<string, unknown>): AuditFields {

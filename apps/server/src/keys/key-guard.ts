@@ -38,8 +38,9 @@ export async function withKeyPin<T>(
 ): Promise<T> {
   if (key.alwaysAuthenticate) {
     // With auto-login on (Pin.startAutoLogin), the PIN the environment logged in with answers instead.
-    const perUse = pin ?? pins.keptPin(connection);
-    if (perUse === undefined) {
+    const kept = pin === undefined ? pins.keptPin(connection) : undefined;
+    if (kept !== undefined) return pins.withKeptPin(connection, kept, operation);
+    if (pin === undefined) {
       throw new ScwsError("CKR_USER_NOT_LOGGED_IN", {
         message: "This key needs its PIN for each use: send pin.",
         customData: {
@@ -48,7 +49,7 @@ export async function withKeyPin<T>(
         },
       });
     }
-    return pins.withContextPin(connection, perUse, operation);
+    return pins.withContextPin(connection, pin, operation);
   }
   if (pin !== undefined) {
     throw new ScwsError("CKR_ARGUMENTS_BAD", {

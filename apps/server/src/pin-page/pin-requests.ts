@@ -6,7 +6,9 @@ import { randomBytes } from "node:crypto";
 import { ScwsError, toProblem } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
 import type { PinService } from "../pins/pin-service.js";
+import type { AuditEventName } from "../security/audit-log.js";
 import type { TokenConnection, TokenConnections } from "../tokens/token-connections.js";
+import type { PinPageAudit } from "./pin-page-audit.js";
 
 type Schemas = components["schemas"];
 type PinRequestView = Schemas["PinRequest"];
@@ -26,6 +28,8 @@ interface PinRequest {
   readonly id: string;
   readonly owner: string;
   readonly tokenId: string;
+  /** The token's reader, which names the token in the audit log. */
+  readonly readerId: string;
   readonly pinNumber: number;
   readonly creation: Required<Creation>;
   readonly facts: PinPageFacts;
@@ -46,6 +50,15 @@ export interface PinRequestLimits {
 
 const KEEP_FINISHED_MS = 60_000;
 
+/** What the audit log records when a request settles; a login on the page counts as a login. */
+const SETTLED_EVENT = {
+  done: "loginSucceeded",
+  failed: "loginFailed",
+  captured: "credentialCaptured",
+  cancelled: "pinRequestCancelled",
+  expired: "pinRequestExpired",
+} as const satisfies Partial<Record<PinRequestState, AuditEventName>>;
+
 /** The pending and recently finished PIN requests. */
 export class PinRequests {
   private readonly requests = new Map<string, PinRequest>();
@@ -54,6 +67,8 @@ export class PinRequests {
     private readonly tokens: TokenConnections,
     private readonly pins: PinService,
     private readonly limits: PinRequestLimits,
+    /** Records each request and its outcome, when given. */
+    private readonly audit?: PinPageAudit,
   ) {}
 
   /** `createPinRequest`: a pending request for the connection's PIN. */
@@ -70,6 +85,7 @@ export class PinRequests {
       id,
       owner: connection.owner,
       tokenId: connection.id,
+      readerId: connection.readerId,
       pinNumber,
       creation,
       facts: { tokenLabel, origin, purpose: creation.purpose, userType: creation.userType },
@@ -78,6 +94,7 @@ export class PinRequests {
       waiters: new Set(),
     };
     this.requests.set(id, request);
+    this.record("pinRequestCreated", request);
     this.schedule(request, this.limits.ttlSeconds * 1000, () => this.finish(request, "expired"));
     return view(request);
   }
@@ -158,6 +175,13 @@ export class PinRequests {
     });
   }
 
+  /** What the audit log says of a request of this environment (a credential's login): its token, user and kind. */
+  auditFields(id: string, owner: string): { token: string; userType: string; reason: string } | undefined {
+    const request = this.requests.get(id);
+    if (!request || request.owner !== owner) return undefined;
+    return { token: request.readerId, userType: request.creation.userType, reason: reasonOf(request) };
+  }
+
   /** Forgets an environment's requests and their credentials (its end). */
   forgetOwner(owner: string): void {
     for (const request of this.requests.values()) if (request.owner === owner) this.drop(request);
@@ -180,10 +204,23 @@ export class PinRequests {
       request.error = errorProblem(
         new ScwsError("Nobody entered the PIN before the request expired.", "CKR_FUNCTION_CANCELED", undefined, { reason: "expired" }),
       );
+    if (state in SETTLED_EVENT) this.record(SETTLED_EVENT[state as keyof typeof SETTLED_EVENT], request);
     for (const wake of [...request.waiters]) wake();
     const keep = state === "captured" ? this.limits.ttlSeconds * 1000 : KEEP_FINISHED_MS;
     request.expiresAt = Date.now() + keep;
     this.schedule(request, keep, () => this.drop(request));
+  }
+
+  /** One audit line about the request: who asked, for which token, what for, and how it ended; never the PIN. */
+  private record(event: AuditEventName, request: PinRequest): void {
+    this.audit?.record(event, {
+      owner: request.owner,
+      readerId: request.readerId,
+      origin: request.facts.origin,
+      userType: request.creation.userType,
+      reason: reasonOf(request),
+      code: request.error?.code,
+    });
   }
 
   private drop(request: PinRequest): void {
@@ -198,6 +235,11 @@ export class PinRequests {
     request.timer = setTimeout(then, ms);
     request.timer.unref();
   }
+}
+
+/** The audit log's name for what a request is for. */
+function reasonOf(request: PinRequest): string {
+  return request.creation.purpose === "credential" ? "credential on the PIN page" : "PIN page";
 }
 
 function view(request: PinRequest): PinRequestView {

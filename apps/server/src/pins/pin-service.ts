@@ -4,6 +4,7 @@ import { ckrValues, isPkcs11Failure, ScwsError, scwsErrorFromPkcs11 } from "@ope
 import type { components } from "@open-scws/spec";
 import type { EventHub } from "../events/event-hub.js";
 import type { AutoLoginKeeper } from "../pin-page/auto-login.js";
+import { auditCodeOf, type PinPageAudit } from "../pin-page/pin-page-audit.js";
 import { TokenFlag } from "../pkcs11/flags.js";
 import type { LoginUser, TokenInfo } from "../pkcs11/host.js";
 import type { TokenConnection, TokenConnections } from "../tokens/token-connections.js";
@@ -43,6 +44,8 @@ export class PinService {
     private readonly confirmsFinalTry: (owner: string) => boolean = () => false,
     /** Keeps the PIN of a login for auto-login (SCWS's startAutoLogin), when given. */
     readonly autoLogin?: AutoLoginKeeper,
+    /** Records each use of a kept PIN in the audit log, when given. */
+    private readonly audit?: PinPageAudit,
   ) {}
 
   /** The state of every PIN of the connection's token, as `Token.pins` lists them. */
@@ -181,6 +184,24 @@ export class PinService {
   /** The PIN auto-login keeps for this connection's owner and token, counting one use; undefined when none. */
   keptPin(connection: TokenConnection): string | undefined {
     return this.autoLogin?.take(connection.owner, connection.tokenKey);
+  }
+
+  /** `withContextPin` with the PIN auto-login kept, each use and its outcome going to the audit log. */
+  async withKeptPin<T>(connection: TokenConnection, pin: string, operation: (pin: string) => Promise<T>): Promise<T> {
+    const about = {
+      owner: connection.owner,
+      readerId: connection.readerId,
+      reason: "auto-login",
+      usesLeft: this.autoLogin?.state(connection.owner, connection.tokenKey)?.usesLeft ?? 0,
+    };
+    try {
+      const result = await this.withContextPin(connection, pin, operation);
+      this.audit?.record("autoLoginUsed", about);
+      return result;
+    } catch (error) {
+      this.audit?.record("autoLoginUsed", { ...about, code: auditCodeOf(error) });
+      throw error;
+    }
   }
 
   /** Tells the connection's owner that its login changed. */

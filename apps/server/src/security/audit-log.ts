@@ -1,5 +1,5 @@
 // The audit log: security events as JSON lines (environments, logins, key generation, imports, deletions,
-// refused credentials). It records who did what to which token, never PINs, passwords or signed data.
+// refused credentials, the PIN page's requests and auto-login). It records who did what to which token, never PINs, passwords or signed data.
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 
@@ -19,7 +19,14 @@ export type AuditEventName =
   | "objectImported"
   | "objectCreated"
   | "objectDeleted"
-  | "credentialRefused";
+  | "credentialRefused"
+  | "pinRequestCreated"
+  | "pinRequestCancelled"
+  | "pinRequestExpired"
+  | "credentialCaptured"
+  | "autoLoginStarted"
+  | "autoLoginUsed"
+  | "autoLoginStopped";
 
 /** What an event is about; only these fields are written, so nothing secret can slip in. */
 export interface AuditFields {
@@ -32,9 +39,11 @@ export interface AuditFields {
   readonly objectType?: string;
   readonly code?: string;
   readonly reason?: string;
+  /** Auto-login: how many more key operations the kept PIN may answer. */
+  readonly usesLeft?: string;
 }
 
-const FIELDS: ReadonlyArray<keyof AuditFields> = ["caller", "application", "origin", "token", "userType", "object", "objectType", "code", "reason"];
+const FIELDS: ReadonlyArray<keyof AuditFields> = ["caller", "application", "origin", "token", "userType", "object", "objectType", "code", "reason", "usesLeft"];
 
 /** Appends security events to a file, or to standard output. */
 export class AuditLog {
