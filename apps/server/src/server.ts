@@ -61,14 +61,19 @@ function hostsFor(config: ServiceConfig): Pkcs11Host[] {
   });
 }
 
-/** Where the built documentation portal is, if it was built. */
-export function defaultDocsDir(): string | undefined {
+/** The `dist` folder of a workspace package that builds a static site, if it was built. */
+function builtSite(packageName: string): string | undefined {
   try {
-    const dir = join(dirname(require.resolve("@open-scws/docs/package.json")), "dist");
+    const dir = join(dirname(require.resolve(`${packageName}/package.json`)), "dist");
     return existsSync(join(dir, "index.html")) ? dir : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Where the built documentation portal is, if it was built. */
+export function defaultDocsDir(): string | undefined {
+  return builtSite("@open-scws/docs");
 }
 
 /**
@@ -76,12 +81,7 @@ export function defaultDocsDir(): string | undefined {
  * whose tests use this server, so it is found at run time rather than declared as a dependency (which would be a cycle).
  */
 export function demoPageDir(): string | undefined {
-  try {
-    const dir = join(dirname(require.resolve("@open-scws/demo/package.json")), "dist");
-    return existsSync(join(dir, "index.html")) ? dir : undefined;
-  } catch {
-    return undefined;
-  }
+  return builtSite("@open-scws/demo");
 }
 
 /** Starts the service and resolves once it listens. */

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, type Lab, PIN, setupLab } from "./helpers.js";
+import { CLOCK_NANOSLEEP, Client, type Lab, PIN, setupLab } from "./helpers.js";
 
 let lab: Lab;
 
@@ -88,9 +88,6 @@ describe("crash", () => {
     }
   });
 });
-
-/** x86_64's clock_nanosleep, the system call glibc's sleep() makes: where the fault module's hang sits. */
-const CLOCK_NANOSLEEP = "230";
 
 /**
  * Resolves once the client's main thread sleeps in the hang, as /proc says: the event that the call is hanging,

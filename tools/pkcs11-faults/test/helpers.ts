@@ -1,6 +1,6 @@
 // Test helpers: SoftHSM tokens in a temp dir, the fault module loaded through pkcs11js, pkcs11-tool and child clients.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -237,4 +237,46 @@ export function useLab(labels: string[]): OpenLab {
     state.lab?.cleanup();
   });
   return state;
+}
+
+/** x86_64's clock_nanosleep, the system call glibc's nanosleep() makes: where the fault module's delay and hang sit. */
+export const CLOCK_NANOSLEEP = "230";
+
+/**
+ * The sleeps a process's threads are in now, as /proc shows them: for each thread in clock_nanosleep, the time it asked
+ * for in milliseconds, read from the timespec its third argument points to. The fault module makes one such sleep of
+ * the sum of a call's matching delays, so this shows that a call is delayed, and by how much, with no clock involved.
+ */
+export function sleepsOf(pid: number | "self" = "self"): number[] {
+  const sleeps: number[] = [];
+  const memory = openSync(`/proc/${pid}/mem`, "r");
+  try {
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      let call: string[];
+      try {
+        call = readFileSync(`/proc/${pid}/task/${thread}/syscall`, "utf8").trim().split(" ");
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      if (call[0] !== CLOCK_NANOSLEEP) continue;
+      const timespec = Buffer.alloc(16);
+      readSync(memory, timespec, 0, 16, BigInt(call[3]!));
+      sleeps.push(Number(timespec.readBigInt64LE(0)) * 1000 + Math.round(Number(timespec.readBigInt64LE(8)) / 1e6));
+    }
+  } finally {
+    closeSync(memory);
+  }
+  return sleeps;
+}
+
+/**
+ * Resolves with the sleeps of `pid` once it is seen sleeping, or with [] once `settled()` says the call is over without
+ * that having been seen. /proc is read every 10 ms: the clock sets the pace of the reading, never a verdict.
+ */
+export async function sleepSeen(settled: () => boolean, pid: number | "self" = "self"): Promise<number[]> {
+  for (;;) {
+    const sleeps = sleepsOf(pid);
+    if (sleeps.length > 0 || settled()) return sleeps;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

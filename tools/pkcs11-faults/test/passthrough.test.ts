@@ -1,6 +1,6 @@
 // Without rules the fault module is a transparent PKCS#11 module: every function forwards to SoftHSM.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pkcs11js from "pkcs11js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import {
   pkcs11Tool,
   presentLabels,
   setupLab,
+  sleepsOf,
   slotOf,
   trimLabel,
 } from "./helpers.js";
@@ -47,20 +48,6 @@ function runHarness(env: NodeJS.ProcessEnv, withTarget: boolean) {
     calls.set(name!, rvs);
   }
   return { header: lines.slice(0, withTarget ? 3 : 2), calls };
-}
-
-/** x86_64's clock_nanosleep, which the fault module's delay (nanosleep) makes. */
-const CLOCK_NANOSLEEP = "230";
-
-/** How many of this process's threads sleep in a system call clock_nanosleep right now: the module's delays. */
-function threadsInDelay(): number {
-  return readdirSync("/proc/self/task").filter((thread) => {
-    try {
-      return readFileSync(`/proc/self/task/${thread}/syscall`, "utf8").split(" ")[0] === CLOCK_NANOSLEEP;
-    } catch {
-      return false; // the thread ended meanwhile
-    }
-  }).length;
 }
 
 describe("function table", () => {
@@ -183,7 +170,7 @@ describe("pass-through", () => {
       // until all four are seen or the calls are over: the clock sets the pace, never the verdict).
       let mostAtOnce = 0;
       while (!settled && mostAtOnce < 4) {
-        mostAtOnce = Math.max(mostAtOnce, threadsInDelay());
+        mostAtOnce = Math.max(mostAtOnce, sleepsOf().length);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       const digests = await all;

@@ -5,7 +5,7 @@ export { findLeak, leakedForms } from "./canaries.js";
 export { CARD_PIN, CARD_PUK, type CardTestService, type CardTestServiceOptions, startCardTestService } from "./card-service.js";
 export { type ChromiumLaunchOptions, chromiumLaunchOptions } from "./chromium.js";
 export { type CryptoToken, KEY_LABELS, startCryptoToken } from "./crypto-token.js";
-export { blocksOf, type DocBlock, documentedBlocks, markerProblem, RUNNABLE_LANGUAGES, skipReason } from "./doc-blocks.js";
+export { blocksOf, type DocBlock, documentedBlocks, exampleName, markerProblem, RUNNABLE_LANGUAGES, runsFromRepositoryRoot, skipReason } from "./doc-blocks.js";
 export { type EventReader, followEvents, readEvents } from "./event-reader.js";
 export { type FaultModuleSetup, faultModuleSetup } from "./fault-module.js";
 export { makeOpensslIdentity, type OpensslIdentity, openssl, writeFixture } from "./fixtures.js";

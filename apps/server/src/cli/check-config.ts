@@ -1,12 +1,10 @@
 // `open-scws check-config`: validates the configuration without starting anything; exit 0 when usable, 1 when not.
-import { type Command, configOptions, loadForCommand, parseOptions } from "./options.js";
+import { type Command, configuredCommand } from "./options.js";
 
-export const checkConfigCommand: Command = {
-  summary: "validate the configuration (file and SCWS_* variables) without starting; exit 0 or 1",
-  usage: "check-config [--config FILE] [--data-dir DIR]",
-  async run(args) {
-    const loaded = loadForCommand(parseOptions(args, configOptions));
-    if (!loaded) return 1;
+export const checkConfigCommand: Command = configuredCommand(
+  "validate the configuration (file and SCWS_* variables) without starting; exit 0 or 1",
+  "check-config [--config FILE] [--data-dir DIR]",
+  (loaded) => {
     const { config } = loaded;
     console.log(`The configuration (${loaded.source}) is valid.`);
     console.log(`  mode ${config.mode}, listening on ${config.listen.host}:${config.listen.port}`);
@@ -15,4 +13,4 @@ export const checkConfigCommand: Command = {
     console.log(`  applications: ${config.applications.length === 0 ? "none" : config.applications.map((application) => application.id).join(", ")}`);
     return 0;
   },
-};
+);

@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import type { ServiceConfig } from "../config/service-config.js";
 import { DEMO_TOKEN_LABEL, ensureDemoToken } from "../demo/demo-token.js";
-import { type Command, configOptions, loadForCommand, parseOptions } from "./options.js";
+import { type Command, configuredCommand } from "./options.js";
 
 /** Makes the demo token if needed and points SoftHSM at it (SOFTHSM2_CONF) for this process; `say` prints the notes. */
 export function prepareDemoToken(dataDir: string, say: (line: string) => void = console.log): void {
@@ -40,13 +40,11 @@ export function withDemoApplication(config: ServiceConfig): ServiceConfig {
   return { ...config, applications: [...config.applications, { id: DEMO_APPLICATION_ID, origins, trustOrigin: true }] };
 }
 
-export const demoTokenCommand: Command = {
-  summary: "make the demo SoftHSM token in the data folder (its PINs are printed once)",
-  usage: "demo-token [--config FILE] [--data-dir DIR]",
-  async run(args) {
-    const loaded = loadForCommand(parseOptions(args, configOptions));
-    if (!loaded) return 1;
+export const demoTokenCommand: Command = configuredCommand(
+  "make the demo SoftHSM token in the data folder (its PINs are printed once)",
+  "demo-token [--config FILE] [--data-dir DIR]",
+  (loaded) => {
     prepareDemoToken(resolve(loaded.config.dataDir));
     return 0;
   },
-};
+);

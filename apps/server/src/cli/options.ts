@@ -36,6 +36,21 @@ export const configOptions = {
   "data-dir": { type: "string" },
 } as const;
 
+/**
+ * A command that takes only `--config` and `--data-dir`: it runs with the loaded configuration, or exits 1 once
+ * loadForCommand has printed why the configuration is invalid.
+ */
+export function configuredCommand(summary: string, usage: string, run: (loaded: LoadedConfig) => number): Command {
+  return {
+    summary,
+    usage,
+    async run(args) {
+      const loaded = loadForCommand(parseOptions(args, configOptions));
+      return loaded ? run(loaded) : 1;
+    },
+  };
+}
+
 /** Loads the configuration for a command, printing warnings; prints the problems and returns `undefined` when it is invalid. */
 export function loadForCommand(values: { config?: string | undefined; "data-dir"?: string | undefined }): LoadedConfig | undefined {
   const file = values.config ?? (process.env.SCWS_CONFIG || undefined);

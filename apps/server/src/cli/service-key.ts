@@ -2,14 +2,12 @@
 // service's proof in mutual mode. Makes the key where the service would, when it does not exist yet.
 import { join } from "node:path";
 import { loadOrCreateServiceKey } from "../security/service-key.js";
-import { type Command, configOptions, loadForCommand, parseOptions } from "./options.js";
+import { type Command, configuredCommand } from "./options.js";
 
-export const serviceKeyCommand: Command = {
-  summary: "print the service's public key (Ed25519) and key id, which applications pin for mutual mode",
-  usage: "service-key [--config FILE] [--data-dir DIR]",
-  async run(args) {
-    const loaded = loadForCommand(parseOptions(args, configOptions));
-    if (!loaded) return 1;
+export const serviceKeyCommand: Command = configuredCommand(
+  "print the service's public key (Ed25519) and key id, which applications pin for mutual mode",
+  "service-key [--config FILE] [--data-dir DIR]",
+  (loaded) => {
     const file = loaded.config.serviceKeyFile ?? join(loaded.config.dataDir, "service-key.pem");
     const key = loadOrCreateServiceKey(file);
     console.log(
@@ -18,4 +16,4 @@ export const serviceKeyCommand: Command = {
     process.stdout.write(key.publicKeyPem);
     return 0;
   },
-};
+);
