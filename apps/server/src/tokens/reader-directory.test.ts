@@ -40,3 +40,45 @@ describe("the reader directory's listings", () => {
     expect((await later)[0]!.reader.name).toBe("listing 3");
   });
 });
+
+describe("the reader list kept for listReaders", () => {
+  it("answers from the last complete listing until it is invalidated, and lists afresh after", async () => {
+    const fake = slowLister();
+    const directory = new ReaderDirectory(await ModuleRegistry.start([fake.host]), undefined, 60_000);
+    const first = directory.listRecent();
+    fake.release();
+    expect((await first)[0]!.reader.name).toBe("listing 1");
+    expect((await directory.listRecent())[0]!.reader.name).toBe("listing 1");
+    expect(fake.listings()).toBe(1);
+    directory.invalidate();
+    const afresh = directory.listRecent();
+    expect(fake.listings()).toBe(2);
+    fake.release();
+    expect((await afresh)[0]!.reader.name).toBe("listing 2");
+  });
+
+  it("does not keep a listing that was in flight when it was invalidated", async () => {
+    const fake = slowLister();
+    const directory = new ReaderDirectory(await ModuleRegistry.start([fake.host]), undefined, 60_000);
+    const inFlight = directory.list();
+    directory.invalidate();
+    fake.release();
+    expect((await inFlight)[0]!.reader.name).toBe("listing 1");
+    const next = directory.listRecent();
+    expect(fake.listings()).toBe(2);
+    fake.release();
+    expect((await next)[0]!.reader.name).toBe("listing 2");
+  });
+
+  it("lists afresh on every call when no age is allowed", async () => {
+    const fake = slowLister();
+    const directory = new ReaderDirectory(await ModuleRegistry.start([fake.host]));
+    const first = directory.listRecent();
+    fake.release();
+    await first;
+    const second = directory.listRecent();
+    expect(fake.listings()).toBe(2);
+    fake.release();
+    expect((await second)[0]!.reader.name).toBe("listing 2");
+  });
+});
