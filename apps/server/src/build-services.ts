@@ -38,7 +38,7 @@ export interface ServiceParts {
 /** The domain objects, wired together; the reader watch has its first listing. */
 export async function buildServices(parts: ServiceParts, trustAnchors: readonly Uint8Array[]): Promise<Services> {
   const { config, modules } = parts;
-  const readers = new ReaderDirectory(modules, slotFilterFor(config), config.readerPollMs);
+  const readers = new ReaderDirectory(modules, slotFilterFor(config));
   const logins = new LoginRegistry();
   const events = new EventHub();
   const tokens = new TokenConnections(readers, logins, events, config.environments.maxConnectionsPerEnvironment);

@@ -7,7 +7,7 @@ import { tokenBody } from "../tokens/token-view.js";
 export function readerHandlers(services: Services): Pick<Handlers, "listReaders" | "getReader" | "connectToken"> {
   return {
     async listReaders({ context }) {
-      const readers = await services.readers.listRecent(context.scope);
+      const readers = await services.readers.list(context.scope);
       return { status: 200, body: { readers: readers.map((entry) => entry.reader) } };
     },
 

@@ -54,41 +54,16 @@ export class ReaderDirectory {
   /** Called with every complete listing, for the reader watch. */
   onListed: ((readers: LocatedReader[]) => void) | undefined;
 
-  /** The last complete listing and when it started, for `listRecent`; `generation` counts invalidations. */
-  private recent: { readonly readers: LocatedReader[]; readonly startedAt: number } | undefined;
-  private generation = 0;
-
-  /**
-   * `exposes` hides the slots it refuses (the `exposeTokens` option); without it every slot is shown. `recentMs`
-   * is how old a listing `listRecent` may answer from (the reader watch's poll interval); 0 lists afresh each time.
-   */
+  /** `exposes` hides the slots it refuses (the `exposeTokens` option); without it every slot is shown. */
   constructor(
     private readonly modules: ModuleRegistry,
     private readonly exposes?: SlotFilter,
-    private readonly recentMs = 0,
   ) {}
 
   /** Every present reader, read afresh from the modules; `scope` keeps those a caller may see. */
   async list(scope?: SlotFilter): Promise<LocatedReader[]> {
     const located = await this.listShared();
     return scope ? located.filter((entry) => entry.info && scope(entry.module, entry.info)) : located;
-  }
-
-  /**
-   * Every present reader, from the last complete listing if it started less than `recentMs` ago and nothing
-   * invalidated it since, else as `list`. For listReaders: as fresh as the reader events, which come from the same
-   * listings, without a round of PKCS#11 calls per request.
-   */
-  async listRecent(scope?: SlotFilter): Promise<LocatedReader[]> {
-    const recent = this.recent;
-    const located = recent && performance.now() - recent.startedAt < this.recentMs ? recent.readers : await this.listShared();
-    return scope ? located.filter((entry) => entry.info && scope(entry.module, entry.info)) : located;
-  }
-
-  /** Forgets the last listing, and makes any listing in flight unfit to be kept: a token or module was lost. */
-  invalidate(): void {
-    this.generation += 1;
-    this.recent = undefined;
   }
 
   /**
@@ -118,8 +93,6 @@ export class ReaderDirectory {
 
   /** One listing across modules. One failing module does not hide the others. */
   private async read(): Promise<LocatedReader[]> {
-    const generation = this.generation;
-    const startedAt = performance.now();
     const ready = this.modules.ready();
     if (ready.length === 0) throw this.noModuleError();
     const results = await Promise.allSettled(ready.map((module) => module.host.listSlots()));
@@ -135,7 +108,6 @@ export class ReaderDirectory {
       }
     });
     const failure = results.find((result) => result.status === "rejected");
-    if (generation === this.generation) this.recent = failure ? undefined : { readers: located, startedAt };
     if (failure && located.length === 0) throw toScwsError(failure.reason);
     if (!failure) this.onListed?.(located);
     return located;

@@ -142,8 +142,6 @@ export class TokenConnections {
    * and tells each logged-in owner with a loginStateChanged event.
    */
   tokenLost(readerId: string | undefined, reason: LossReason, moduleId?: string): void {
-    // The reader list kept for listReaders shows the token that left, or the module's slots before a restart.
-    this.readers.invalidate();
     const newlyLost = [...this.connections.values()].filter(
       (connection) => !connection.lost && (readerId !== undefined ? connection.readerId === readerId : connection.module.id === moduleId),
     );
