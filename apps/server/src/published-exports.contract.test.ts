@@ -1,5 +1,6 @@
-// The package as users get it: `npm pack`, installed with its production dependencies alone (offline, from npm's
-// cache and the packed workspace packages it depends on), then each export in its package.json imported and the
+// The package as users get it: `npm pack`, installed with its production dependencies alone (from npm's cache
+// where it can, else the registry: `npm ci` caches tarballs but not the registry's version lists that an install by
+// version range needs, so `--offline` fails on a fresh machine; and the packed workspace packages it depends on), then each export in its package.json imported and the
 // command line run. A dev-only import in dist (as `./testing` had: undici, @open-scws/pkcs11-faults) fails here.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -67,7 +68,7 @@ describe("@open-scws/server packed and installed with its production dependencie
       join(dir, "package.json"),
       JSON.stringify({ name: "packed-install-check", private: true, type: "module", dependencies: tarballs, allowScripts: { pkcs11js: true } }),
     );
-    run("npm", ["install", "--omit=dev", "--offline", "--no-audit", "--no-fund", "--no-package-lock"]);
+    run("npm", ["install", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock"]);
   }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
