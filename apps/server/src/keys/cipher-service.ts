@@ -2,7 +2,7 @@
 // (PKCS#11 v3.1 sections 5.10, 5.11, 6.1.6, 6.1.7, 6.14).
 import { isPkcs11Failure, ScwsError, scwsErrorFromPkcs11 } from "@open-scws/errors";
 import type { components } from "@open-scws/spec";
-import type { ObjectRecord } from "../objects/object-record.js";
+import { keySizeBits, type ObjectRecord } from "../objects/object-record.js";
 import type { ObjectService } from "../objects/object-service.js";
 import type { PinService } from "../pins/pin-service.js";
 import type { MechanismInput } from "../pkcs11/host.js";
@@ -70,6 +70,21 @@ function mechanismOf(algorithm: EncryptionAlgorithm, iv: Uint8Array | undefined)
 }
 
 /**
+ * The longest message an RSA key of `modulusBits` encrypts (RFC 8017 sections 7.1.1 and 7.2.1: k - 2hLen - 2 bytes
+ * for OAEP, k - 11 for PKCS#1 v1.5). Checked before the token is asked: SoftHSM answers a longer one with
+ * CKR_GENERAL_ERROR, which would read as the service's fault.
+ */
+function checkRsaMessageLength(modulusBits: number, algorithm: EncryptionAlgorithm, length: number): void {
+  const k = Math.ceil(modulusBits / 8);
+  const largest = algorithm.name === "RSA-OAEP" ? k - 2 * HASHES[algorithm.hash ?? "sha1"].length - 2 : k - 11;
+  if (length <= largest) return;
+  throw new ScwsError("CKR_DATA_LEN_RANGE", {
+    message: `A ${modulusBits}-bit RSA key encrypts at most ${Math.max(0, largest)} bytes with ${algorithm.name}${algorithm.name === "RSA-OAEP" ? ` and ${algorithm.hash ?? "sha1"}` : ""}, not ${length}.`,
+    customData: { field: "/body/data", reason: `is longer than ${Math.max(0, largest)} bytes` },
+  });
+}
+
+/**
  * A decryption that failed on the data. PKCS#11 v3.1 has a tag that does not verify (AES-GCM, section 2.14.3)
  * and padding that does not check out (RSA PKCS#1 and OAEP, AES-CBC-PAD) answer CKR_ENCRYPTED_DATA_INVALID
  * (or CKR_ENCRYPTED_DATA_LEN_RANGE); SoftHSM answers CKR_GENERAL_ERROR instead, which would read as the
@@ -104,9 +119,14 @@ export class CipherService {
     if (algorithm.name === "AES-GCM" || algorithm.name === "AES-CBC") {
       iv = algorithm.iv === undefined ? await connection.host.generateRandom(connection.slot, DEFAULT_IV_LENGTH[algorithm.name]) : fromBase64(algorithm.iv);
     }
+    const data = fromBase64(request.data);
+    if (algorithm.name === "RSA-PKCS1" || algorithm.name === "RSA-OAEP") {
+      const bits = await keySizeBits(connection.host, connection.slot, key);
+      if (bits !== undefined) checkRsaMessageLength(bits, algorithm, data.length);
+    }
     const mechanism = mechanismOf(algorithm, iv);
     await this.mechanisms.require(connection, mechanism.mechanism, "encrypt");
-    const ciphertext = await connection.host.encrypt(connection.slot, mechanism, key.handle, fromBase64(request.data));
+    const ciphertext = await connection.host.encrypt(connection.slot, mechanism, key.handle, data);
     return { ciphertext: toBase64(ciphertext), ...(iv ? { iv: toBase64(iv) } : {}) };
   }
 

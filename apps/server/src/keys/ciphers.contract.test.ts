@@ -48,6 +48,23 @@ describe("encryption, decryption, hashing and random bytes on SoftHSM", () => {
     expect(plaintextOf(await decrypt("privateKey", "rsa", { ciphertext: b64(oaep), algorithm: { name: "RSA-OAEP" } }))).toBe(SECRET);
   });
 
+  it("encrypts an RSA message of the largest length and answers one byte more with CKR_DATA_LEN_RANGE naming the data, never a 500", async () => {
+    // A 2048-bit key: k = 256 bytes; PKCS#1 v1.5 takes k - 11, OAEP with SHA-1 k - 2 * 20 - 2 (RFC 8017 7.2.1, 7.1.1).
+    for (const [algorithm, largest] of [
+      [{ name: "RSA-PKCS1" }, 245],
+      [{ name: "RSA-OAEP" }, 214],
+    ] as const) {
+      const fits = await encrypt("publicKey", "rsa", { data: b64(new Uint8Array(largest).fill(7)), algorithm });
+      expect(fits.response.status).toBe(200);
+      const decrypted = await decrypt("privateKey", "rsa", { ciphertext: fits.data!.ciphertext, algorithm });
+      expect(Buffer.from(decrypted.data!.plaintext, "base64")).toEqual(Buffer.alloc(largest, 7));
+      const { error, response } = await encrypt("publicKey", "rsa", { data: b64(new Uint8Array(largest + 1)), algorithm });
+      expect(response.status).toBe(400);
+      expect(error).toMatchObject({ code: "CKR_DATA_LEN_RANGE", customData: { field: "/body/data" } });
+      expect(error!.detail).toContain(`at most ${largest} bytes`);
+    }
+  });
+
   it("passes on SoftHSM's refusal of OAEP with SHA-256 (it offers SHA-1 only) as a 4xx, never a 500", async () => {
     const { error, response } = await encrypt("publicKey", "rsa", { data: b64(SECRET), algorithm: { name: "RSA-OAEP", hash: "sha256" } });
     expect(response.status).toBe(400);
