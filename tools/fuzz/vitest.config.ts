@@ -1,11 +1,4 @@
 import { defineConfig } from "vitest/config";
+import { softHsmTests } from "../../vitest.softhsm.js";
 
-export default defineConfig({
-  test: {
-    include: ["src/**/*.test.ts"],
-    // Each test file is its own process: SoftHSM reads its configuration once per process.
-    pool: "forks",
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-  },
-});
+export default defineConfig({ test: softHsmTests });
