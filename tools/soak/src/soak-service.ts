@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildFaultModule, FaultControl, faultEnv } from "@open-scws/pkcs11-faults";
-import { pkcs11Tool, SoftHsmSandbox, type SoftHsmToken } from "@open-scws/softhsm";
+import { pkcs11ToolAsUser, SoftHsmSandbox, type SoftHsmToken } from "@open-scws/softhsm";
 import { freePort, type TestApplication, testApplication } from "@open-scws/test-support";
 import { soakFetch } from "./soak-client.js";
 
@@ -71,21 +71,9 @@ export async function startSoakService(dir: string): Promise<SoakService> {
   const sandbox = SoftHsmSandbox.temporary();
   const tokens: Record<string, SoftHsmToken> = {};
   for (const label of SOAK_LABELS) {
-    tokens[label] = sandbox.initToken(label);
-    pkcs11Tool(sandbox, [
-      "--token-label",
-      label,
-      "--login",
-      "--pin",
-      tokens[label]!.pin,
-      "--keypairgen",
-      "--key-type",
-      "EC:prime256v1",
-      "--id",
-      "01",
-      "--label",
-      "ec",
-    ]);
+    const token = sandbox.initToken(label);
+    tokens[label] = token;
+    pkcs11ToolAsUser(sandbox, token, ["--keypairgen", "--key-type", "EC:prime256v1", "--id", "01", "--label", "ec"]);
   }
   mkdirSync(dir, { recursive: true });
   const stats = join(dir, "sessions");

@@ -1,6 +1,6 @@
 // Single signatures made synchronously once a key proved quick (`inlineQuickSigns`, as the host process's lanes run):
 // every signature must still be right, concurrent ones too, and a failure on that path must leave the host usable.
-import { pkcs11Tool, SoftHsmSandbox, softHsmModule } from "@open-scws/softhsm";
+import { pkcs11ToolAsUser, SoftHsmSandbox, softHsmModule } from "@open-scws/softhsm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InProcessHost } from "./in-process-host.js";
 
@@ -19,20 +19,7 @@ describe("an in-process host that signs quick keys synchronously", () => {
 
   beforeAll(async () => {
     const token = sandbox.initToken("quick");
-    pkcs11Tool(sandbox, [
-      "--token-label",
-      "quick",
-      "--login",
-      "--pin",
-      token.pin,
-      "--keypairgen",
-      "--key-type",
-      "EC:prime256v1",
-      "--id",
-      "01",
-      "--label",
-      "quick-key",
-    ]);
+    pkcs11ToolAsUser(sandbox, token, ["--keypairgen", "--key-type", "EC:prime256v1", "--id", "01", "--label", "quick-key"]);
     process.env.SOFTHSM2_CONF = sandbox.confPath;
     await host.start();
     slot = (await host.listSlots()).find((entry) => entry.token?.label === "quick")!.handle;
