@@ -66,6 +66,19 @@ function contextLogin(module: PKCS11, session: Handle, pin: string | undefined):
   }
 }
 
+/** Starts a signature or decryption with a key: its Init, then the key's context-specific login if it asks for one. */
+function initWithKey(
+  module: PKCS11,
+  init: "C_SignInit" | "C_DecryptInit",
+  session: Handle,
+  mechanism: MechanismInput,
+  key: Handle,
+  contextPin: string | undefined,
+): void {
+  module[init](session, toMechanism(mechanism), key);
+  contextLogin(module, session, contextPin);
+}
+
 /** Signs on one session. */
 export async function sign(
   module: PKCS11,
@@ -75,15 +88,13 @@ export async function sign(
   data: Uint8Array,
   contextPin?: string,
 ): Promise<Uint8Array> {
-  module.C_SignInit(session, toMechanism(mechanism), key);
-  contextLogin(module, session, contextPin);
+  initWithKey(module, "C_SignInit", session, mechanism, key, contextPin);
   return module.C_SignAsync(session, buffer(data), Buffer.alloc(MAX_BLOCK));
 }
 
 /** Signs on one session synchronously, blocking the thread: for a batch's quick items (see batch.ts). */
 export function signNow(module: PKCS11, session: Handle, mechanism: MechanismInput, key: Handle, data: Uint8Array, contextPin?: string): Uint8Array {
-  module.C_SignInit(session, toMechanism(mechanism), key);
-  contextLogin(module, session, contextPin);
+  initWithKey(module, "C_SignInit", session, mechanism, key, contextPin);
   return module.C_Sign(session, buffer(data), Buffer.alloc(MAX_BLOCK));
 }
 
@@ -120,8 +131,7 @@ export async function decrypt(
   data: Uint8Array,
   contextPin?: string,
 ): Promise<Uint8Array> {
-  module.C_DecryptInit(session, toMechanism(mechanism), key);
-  contextLogin(module, session, contextPin);
+  initWithKey(module, "C_DecryptInit", session, mechanism, key, contextPin);
   return module.C_DecryptAsync(session, buffer(data), Buffer.alloc(data.length + MAX_BLOCK));
 }
 
