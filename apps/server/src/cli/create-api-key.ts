@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { stringify } from "yaml";
 import { parsePkcs11Uri } from "../config/pkcs11-uri.js";
-import { CONFIG_ID, type Command, parseOptions, UsageError } from "./options.js";
+import { type Command, parseOptions, requireConfigId, UsageError } from "./options.js";
 
 function positive(name: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined;
@@ -24,7 +24,7 @@ export const createApiKeyCommand: Command = {
       rate: { type: "string" },
       burst: { type: "string" },
     });
-    if (!values.id || !CONFIG_ID.test(values.id)) throw new UsageError("--id is required: lower-case letters, digits and dashes, such as billing");
+    const id = requireConfigId(values.id, "billing");
     const tokens = values.token ?? [];
     for (const uri of tokens) {
       try {
@@ -37,7 +37,7 @@ export const createApiKeyCommand: Command = {
     const burst = positive("burst", values.burst, true);
     const key = `scws_${randomBytes(32).toString("base64url")}`;
     const entry = {
-      id: values.id,
+      id,
       keyHash: `sha256:${createHash("sha256").update(key, "utf8").digest("hex")}`,
       ...(tokens.length > 0 ? { tokens } : {}),
       ...(requestsPerSecond !== undefined ? { requestsPerSecond } : {}),

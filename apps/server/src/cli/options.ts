@@ -8,7 +8,13 @@ import { ConfigError, type LoadedConfig, loadConfig } from "../config/load-confi
 export class UsageError extends Error {}
 
 /** An id in the configuration (an application, an API key): lower-case letters, digits and dashes. */
-export const CONFIG_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const CONFIG_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** The `--id` of a command that makes a configuration entry; a UsageError, naming `example`, when missing or malformed. */
+export function requireConfigId(id: string | undefined, example: string): string {
+  if (!id || !CONFIG_ID.test(id)) throw new UsageError(`--id is required: lower-case letters, digits and dashes, such as ${example}`);
+  return id;
+}
 
 /** A command: its one-line summary, its usage line, and what it does; it resolves to an exit code, or `undefined` to keep running. */
 export interface Command {

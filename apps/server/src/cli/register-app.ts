@@ -4,7 +4,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { originProblem } from "../config/semantic-checks.js";
-import { CONFIG_ID, type Command, parseOptions, UsageError } from "./options.js";
+import { type Command, parseOptions, requireConfigId, UsageError } from "./options.js";
 
 function keyPair(algorithm: string): { publicKey: string; privateKey: string } {
   const publicKeyEncoding = { type: "spki", format: "pem" } as const;
@@ -24,7 +24,7 @@ export const registerAppCommand: Command = {
       algorithm: { type: "string", default: "ed25519" },
       "private-key-out": { type: "string" },
     });
-    if (!values.id || !CONFIG_ID.test(values.id)) throw new UsageError("--id is required: lower-case letters, digits and dashes, such as intranet");
+    const id = requireConfigId(values.id, "intranet");
     const origins = values.origin ?? [];
     if (origins.length === 0) throw new UsageError("--origin is required, such as --origin https://intranet.example");
     for (const origin of origins) {
@@ -36,7 +36,7 @@ export const registerAppCommand: Command = {
     if (out && existsSync(out)) throw new UsageError(`--private-key-out "${out}" exists: choose another file (an existing key is never overwritten)`);
     const { publicKey, privateKey } = keyPair(values.algorithm ?? "ed25519");
     console.log("# Add this entry to the service's configuration file (merge it into an existing applications list):");
-    console.log(stringify({ applications: [{ id: values.id, origins, publicKey }] }).trimEnd());
+    console.log(stringify({ applications: [{ id, origins, publicKey }] }).trimEnd());
     if (out) {
       writeFileSync(out, privateKey, { mode: 0o600, flag: "wx" });
       console.log(`\n# The private key is in ${out} (readable only by you). Keep it on the application's back end only.`);
