@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { routes, type RouteDefinition } from "../generated/routes.js";
+import { type RouteDefinition, routes } from "../generated/routes.js";
 import { readParams } from "./read-input.js";
 
 function route(operationId: string): RouteDefinition {
