@@ -69,11 +69,11 @@ export async function startService(env: Record<string, string>, logFile: string,
   const port = await freePort();
   const log = openSync(logFile, "a");
   const started = performance.now();
-  // Through NODE_OPTIONS, not the command line: the service forks its host processes with execArgv of their own, and
-  // only the environment reaches them (and their lanes' threads, which write profiles of their own).
-  const profiling = cpuProfileDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${cpuProfileDir}`.trim() } : {};
-  const child = spawn(process.execPath, [serviceCli, "start"], {
-    env: { ...process.env, ...env, ...profiling, SCWS_PORT: String(port) },
+  // Node refuses --cpu-prof in NODE_OPTIONS, so the flags go on the command line; the service passes them on to the
+  // module host processes it forks (host-process.ts), whose lane threads then write profiles of their own.
+  const profiling = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...profiling, serviceCli, "start"], {
+    env: { ...process.env, ...env, SCWS_PORT: String(port) },
     stdio: ["ignore", log, log],
   });
   closeSync(log);

@@ -35,8 +35,13 @@ interface PendingCall {
 
 const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 const defaultEntry = fileURLToPath(new URL(`./host-process-main${extension}`, import.meta.url));
+/** The V8 profiling flags the service was started with (`--cpu-prof`, `--cpu-prof-dir=…`): a profiled service's host processes are profiled too. */
+const profilingFlags = process.execArgv.filter((flag) => flag.startsWith("--cpu-prof") || flag.startsWith("--heap-prof"));
 /** Node's options for an entry: a TypeScript one (development, tests under vitest) needs tsx's loader. */
-const execArgvFor = (entry: string) => (entry.endsWith(".ts") ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : []);
+const execArgvFor = (entry: string) => [
+  ...profilingFlags,
+  ...(entry.endsWith(".ts") ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : []),
+];
 
 /** The error a call fails with when its host process is lost; `restarting` once the service relies on the module. */
 function lossError(moduleId: string, loss: ProcessLoss, method: string, own: boolean, restarting: boolean): ScwsError {
