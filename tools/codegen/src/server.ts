@@ -157,7 +157,6 @@ function routeTable(document: Json, operations: OperationInfo[]): string {
   const rows = operations.map((operation) => {
     const honoPath = operation.path.replace(/\{([^}]+)\}/g, ":$1");
     const queryArrays = operation.parameters.filter((p) => p.in === "query" && (p.schema as Json).type === "array").map((p) => p.name);
-    const headerParams = operation.parameters.filter((p) => p.in === "header").map((p) => p.name.toLowerCase());
     const body = operation.body ? `\n    body: { validate: bodyValidators.${operation.operationId}Body, required: ${operation.body.required} },` : "";
     return `  {
     operationId: "${operation.operationId}",
@@ -165,7 +164,6 @@ function routeTable(document: Json, operations: OperationInfo[]): string {
     path: "${operation.path}",
     honoPath: "${honoPath}",
     queryArrays: ${JSON.stringify(queryArrays)},
-    headerParams: ${JSON.stringify(headerParams)},
     validateParams: paramsValidators.${operation.operationId}Params,${body}
     successStatuses: ${JSON.stringify(operation.successStatuses)},
     needsCredential: ${operation.needsCredential},
@@ -195,8 +193,6 @@ export interface RouteDefinition {
   readonly honoPath: string;
   /** Query parameters that may repeat. */
   readonly queryArrays: readonly string[];
-  /** The header parameters the operation declares, lower-cased: the only headers its validator is given. */
-  readonly headerParams: readonly string[];
   /** Validates \`{ path, query, header }\`. */
   readonly validateParams: Validator;
   /** Validates the JSON body, when the operation takes one. */

@@ -9,7 +9,7 @@ import type { AccessControl } from "../security/access-control.js";
 import { type AnswerHeader, addAnswerHeaders } from "./answer-headers.js";
 import type { AppEnv } from "./app-env.js";
 import { bodyLimit } from "./body-limit.js";
-import { errorHandler, problemResponse } from "./error-funnel.js";
+import { handleError, problemResponse } from "./error-funnel.js";
 import { hostGuard } from "./guards/host-guard.js";
 import { originGuard } from "./guards/origin-guard.js";
 import type { Handlers } from "./operation-types.js";
@@ -62,7 +62,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(async (c, next) => {
     const started = performance.now();
     const requestId = `urn:uuid:${randomUUID()}`;
+    const log = options.logger.child({ requestId });
     c.set("requestId", requestId);
+    c.set("log", log);
     options.metrics?.httpInFlight.inc();
     try {
       await next();
@@ -82,12 +84,11 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     options.metrics?.httpRequests.inc({ operation, status: String(status), code });
     options.metrics?.httpDuration.observe({ operation }, seconds);
     // Paths are not logged for routed operations: they hold token ids. Headers are, at debug, with secrets censored.
-    // The request id is a field of each line, not a child logger's binding: no logger is made per request.
-    const fields: Record<string, unknown> = { requestId, method: c.req.method, operation, status, code, durationMs: Math.round(seconds * 10_000) / 10 };
+    const fields: Record<string, unknown> = { method: c.req.method, operation, status, code, durationMs: Math.round(seconds * 10_000) / 10 };
     if (operation === "unmatched" || operation === site) fields.path = c.req.path.slice(0, 200);
-    if (options.logger.isLevelEnabled("debug")) fields.headers = c.req.header();
-    if (PROBES.has(operation)) options.logger.debug(fields, "request answered");
-    else options.logger.info(fields, "request answered");
+    if (log.isLevelEnabled("debug")) fields.headers = c.req.header();
+    if (PROBES.has(operation)) log.debug(fields, "request answered");
+    else log.info(fields, "request answered");
   });
   app.use(hostGuard(options.port, options.allowedHostNames));
   app.use(originGuard((origin) => options.access.applications.allowsOrigin(origin)));
@@ -113,6 +114,6 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     c.set("errorCode", error.code);
     return problemResponse(error, c.get("requestId"));
   });
-  app.onError(errorHandler(options.logger));
+  app.onError(handleError);
   return app;
 }

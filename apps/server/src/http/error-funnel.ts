@@ -2,7 +2,6 @@
 import { ScwsError, toProblem, toScwsError } from "@open-scws/errors";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Logger } from "pino";
 import type { AppEnv } from "./app-env.js";
 
 function fromHttpException(error: HTTPException): ScwsError {
@@ -25,14 +24,13 @@ export function problemResponse(error: ScwsError, requestId: string): Response {
   return new Response(JSON.stringify(toProblem(error, requestId)), { status: error.httpStatus, headers });
 }
 
-/** Hono's onError: maps, logs what the caller must not see (to `logger`, under the request's id), and answers. */
-export function errorHandler(logger: Logger): (thrown: Error, c: Context<AppEnv>) => Response {
-  return (thrown, c) => {
-    const error = thrown instanceof HTTPException ? fromHttpException(thrown) : toScwsError(thrown);
-    const requestId = c.get("requestId");
-    c.set("errorCode", error.code);
-    if (error.httpStatus >= 500) logger.error({ requestId, err: thrown, code: error.code }, "request failed");
-    else logger.info({ requestId, code: error.code, status: error.httpStatus, field: error.customData.field }, "request refused");
-    return problemResponse(error, requestId);
-  };
+/** Hono's onError: maps, logs what the caller must not see, and answers. */
+export function handleError(thrown: Error, c: Context<AppEnv>): Response {
+  const error = thrown instanceof HTTPException ? fromHttpException(thrown) : toScwsError(thrown);
+  const requestId = c.get("requestId");
+  const log = c.get("log");
+  c.set("errorCode", error.code);
+  if (error.httpStatus >= 500) log.error({ err: thrown, code: error.code }, "request failed");
+  else log.info({ code: error.code, status: error.httpStatus, field: error.customData.field }, "request refused");
+  return problemResponse(error, requestId);
 }

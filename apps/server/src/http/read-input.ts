@@ -24,20 +24,7 @@ export function readParams(
       });
     }
   }
-  return { path: { ...c.req.param() }, query, header: declaredHeaders(c, route) };
-}
-
-/**
- * Only the headers the operation declares: asking Hono for every header (`c.req.header()`) makes the Node adapter
- * build a web `Headers` of the whole request, where a named look-up reads Node's own parsed headers.
- */
-function declaredHeaders(c: Context, route: RouteDefinition): Record<string, string> {
-  const header: Record<string, string> = {};
-  for (const name of route.headerParams) {
-    const value = c.req.header(name);
-    if (value !== undefined) header[name] = value;
-  }
-  return header;
+  return { path: { ...c.req.param() }, query, header: c.req.header() };
 }
 
 /**
