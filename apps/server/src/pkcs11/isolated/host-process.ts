@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ScwsError } from "@open-scws/errors";
 import type { ModuleOptions } from "../in-process-host.js";
+import { profilingFlags } from "./profiling-flags.js";
 import { Batcher, type CallMessage, HELLO, type ReplyMessage, type WireError } from "./protocol.js";
 
 /** Why a host process ended without being asked to. */
@@ -35,11 +36,11 @@ interface PendingCall {
 
 const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 const defaultEntry = fileURLToPath(new URL(`./host-process-main${extension}`, import.meta.url));
-/** The V8 profiling flags the service was started with (`--cpu-prof`, `--cpu-prof-dir=…`): a profiled service's host processes are profiled too. */
-const profilingFlags = process.execArgv.filter((flag) => flag.startsWith("--cpu-prof") || flag.startsWith("--heap-prof"));
+/** The service's own V8 profiling flags, passed on: a profiled service's host processes are profiled too. */
+const inheritedProfiling = profilingFlags(process.execArgv);
 /** Node's options for an entry: a TypeScript one (development, tests under vitest) needs tsx's loader. */
 const execArgvFor = (entry: string) => [
-  ...profilingFlags,
+  ...inheritedProfiling,
   ...(entry.endsWith(".ts") ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : []),
 ];
 
